@@ -1,0 +1,308 @@
+"""Load every content file, validate it, and check the links between files.
+
+Everything wrong is collected and raised at once as a ContentError whose problems each name
+the file, the line, the field and, where there is one, the fact id and the language. Nothing is
+rendered from content that did not pass here, so no language is ever filled from another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem
+from .formatting import is_cldr_unit
+from .schema import (
+    PLACEHOLDER,
+    Catalog,
+    Clinic,
+    Fact,
+    FactsFile,
+    Settings,
+    Source,
+    SourcesFile,
+    TextEntry,
+)
+from .yamlio import YamlDocument, load_yaml
+
+TEXT_DOMAINS = ("facts", "pages", "ui")
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Content:
+    """All content of one site, validated. Pure data: rendering lives elsewhere."""
+
+    root: Path
+    settings: Settings
+    facts_file: FactsFile
+    sources: dict[str, Source]
+    clinic: Clinic
+    texts: dict[str, dict[str, Catalog]]  # language -> domain -> catalog
+    documents: dict[str, YamlDocument] = field(default_factory=dict)  # by shown path
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.languages
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        return {fact.id: fact for fact in self.facts_file.facts}
+
+    def text_path(self, lang: str, domain: str) -> str:
+        return f"content/{lang}/{domain}.yaml"
+
+    def text_line(self, lang: str, domain: str, text_id: str) -> int:
+        document = self.documents.get(self.text_path(lang, domain))
+        return document.line([text_id]) if document else 1
+
+    def fact_line(self, fact_id: str) -> int:
+        document = self.documents["content/facts.yaml"]
+        for index, fact in enumerate(self.facts_file.facts):
+            if fact.id == fact_id:
+                return document.line(["facts", index, "id"])
+        return 1
+
+    def entry(self, lang: str, domain: str, text_id: str) -> TextEntry:
+        """The text of ``text_id``; a missing one is a ContentError, never another language."""
+        catalog = self.texts[lang][domain].root
+        if text_id not in catalog:
+            raise ContentError(
+                [
+                    Problem(
+                        self.text_path(lang, domain),
+                        1,
+                        f"missing text '{text_id}' for language '{lang}'",
+                    )
+                ]
+            )
+        return catalog[text_id]
+
+
+def _describe(loc: tuple[str | int, ...], data: object) -> str:
+    """Turn a pydantic location into words an editor recognises, naming the fact id."""
+    parts: list[str] = []
+    node = data
+    owner = None
+    for key in loc:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        else:
+            parts.append(("." if parts else "") + str(key))
+        try:
+            node = node[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            owner = node["id"]
+    where = "".join(parts) or "(top level)"
+    return f"{where} (id '{owner}')" if owner else where
+
+
+def _validate(model: type[M], document: YamlDocument, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append(
+                Problem(document.path, document.line(loc), f"{_describe(loc, document.data)}: {message}")
+            )
+        return None
+
+
+def _load(
+    root: Path, relative: str, model: type[M], problems: list[Problem], documents: dict
+) -> M | None:
+    try:
+        document = load_yaml(root / relative, root)
+    except ContentError as exc:
+        problems.extend(exc.problems)
+        return None
+    documents[document.path] = document
+    if document.data is None:
+        document.data = {}
+    return _validate(model, document, problems)
+
+
+def load_content(root: Path) -> Content:
+    """Load ``root/content``; raise ContentError listing every problem found."""
+    problems: list[Problem] = []
+    documents: dict[str, YamlDocument] = {}
+    settings = _load(root, "content/settings.yaml", Settings, problems, documents)
+    facts_file = _load(root, "content/facts.yaml", FactsFile, problems, documents)
+    sources_file = _load(root, "content/sources.yaml", SourcesFile, problems, documents)
+    clinic = _load(root, "content/clinic.yaml", Clinic, problems, documents)
+    texts: dict[str, dict[str, Catalog]] = {}
+    if settings is not None:
+        for lang in settings.languages:
+            try:
+                Locale.parse(settings.locale(lang))
+            except (UnknownLocaleError, ValueError):
+                problems.append(
+                    Problem("content/settings.yaml", documents["content/settings.yaml"].line(["locales", lang]),
+                            f"languages: '{settings.locale(lang)}' is not a locale Babel knows")
+                )
+            for domain in TEXT_DOMAINS:
+                catalog = _load(root, f"content/{lang}/{domain}.yaml", Catalog, problems, documents)
+                if catalog is not None:
+                    texts.setdefault(lang, {})[domain] = catalog
+    if problems or settings is None or facts_file is None or sources_file is None or clinic is None:
+        raise ContentError(problems)
+    content = Content(
+        root=root,
+        settings=settings,
+        facts_file=facts_file,
+        sources={source.id: source for source in sources_file.sources},
+        clinic=clinic,
+        texts=texts,
+        documents=documents,
+    )
+    problems.extend(_cross_check(content, sources_file))
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _duplicates(ids: Iterable[tuple[str, int]], path: str, what: str) -> list[Problem]:
+    seen: dict[str, int] = {}
+    problems = []
+    for text_id, line in ids:
+        if text_id in seen:
+            problems.append(Problem(path, line, f"duplicate {what} id '{text_id}' (first on line {seen[text_id]})"))
+        else:
+            seen[text_id] = line
+    return problems
+
+
+def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
+    """Rules that span files: ids that must exist, texts that must exist in every language."""
+    problems: list[Problem] = []
+    facts_doc = content.documents["content/facts.yaml"]
+    sources_doc = content.documents["content/sources.yaml"]
+    ff = content.facts_file
+    fp = facts_doc.path
+
+    problems += _duplicates(
+        ((s.id, sources_doc.line(["sources", i, "id"])) for i, s in enumerate(sources_file.sources)),
+        sources_doc.path,
+        "source",
+    )
+    text_ids = (
+        [("facts", i, f.id) for i, f in enumerate(ff.facts)]
+        + [("disputes", i, d.id) for i, d in enumerate(ff.disputes)]
+        + [("faq", i, q.id) for i, q in enumerate(ff.faq)]
+        + [("excluded", i, e.id) for i, e in enumerate(ff.excluded)]
+    )
+    problems += _duplicates(((tid, facts_doc.line([s, i, "id"])) for s, i, tid in text_ids), fp, "fact")
+
+    facts = content.facts
+    disputes = {d.id for d in ff.disputes}
+
+    def need_source(source_id: str, loc: list) -> None:
+        if source_id not in content.sources:
+            problems.append(
+                Problem(fp, facts_doc.line(loc), f"{_describe(tuple(loc), facts_doc.data)}: unknown source '{source_id}' (not in content/sources.yaml)")
+            )
+
+    for i, fact in enumerate(ff.facts):
+        for field_name in ("sources", "studied_in", "note_sources"):
+            for j, source_id in enumerate(getattr(fact, field_name)):
+                need_source(source_id, ["facts", i, field_name, j])
+        allowed_groups = ff.groups.get(fact.category)
+        if allowed_groups is not None and fact.group not in allowed_groups:
+            problems.append(
+                Problem(fp, facts_doc.line(["facts", i, "group"]),
+                        f"facts[{i}].group (id '{fact.id}'): '{fact.group}' is not one of the {fact.category} groups: {', '.join(allowed_groups)}")
+            )
+        if allowed_groups is None and fact.group is not None:
+            problems.append(
+                Problem(fp, facts_doc.line(["facts", i, "group"]),
+                        f"facts[{i}].group (id '{fact.id}'): category '{fact.category}' has no groups")
+            )
+    for i, item in enumerate(ff.excluded):
+        for j, source_id in enumerate(item.sources):
+            need_source(source_id, ["excluded", i, "sources", j])
+    for section, items in (("disputes", ff.disputes), ("faq", ff.faq)):
+        for i, item in enumerate(items):
+            for j, fact_id in enumerate(item.facts):
+                if fact_id not in facts:
+                    problems.append(
+                        Problem(fp, facts_doc.line([section, i, "facts", j]),
+                                f"{section}[{i}].facts (id '{item.id}'): unknown fact '{fact_id}'")
+                    )
+    for i, item in enumerate(ff.faq):
+        for j, dispute_id in enumerate(item.disputes):
+            if dispute_id not in disputes:
+                problems.append(
+                    Problem(fp, facts_doc.line(["faq", i, "disputes", j]),
+                            f"faq[{i}].disputes (id '{item.id}'): unknown dispute '{dispute_id}'")
+                )
+
+    problems += _check_texts(content, [tid for _, _, tid in text_ids])
+    return problems
+
+
+def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    facts = content.facts
+    source_lang = content.settings.source_language
+    facts_doc = content.documents["content/facts.yaml"]
+    wanted_by_domain = {
+        "facts": fact_text_ids,
+        "pages": list(content.texts[source_lang]["pages"].root),
+        "ui": list(content.texts[source_lang]["ui"].root),
+    }
+    for lang in content.languages:
+        for domain, wanted in wanted_by_domain.items():
+            catalog = content.texts[lang][domain].root
+            path = content.text_path(lang, domain)
+            for text_id in wanted:
+                if text_id in catalog:
+                    continue
+                if domain == "facts":
+                    where = Problem(facts_doc.path, content.fact_line(text_id) if text_id in facts else 1,
+                                    f"'{text_id}' has no text in language '{lang}': add it to {path}")
+                else:
+                    where = Problem(content.text_path(source_lang, domain), content.text_line(source_lang, domain, text_id),
+                                    f"'{text_id}' has no text in language '{lang}': add it to {path}")
+                problems.append(where)
+            for text_id in catalog:
+                if text_id not in wanted:
+                    origin = "content/facts.yaml" if domain == "facts" else content.text_path(source_lang, domain)
+                    problems.append(
+                        Problem(path, content.text_line(lang, domain, text_id),
+                                f"unknown id '{text_id}' (language '{lang}'): it is not in {origin}")
+                    )
+        # Placeholders in fact texts must be exactly the fact's own values.
+        for fact_id, entry in content.texts[lang]["facts"].root.items():
+            fact = facts.get(fact_id)
+            if fact is None or entry.text is None:
+                continue
+            line = content.text_line(lang, "facts", fact_id)
+            path = content.text_path(lang, "facts")
+            used = PLACEHOLDER.findall(entry.text)
+            in_note = PLACEHOLDER.findall(entry.note or "")
+            for name in sorted(set(used) - set(fact.values)):
+                problems.append(Problem(path, line, f"text of '{fact_id}' (language '{lang}'): unknown placeholder '{{{name}}}'; this fact's values are: {', '.join(fact.values) or 'none'}"))
+            for name in sorted(set(fact.values) - set(used)):
+                problems.append(Problem(path, line, f"text of '{fact_id}' (language '{lang}'): value '{{{name}}}' is never shown; every value must appear in every language"))
+            for name in sorted(set(in_note)):
+                problems.append(Problem(path, line, f"note of '{fact_id}' (language '{lang}'): placeholder '{{{name}}}' is not allowed in a note; put values in the text"))
+        # Units without a CLDR name need plural forms in every language.
+        ui = content.texts[lang]["ui"].root
+        for fact in content.facts_file.facts:
+            for name, quantity in fact.values.items():
+                unit = quantity.unit
+                if unit and not is_cldr_unit(unit) and f"unit.{unit}" not in ui:
+                    problems.append(
+                        Problem(facts_doc.path, content.fact_line(fact.id),
+                                f"fact '{fact.id}' value '{name}': unit '{unit}' is neither a CLDR unit nor defined as 'unit.{unit}' in {content.text_path(lang, 'ui')}")
+                    )
+    return problems

@@ -1,0 +1,111 @@
+"""Locale-aware formatting of the language-neutral values, with Babel.
+
+Numbers, plurals, CLDR units, lists and dates come from Babel; only the words Babel does not
+know ("séance", "environ {q}", "{min} à {max}") come from the language's ui.yaml. Every space
+inside a formatted value is made non-breaking so that "13 mm" never splits across lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date
+from babel.lists import format_list
+from babel.numbers import format_decimal
+from babel.units import UnknownUnitError, format_unit, get_unit_name
+
+from .schema import Quantity, TextEntry
+
+NBSP = "\u00a0"
+# Values that are years: "1950", never "1 950" or "1.950".
+UNGROUPED_UNITS = frozenset({"year", "decade"})
+# Durations read better spelled out ("15 jours"); measures better short ("13 mm").
+LONG_UNIT_PREFIXES = ("duration-",)
+
+
+@lru_cache(maxsize=None)
+def is_cldr_unit(unit: str) -> bool:
+    try:
+        return get_unit_name(unit, locale="en") is not None
+    except UnknownUnitError:
+        return False
+
+
+class FormatError(ValueError):
+    """A pattern in ui.yaml is unusable; the caller knows the file and line."""
+
+
+def fill(pattern: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` in a ui pattern; an unknown name is an error, not an empty string."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            raise FormatError(f"unknown placeholder '{{{name}}}' (expected: {', '.join(sorted(values))})")
+        return values[name]
+
+    return re.sub(r"\{([a-z_]+)\}", replace, pattern)
+
+
+class Formatter:
+    """Formats values for one language. ``ui`` looks up that language's ui.yaml entries."""
+
+    def __init__(self, locale: str, ui: Callable[[str], TextEntry]):
+        self.locale = Locale.parse(locale)
+        self.ui = ui
+
+    def number(self, number: float | int, unit: str | None = None) -> str:
+        if isinstance(number, float) and number.is_integer():
+            number = int(number)
+        return format_decimal(number, locale=self.locale, group_separator=unit not in UNGROUPED_UNITS)
+
+    def date(self, day: dt.date) -> str:
+        return format_date(day, format="long", locale=self.locale).replace(" ", NBSP)
+
+    def join(self, items: Sequence[str]) -> str:
+        """'a, b et c' / 'a, b e c' / 'a, b and c'."""
+        return format_list(list(items), style="standard", locale=self.locale) if items else ""
+
+    def _with_unit(self, shown: str, count: float | int, unit: str | None, exact: bool) -> str:
+        if unit is None:
+            return shown
+        if is_cldr_unit(unit):
+            lengths = ("long", "short") if unit.startswith(LONG_UNIT_PREFIXES) else ("short",)
+            for length in lengths:
+                formatted = format_unit(count, unit, length=length, locale=self.locale)
+                if unit not in formatted:  # Babel fell back to the unit's id: no pattern here
+                    break
+            counted = self.number(count, unit)
+            return formatted.replace(counted, shown, 1)
+        forms = self.ui(f"unit.{unit}").forms or {}
+        exact_key = f"={self.number(count, unit)}"
+        if exact and exact_key in forms:
+            pattern = forms[exact_key]
+        else:
+            category = self.locale.plural_form(count)
+            pattern = forms.get(category, forms["other"])
+        return fill(pattern, {"n": shown})
+
+    def quantity(self, quantity: Quantity) -> str:
+        """'environ 4 mm', 'da 3 a 5 sedute', 'up to 13 mm', '11 April 2011'."""
+        shape = quantity.shape
+        if shape == "date":
+            assert quantity.date is not None
+            return self.date(quantity.date)
+        unit = quantity.unit
+        if shape == "range":
+            assert quantity.min is not None and quantity.max is not None
+            numbers = fill(
+                self.ui("quantity.range").text or "",
+                {"min": self.number(quantity.min, unit), "max": self.number(quantity.max, unit)},
+            )
+        else:
+            numbers = self.number(quantity.count, unit)
+        shown = self._with_unit(numbers, quantity.count, unit, exact=shape == "exact")
+        if shape in ("about", "up_to", "at_least"):
+            shown = fill(self.ui(f"quantity.{shape}").text or "", {"q": shown})
+        return shown.replace(" ", NBSP)

@@ -1,0 +1,392 @@
+"""Render the pages of one language to Markdown with Jinja, from validated content.
+
+One template per page type, shared by every language: the structure cannot drift between
+languages because only the texts differ. Jinja runs with StrictUndefined, and every value that
+reaches the output is escaped for HTML and Markdown, so ``<script>`` or ``{{ 7*7 }}`` typed
+into a YAML text shows literally. Texts are never evaluated as templates: the only thing
+substituted in them is a ``{name}`` placeholder, replaced by a value formatted with Babel.
+This module knows nothing of MkDocs, so another site generator could be fed from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
+from markupsafe import Markup
+
+from .content import Content
+from .errors import ContentError, Problem
+from .formatting import FormatError, Formatter, fill
+from .schema import PLACEHOLDER, Fact, TextEntry
+
+# Page types, in navigation order. Each has templates/pages/<slug>.md.j2.
+PAGES = (
+    "index",
+    "how-it-works",
+    "conditions",
+    "substances",
+    "session",
+    "schedule",
+    "risks",
+    "contraindications",
+    "evidence",
+    "faq",
+    "contact",
+    "about",
+)
+SEVERITIES = ("absolute", "relative", "not_recommended", "area")
+STEPS = ("before", "during", "after")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def md_escape(text: str) -> str:
+    """Escape text so Markdown and HTML show it as typed (``<script>`` stays text)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if text and text[0] in "-+":
+        text = "\\" + text
+    return text
+
+
+def _finalize(value: object) -> object:
+    """Escape whatever a template prints unless it is already safe Markup."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(md_escape(str(value)))
+
+
+def today() -> dt.date:
+    """The build date: SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def make_environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("patientinfo", "templates"),
+        undefined=StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    id: str
+    label: str
+    anchor: str
+
+
+@dataclass
+class FactView:
+    """A fact as a template sees it: its text in this language, already safe to print."""
+
+    fact: Fact
+    text: Markup
+    note: Markup | None
+    refs: Markup
+    note_refs: Markup
+    studied_in: list[SourceRef]
+    disputed: bool
+
+    @property
+    def id(self) -> str:
+        return self.fact.id
+
+
+@dataclass
+class DisputeView:
+    id: str
+    text: Markup
+    facts: list[FactView]
+
+
+@dataclass
+class FaqView:
+    id: str
+    question: Markup
+    answer: Markup | None
+    facts: list[FactView]
+    disputes: list[DisputeView]
+
+
+class LanguageRenderer:
+    """Everything the templates need for one language; texts resolved on demand."""
+
+    def __init__(self, content: Content, lang: str, *, build_date: dt.date | None = None):
+        self.content = content
+        self.lang = lang
+        self.build_date = build_date or today()
+        self.fmt = Formatter(content.settings.locale(lang), self._ui_entry)
+        self._disputed = {f for d in content.facts_file.disputes for f in d.facts}
+
+    # ------------------------------------------------------------------ texts
+    def _ui_entry(self, text_id: str) -> TextEntry:
+        return self.content.entry(self.lang, "ui", text_id)
+
+    def _problem(self, domain: str, text_id: str, message: str) -> ContentError:
+        path = self.content.text_path(self.lang, domain)
+        line = self.content.text_line(self.lang, domain, text_id)
+        return ContentError([Problem(path, line, f"'{text_id}' (language '{self.lang}'): {message}")])
+
+    def _render(
+        self,
+        raw: str,
+        resolve: Callable[[str], str],
+        domain: str,
+        text_id: str,
+        *,
+        paragraphs: bool = False,
+    ) -> Markup:
+        def one(block: str) -> str:
+            block = _SPACES.sub(" ", block).strip()
+            out, pos = [], 0
+            for match in PLACEHOLDER.finditer(block):
+                out.append(md_escape(block[pos : match.start()]))
+                try:
+                    out.append(md_escape(resolve(match.group(1))))
+                except (KeyError, FormatError) as exc:
+                    raise self._problem(domain, text_id, f"placeholder '{match.group(0)}': {exc}") from None
+                pos = match.end()
+            out.append(md_escape(block[pos:]))
+            return "".join(out)
+
+        if paragraphs:
+            blocks = [b for b in re.split(r"\n\s*\n", raw) if b.strip()]
+            return Markup("\n\n".join(one(b) for b in blocks))
+        return Markup(one(raw))
+
+    def _resolve_global(self, extra: dict[str, object]) -> Callable[[str], str]:
+        facts = self.content.facts
+        clinic = self.content.clinic.model_dump()
+
+        def resolve(name: str) -> str:
+            if name in extra:
+                return str(extra[name])
+            owner, _, value = name.partition(".")
+            if owner == "clinic" and value in clinic and isinstance(clinic[value], str):
+                return clinic[value]
+            if owner in facts and value in facts[owner].values:
+                return self.fmt.quantity(facts[owner].values[value])
+            raise KeyError("not a value of any fact, a clinic field, or a value given by the template")
+
+        return resolve
+
+    def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: object) -> Markup:
+        entry = self.content.entry(self.lang, domain, text_id)
+        if entry.text is None:
+            raise self._problem(domain, text_id, "expected 'text', found plural 'forms'")
+        return self._render(entry.text, self._resolve_global(extra), domain, text_id, paragraphs=paragraphs)
+
+    def t(self, text_id: str, **extra: object) -> Markup:
+        """A page text (pages.yaml)."""
+        return self.text("pages", text_id, **extra)
+
+    def tp(self, text_id: str, **extra: object) -> Markup:
+        """A page text of several paragraphs."""
+        return self.text("pages", text_id, paragraphs=True, **extra)
+
+    def ui(self, text_id: str, **extra: object) -> Markup:
+        return self.text("ui", text_id, **extra)
+
+    def plain(self, domain: str, text_id: str, **extra: object) -> str:
+        """A text with placeholders filled but no Markdown escaping (front matter, titles)."""
+        entry = self.content.entry(self.lang, domain, text_id)
+        resolve = self._resolve_global(extra)
+        raw = _SPACES.sub(" ", entry.text or "").strip()
+        return PLACEHOLDER.sub(lambda m: resolve(m.group(1)), raw)
+
+    def forms(self, text_id: str, count: int, **extra: Markup) -> Markup:
+        """A ui text with plural forms; ``extra`` values are Markdown already (links)."""
+        entry = self._ui_entry(text_id)
+        forms = entry.forms or {"other": entry.text or ""}
+        pattern = forms.get(self.fmt.locale.plural_form(count), forms["other"])
+        pieces, pos = [], 0
+        for match in re.finditer(r"\{([a-z_]+)\}", pattern):
+            if match.group(1) not in extra:
+                raise self._problem("ui", text_id, f"unknown placeholder '{match.group(0)}'")
+            pieces += [md_escape(pattern[pos : match.start()]), str(extra[match.group(1)])]
+            pos = match.end()
+        pieces.append(md_escape(pattern[pos:]))
+        return Markup("".join(pieces))
+
+    @staticmethod
+    def link(href: str, label: str) -> Markup:
+        """An HTML link: URLs are escaped for HTML, never for Markdown (that would break them)."""
+        return Markup('<a href="{}">{}</a>').format(href, label)
+
+    # ------------------------------------------------------------------ sources
+    def source_ref(self, source_id: str) -> SourceRef:
+        source = self.content.sources[source_id]
+        label = self.plain("ui", f"source_type.{source.type}", label=source.label)
+        return SourceRef(source_id, label, f"src-{source_id}")
+
+    def refs(self, source_ids: Iterable[str]) -> Markup:
+        refs = [self.source_ref(s) for s in source_ids]
+        if not refs:
+            return Markup("")
+        links = [f"[{md_escape(r.label)}](about.md#{r.anchor})" for r in refs]
+        return self.forms("refs", len(refs), list=self.fmt.join(links))
+
+    # ------------------------------------------------------------------ facts
+    def fact(self, fact_id: str) -> FactView:
+        fact = self.content.facts[fact_id]
+        entry = self.content.entry(self.lang, "facts", fact_id)
+
+        def own(name: str) -> str:
+            return self.fmt.quantity(fact.values[name])
+
+        return FactView(
+            fact=fact,
+            text=self._render(entry.text or "", own, "facts", fact_id),
+            note=self._render(entry.note, own, "facts", fact_id) if entry.note else None,
+            refs=self.refs(fact.sources),
+            note_refs=self.refs(fact.note_sources),
+            studied_in=[self.source_ref(s) for s in fact.studied_in],
+            disputed=fact_id in self._disputed,
+        )
+
+    def fact_plain(self, fact_id: str) -> str:
+        """The fact's text as a reader sees it, without any markup (for tests and PDFs)."""
+        fact = self.content.facts[fact_id]
+        raw = _SPACES.sub(" ", self.content.entry(self.lang, "facts", fact_id).text or "").strip()
+        return PLACEHOLDER.sub(lambda m: self.fmt.quantity(fact.values[m.group(1)]), raw)
+
+    def facts(
+        self,
+        category: str | None = None,
+        *,
+        group: str | None = None,
+        severity: str | None = None,
+        step: str | None = None,
+        key: bool | None = None,
+        undisputed: bool = False,
+    ) -> list[FactView]:
+        chosen = []
+        for fact in self.content.facts_file.facts:
+            if category is not None and fact.category != category:
+                continue
+            if group is not None and fact.group != group:
+                continue
+            if severity is not None and fact.severity != severity:
+                continue
+            if step is not None and fact.step != step:
+                continue
+            if key is not None and fact.key != key:
+                continue
+            if undisputed and fact.id in self._disputed:
+                continue
+            chosen.append(self.fact(fact.id))
+        return chosen
+
+    def groups(self, category: str) -> list[str]:
+        return list(self.content.facts_file.groups.get(category, []))
+
+    def dispute(self, dispute_id: str) -> DisputeView:
+        dispute = next(d for d in self.content.facts_file.disputes if d.id == dispute_id)
+        return DisputeView(dispute.id, self.text("facts", dispute.id), [self.fact(f) for f in dispute.facts])
+
+    def disputes(self, *categories: str) -> list[DisputeView]:
+        """Disputes with at least one fact in one of ``categories``."""
+        facts = self.content.facts
+        return [
+            self.dispute(d.id)
+            for d in self.content.facts_file.disputes
+            if any(facts[f].category in categories for f in d.facts)
+        ]
+
+    @cached_property
+    def faq(self) -> list[FaqView]:
+        items = []
+        for item in self.content.facts_file.faq:
+            entry = self.content.entry(self.lang, "facts", item.id)
+            items.append(
+                FaqView(
+                    item.id,
+                    self.text("facts", item.id),
+                    self._render(entry.note, self._resolve_global({}), "facts", item.id) if entry.note else None,
+                    [self.fact(f) for f in item.facts],
+                    [self.dispute(d) for d in item.disputes],
+                )
+            )
+        return items
+
+    @cached_property
+    def excluded(self) -> list[tuple[Markup, Markup]]:
+        return [(self.text("facts", e.id), self.refs(e.sources)) for e in self.content.facts_file.excluded]
+
+    # ------------------------------------------------------------------ review
+    @cached_property
+    def review(self) -> dict[str, object]:
+        review = self.content.facts_file.review
+        return {
+            "last": self.fmt.date(review.last_reviewed),
+            "next": self.fmt.date(review.next_review),
+            "by": review.reviewed_by,
+            "overdue": self.build_date > review.next_review,
+        }
+
+    # ------------------------------------------------------------------ pages
+    def front_matter(self, page: str) -> Markup:
+        """YAML front matter; JSON strings are valid YAML and need no further quoting rules."""
+        title = self.plain("pages", f"{page}.title")
+        description = self.plain("pages", f"{page}.description")
+        html = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
+        lines = ["---", f"title: {json.dumps(html(title), ensure_ascii=False)}",
+                 f"description: {json.dumps(html(description), ensure_ascii=False)}", "---"]
+        return Markup("\n".join(lines))
+
+    def render_page(self, environment: Environment, page: str) -> str:
+        template = environment.get_template(f"pages/{page}.md.j2")
+        try:
+            return template.render(
+                r=self,
+                page=page,
+                pages=PAGES,
+                lang=self.lang,
+                t=self.t,
+                tp=self.tp,
+                ui=self.ui,
+                clinic=self.content.clinic,
+                sources=self.content.sources,
+                severities=SEVERITIES,
+                steps=STEPS,
+            )
+        except UndefinedError as exc:
+            raise ContentError([Problem(f"src/patientinfo/templates/pages/{page}.md.j2", 1, f"template uses something undefined: {exc.message}")]) from None
+        except TemplateError as exc:
+            raise ContentError([Problem(f"src/patientinfo/templates/pages/{page}.md.j2", getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None
+
+
+def render_language(content: Content, lang: str, *, build_date: dt.date | None = None) -> dict[str, str]:
+    """Markdown of every page of ``lang``, by file name (``risks.md``)."""
+    environment = make_environment()
+    renderer = LanguageRenderer(content, lang, build_date=build_date)
+    return {f"{page}.md": renderer.render_page(environment, page) for page in PAGES}
+
+
+def render_site(content: Content, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
+    """Every page of every language; collects the problems of all languages before failing."""
+    pages: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
+    for lang in content.languages:
+        try:
+            pages[lang] = render_language(content, lang, build_date=build_date)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    return pages

@@ -1,0 +1,133 @@
+"""Fixtures that put a whole project (content, docs, mkdocs.yml) in a temporary folder.
+
+``project`` copies the real content; ``sample_project`` writes a tiny made-up treatment, to show
+that nothing in the engine is tied to mesotherapy. Both can be built with ``run_build``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+LANGS = ("fr", "it", "en")
+
+
+def copy_project(target: Path) -> Path:
+    """Copy what a build needs (not site/, .venv/ or caches) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("content", "docs", "overrides"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def run_build(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "patientinfo", "build", *args],
+        cwd=root, capture_output=True, text=True, env=environment, timeout=600,
+    )
+
+
+def tree_digest(folder: Path) -> str:
+    """One hash of every file's path and bytes: equal digests mean an untouched folder."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def edit_yaml(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project, built once for the whole test session (read-only for tests)."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return root
+
+
+SAMPLE_FACTS = {
+    "treatment": "example-therapy",
+    "review": {"last_reviewed": "2026-01-10", "next_review": "2026-07-10", "reviewed_by": "Dr Test"},
+    "groups": {"indication": ["general"], "substance": ["general"]},
+    "facts": [
+        {"id": "what", "category": "principle", "key": True, "sources": ["clinic-x"]},
+        {"id": "use", "category": "indication", "group": "general", "sources": ["clinic-x"]},
+        {"id": "thing", "category": "substance", "group": "general", "sources": ["clinic-x"]},
+        {"id": "course-a", "category": "schedule", "sources": ["clinic-x"],
+         "values": {"sessions": {"min": 3, "max": 5, "unit": "session"}}},
+        {"id": "course-b", "category": "schedule", "sources": ["study-y"],
+         "values": {"sessions": {"max": 15, "unit": "session"}}},
+        {"id": "dose", "category": "technique", "step": "during", "sources": ["clinic-x"],
+         "values": {"volume": {"about": 0.5, "unit": "volume-milliliter"}}},
+        {"id": "bruise", "category": "risk", "step": "after", "sources": ["study-y"]},
+        {"id": "allergy", "category": "contraindication", "severity": "absolute", "sources": ["clinic-x"]},
+        {"id": "trial", "category": "evidence", "sources": ["study-y"]},
+        {"id": "other", "category": "alternative", "sources": ["study-y"]},
+        {"id": "nothing", "category": "without_treatment", "sources": ["study-y"]},
+    ],
+    "disputes": [{"id": "how-many", "facts": ["course-a", "course-b"]}],
+    "faq": [{"id": "faq-how-many", "disputes": ["how-many"]}],
+    "excluded": [],
+}
+SAMPLE_SOURCES = {
+    "sources": [
+        {"id": "clinic-x", "type": "clinic_website", "label": "X", "file": "x.txt", "language": "fr"},
+        {"id": "study-y", "type": "review", "label": "Study 2020", "citation": "Author A. A study. 2020."},
+    ]
+}
+SAMPLE_TEXTS = {
+    "fr": {"what": "Un soin d’exemple.", "use": "Un usage d’exemple", "thing": "Un produit d’exemple",
+           "course-a": "En moyenne {sessions}.", "course-b": "Parfois {sessions}.",
+           "dose": "On injecte {volume} de produit.", "bruise": "Un bleu", "allergy": "Une allergie.",
+           "trial": "Une étude.", "other": "Un autre soin.", "nothing": "Sans soin, on ne sait pas.",
+           "how-many": "Les sources ne sont pas d’accord.", "faq-how-many": "Combien de séances ?"},
+    "it": {"what": "Una cura di esempio.", "use": "Un uso di esempio", "thing": "Un prodotto di esempio",
+           "course-a": "In media {sessions}.", "course-b": "A volte {sessions}.",
+           "dose": "Si iniettano {volume} di prodotto.", "bruise": "Un livido", "allergy": "Un’allergia.",
+           "trial": "Uno studio.", "other": "Un’altra cura.", "nothing": "Senza cura, non si sa.",
+           "how-many": "Le fonti non sono d’accordo.", "faq-how-many": "Quante sedute?"},
+    "en": {"what": "An example treatment.", "use": "An example use", "thing": "An example product",
+           "course-a": "On average {sessions}.", "course-b": "Sometimes {sessions}.",
+           "dose": "{volume} of product is injected.", "bruise": "A bruise", "allergy": "An allergy.",
+           "trial": "A study.", "other": "Another treatment.", "nothing": "Without treatment, nobody knows.",
+           "how-many": "The sources disagree.", "faq-how-many": "How many sessions?"},
+}
+
+
+def write_sample(root: Path) -> Path:
+    """A made-up treatment in three languages, reusing the real page and interface texts."""
+    copy_project(root)
+    content = root / "content"
+    (content / "facts.yaml").write_text(yaml.safe_dump(SAMPLE_FACTS, allow_unicode=True, sort_keys=False))
+    (content / "sources.yaml").write_text(yaml.safe_dump(SAMPLE_SOURCES, allow_unicode=True, sort_keys=False))
+    for lang, texts in SAMPLE_TEXTS.items():
+        (content / lang / "facts.yaml").write_text(yaml.safe_dump(texts, allow_unicode=True, sort_keys=False))
+    return root
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    return write_sample(tmp_path / "sample")

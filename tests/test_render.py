@@ -1,0 +1,106 @@
+"""The Markdown rendered for each locale, before MkDocs sees it."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import LANGS, REPO
+from patientinfo.content import load_content
+from patientinfo.errors import ContentError
+from patientinfo.render import PAGES, render_language, render_site
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(REPO)
+
+
+@pytest.fixture(scope="module")
+def site(content):
+    return render_site(content)
+
+
+def numbers(markdown: str) -> Counter:
+    """Every number a patient reads on the page, decimal comma or point alike."""
+    text = re.sub(r"\]\([^)]*\)", "]", markdown)  # link targets are not read
+    text = re.sub(r'href="[^"]*"', "", text)
+    text = re.sub(r"(?<=\d)[\u202f\u00a0 .,](?=\d{3}\b)", "", text)  # 12 500 / 12.500 / 12,500
+    return Counter(n.replace(",", ".") for n in re.findall(r"\d+(?:[.,]\d+)?", text))
+
+
+def test_every_page_in_every_language(site):
+    assert set(site) == set(LANGS)
+    for lang in LANGS:
+        assert set(site[lang]) == {f"{page}.md" for page in PAGES}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_same_numbers_in_every_language(site, page):
+    reference = numbers(site["fr"][f"{page}.md"])
+    for lang in ("it", "en"):
+        assert numbers(site[lang][f"{page}.md"]) == reference, f"{page} ({lang})"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("fr", "3\u00a0à\u00a05\u00a0séances"), ("it", "da\u00a03\u00a0a\u00a05\u00a0sedute"), ("en", "3\u00a0to\u00a05\u00a0sessions")],
+)
+def test_ranges_are_worded_per_language(site, lang, expected):
+    assert expected in site[lang]["schedule.md"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_disagreements_name_each_source(site, lang):
+    schedule = site[lang]["schedule.md"]
+    box = schedule[schedule.index("!!! warning") :]
+    for seed in ("seed-002", "seed-003", "seed-004"):
+        assert f"about.md#src-{seed}" in box
+
+
+def test_front_matter_is_valid_yaml(site):
+    for lang in LANGS:
+        for name, markdown in site[lang].items():
+            _, front, _ = markdown.split("---\n", 2)
+            meta = yaml.safe_load(front)
+            assert meta["title"] and meta["description"], (lang, name)
+
+
+def test_html_and_template_syntax_in_a_text_stay_literal(project: Path):
+    texts = project / "content" / "fr" / "facts.yaml"
+    data = yaml.safe_load(texts.read_text(encoding="utf-8"))
+    data["risk-redness"]["text"] = "Rougeur <script>alert(1)</script> {{ 7*7 }} *gras* [lien](x)"
+    texts.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    markdown = render_language(load_content(project), "fr")["risks.md"]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+    assert "<script>" not in markdown
+    assert r"\{\{ 7\*7 \}\}" in markdown and "49" not in markdown
+    assert r"\*gras\*" in markdown and r"\[lien\](x)" in markdown
+
+
+def test_review_overdue_notice(content):
+    late = content.facts_file.review.next_review.replace(year=content.facts_file.review.next_review.year + 1)
+    on_time = render_language(content, "en", build_date=content.facts_file.review.last_reviewed)
+    overdue = render_language(content, "en", build_date=late)
+    assert "!!! danger" not in on_time["faq.md"]
+    assert "!!! danger" in overdue["faq.md"]
+
+
+def test_missing_fact_value_in_a_page_text_is_an_error(project: Path):
+    pages = project / "content" / "en" / "pages.yaml"
+    text = pages.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^(faq\.intro: ")', r"\1{clinic.fax} ", text)
+    pages.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError, match=r"content/en/pages\.yaml:\d+: 'faq\.intro' \(language 'en'\): placeholder '\{clinic\.fax\}'"):
+        render_language(load_content(project), "en")
+
+
+def test_sample_treatment_renders(sample_project: Path):
+    site = render_site(load_content(sample_project))
+    assert "En moyenne 3\u00a0à\u00a05\u00a0séances" in site["fr"]["schedule.md"]
+    assert "circa 0,5\u00a0ml" in site["it"]["session.md"]
+    assert "about 0.5\u00a0ml of product" in site["en"]["session.md"]

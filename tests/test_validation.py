@@ -1,0 +1,157 @@
+"""The validator: every kind of bad input gives ``path:line: message`` naming field, id, language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from patientinfo.content import load_content
+from patientinfo.errors import ContentError
+
+
+def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_shipped_content_is_valid():
+    from conftest import REPO
+
+    content = load_content(REPO)
+    assert content.languages == ["fr", "it", "en"]
+    assert len(content.facts) > 100
+
+
+def test_sample_content_is_valid(sample_project: Path):
+    assert load_content(sample_project).facts_file.treatment == "example-therapy"
+
+
+def test_malformed_yaml_names_file_and_line(project: Path):
+    facts = project / "content" / "facts.yaml"
+    line = line_of(facts, "id: tech-volume")
+    replace_in(facts, "  - id: tech-volume\n", "  - id: tech-volume\n    sources: [oops\n")
+    with pytest.raises(ContentError, match=r"content/facts\.yaml:\d+: YAML syntax error") as caught:
+        load_content(project)
+    reported = int(re.search(r"facts\.yaml:(\d+)", str(caught.value)).group(1))
+    assert line <= reported <= line + 4
+
+
+def test_wrong_type_names_field_fact_and_line(project: Path):
+    facts = project / "content" / "facts.yaml"
+    replace_in(facts, "sessions: {min: 3, max: 5, unit: session}", 'sessions: {min: "three", max: 5, unit: session}')
+    line = line_of(facts, 'min: "three"')
+    with pytest.raises(
+        ContentError,
+        match=rf"content/facts\.yaml:{line}: facts\[\d+\]\.values\.sessions\.min \(id 'sched-course-short'\): "
+        r"Input should be a valid (integer|number)",
+    ):
+        load_content(project)
+
+
+def test_unknown_source_id(project: Path):
+    facts = project / "content" / "facts.yaml"
+    replace_in(facts, "sources: [seed-003]\n    quotes: {seed-003: \"des rougeurs\"}", "sources: [seed-999]\n    quotes: {}")
+    line = line_of(facts, "sources: [seed-999]")
+    with pytest.raises(ContentError, match=rf"facts\.yaml:{line}: .*\(id 'risk-redness'\): unknown source 'seed-999'"):
+        load_content(project)
+
+
+def test_duplicate_fact_id(project: Path):
+    facts = project / "content" / "facts.yaml"
+    first = line_of(facts, "  - id: risk-redness")
+    second = line_of(facts, "  - id: risk-marks")
+    replace_in(facts, "  - id: risk-marks\n", "  - id: risk-redness\n")
+    with pytest.raises(
+        ContentError,
+        match=rf"content/facts\.yaml:{second}: duplicate fact id 'risk-redness' \(first on line {first}\)",
+    ):
+        load_content(project)
+
+
+def test_duplicate_key_in_a_translation(project: Path):
+    texts = project / "content" / "it" / "facts.yaml"
+    original = texts.read_text(encoding="utf-8")
+    texts.write_text(original + '\nrisk-redness:\n  text: "doppione"\n', encoding="utf-8")
+    last = len(texts.read_text(encoding="utf-8").splitlines()) - 1
+    with pytest.raises(ContentError, match=rf"content/it/facts\.yaml:{last}: duplicate key 'risk-redness'"):
+        load_content(project)
+
+
+def test_missing_translation_names_fact_and_language(project: Path):
+    texts = project / "content" / "en" / "facts.yaml"
+    import yaml
+
+    data = yaml.safe_load(texts.read_text(encoding="utf-8"))
+    del data["ci-pregnancy"]
+    texts.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    line = line_of(project / "content" / "facts.yaml", "- id: ci-pregnancy")
+    with pytest.raises(
+        ContentError,
+        match=rf"content/facts\.yaml:{line}: 'ci-pregnancy' has no text in language 'en': add it to content/en/facts\.yaml",
+    ):
+        load_content(project)
+
+
+def test_missing_page_text_in_a_translation(project: Path):
+    pages = project / "content" / "it" / "pages.yaml"
+    text = pages.read_text(encoding="utf-8")
+    pages.write_text(re.sub(r"(?m)^risks\.help:.*\n", "", text), encoding="utf-8")
+    line = line_of(project / "content" / "fr" / "pages.yaml", "risks.help:")
+    with pytest.raises(ContentError, match=rf"content/fr/pages\.yaml:{line}: 'risks\.help' has no text in language 'it'"):
+        load_content(project)
+
+
+def test_unknown_id_in_a_translation(project: Path):
+    texts = project / "content" / "it" / "facts.yaml"
+    texts.write_text(texts.read_text(encoding="utf-8") + '\nrisk-unheard-of:\n  text: "Nuovo"\n', encoding="utf-8")
+    line = line_of(texts, "risk-unheard-of:")
+    with pytest.raises(ContentError, match=rf"content/it/facts\.yaml:{line}: unknown id 'risk-unheard-of' \(language 'it'\)"):
+        load_content(project)
+
+
+def test_unknown_placeholder_and_unshown_value(project: Path):
+    texts = project / "content" / "it" / "facts.yaml"
+    text = texts.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^(sched-course-long:\n  text: )(.*)$", r'\1"Da dieci a dodici {sedute}."', text)
+    texts.write_text(text, encoding="utf-8")
+    line = line_of(texts, "sched-course-long:")
+    with pytest.raises(ContentError) as caught:
+        load_content(project)
+    message = str(caught.value)
+    assert f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): unknown placeholder '{{sedute}}'" in message
+    assert f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): value '{{sessions}}' is never shown" in message
+
+
+def test_quantity_with_two_shapes(project: Path):
+    facts = project / "content" / "facts.yaml"
+    replace_in(facts, "length: {about: 4, unit: length-millimeter}", "length: {about: 4, max: 5, unit: length-millimeter}")
+    line = line_of(facts, "length: {about: 4, max: 5")
+    with pytest.raises(ContentError, match=rf"facts\.yaml:{line}: .*\(id 'tech-needle-short'\): give exactly one of"):
+        load_content(project)
+
+
+def test_unknown_unit(project: Path):
+    facts = project / "content" / "facts.yaml"
+    replace_in(facts, "injections: {max: 100, unit: injection}", "injections: {max: 100, unit: jab}")
+    with pytest.raises(ContentError, match=r"fact 'tech-injection-count' value 'injections': unit 'jab' is neither a CLDR unit"):
+        load_content(project)
+
+
+def test_every_problem_is_reported_at_once(project: Path):
+    facts = project / "content" / "facts.yaml"
+    replace_in(facts, "severity: absolute\n    key: true", "severity: fatal\n    key: true")
+    replace_in(facts, "category: alternative\n    sources: [seed-000]", "category: alternatives\n    sources: [seed-000]")
+    with pytest.raises(ContentError) as caught:
+        load_content(project)
+    assert len(caught.value.problems) >= 2
+    assert "(id 'ci-allergy')" in str(caught.value) and "(id 'alt-cortisone-injections')" in str(caught.value)
