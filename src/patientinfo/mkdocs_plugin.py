@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 
 from .content import Content, load_content
 from .errors import ContentError
+from .pdf import leaflet_name, render_leaflets
 from .render import render_site
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
@@ -33,6 +34,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 class PatientInfoConfig(base.Config):
     content_dir = c.Type(str, default="content")
     staging_dir = c.Type(str, default=".cache/patientinfo/docs")
+    leaflet_cache = c.Type(str, default=".cache/patientinfo/leaflets")
 
 
 def sync_tree(files: dict[str, bytes], target: Path) -> int:
@@ -55,7 +57,9 @@ def sync_tree(files: dict[str, bytes], target: Path) -> int:
     return written
 
 
-def staged_files(docs_dir: Path, pages: dict[str, dict[str, str]]) -> dict[str, bytes]:
+def staged_files(
+    docs_dir: Path, pages: dict[str, dict[str, str]], leaflets: dict[str, bytes]
+) -> dict[str, bytes]:
     files = {
         path.relative_to(docs_dir).as_posix(): path.read_bytes()
         for path in docs_dir.rglob("*")
@@ -64,6 +68,8 @@ def staged_files(docs_dir: Path, pages: dict[str, dict[str, str]]) -> dict[str, 
     for lang, by_name in pages.items():
         for name, markdown in by_name.items():
             files[f"{lang}/{name}"] = markdown.encode("utf-8")
+    for lang, pdf in leaflets.items():
+        files[f"{lang}/{leaflet_name(lang)}"] = pdf
     return files
 
 
@@ -83,6 +89,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         try:
             content = load_content(root)
             pages = render_site(content)
+            leaflets = render_leaflets(content, cache=root / self.config.leaflet_cache)
         except ContentError as exc:
             raise PluginError(f"patient information content has errors:\n{exc}") from None
         i18n = config.plugins.get("i18n")
@@ -94,7 +101,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                     f"{content.languages}: list the same languages, in the same order"
                 )
         self.source_docs_dir = Path(config.docs_dir).resolve()
-        written = sync_tree(staged_files(self.source_docs_dir, pages), staging)
+        written = sync_tree(staged_files(self.source_docs_dir, pages, leaflets), staging)
         log.info("patientinfo: %d pages in %d languages, %d files changed", sum(map(len, pages.values())), len(pages), written)
         self.content = content
         self.staging = staging

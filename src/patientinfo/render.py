@@ -203,11 +203,16 @@ class LanguageRenderer:
         return self.text("ui", text_id, **extra)
 
     def plain(self, domain: str, text_id: str, **extra: object) -> str:
-        """A text with placeholders filled but no Markdown escaping (front matter, titles)."""
+        """A text with placeholders filled but no Markdown escaping (front matter, titles, PDF)."""
         entry = self.content.entry(self.lang, domain, text_id)
+        try:
+            return self.plain_text(entry.text or "", **extra)
+        except (KeyError, FormatError) as exc:
+            raise self._problem(domain, text_id, f"placeholder: {exc}") from None
+
+    def plain_text(self, raw: str, **extra: object) -> str:
         resolve = self._resolve_global(extra)
-        raw = _SPACES.sub(" ", entry.text or "").strip()
-        return PLACEHOLDER.sub(lambda m: resolve(m.group(1)), raw)
+        return PLACEHOLDER.sub(lambda m: resolve(m.group(1)), _SPACES.sub(" ", raw).strip())
 
     def forms(self, text_id: str, count: int, **extra: Markup) -> Markup:
         """A ui text with plural forms; ``extra`` values are Markdown already (links)."""
@@ -239,7 +244,8 @@ class LanguageRenderer:
         if not refs:
             return Markup("")
         links = [f"[{md_escape(r.label)}](about.md#{r.anchor})" for r in refs]
-        return self.forms("refs", len(refs), list=self.fmt.join(links))
+        shown = self.forms("refs", len(refs), list=Markup(self.fmt.join(links)))
+        return Markup('<span class="pi-refs">{}</span>').format(shown)
 
     # ------------------------------------------------------------------ facts
     def fact(self, fact_id: str) -> FactView:

@@ -251,12 +251,32 @@ class Clinic(Model):
     fictional: bool = False
 
 
+class ReadabilityRule(Model):
+    formula: Literal["kandel_moles", "gulpease", "flesch"]
+    min: float = Field(description="lowest acceptable score")
+
+
+class AllowedDigits(Model):
+    """A number that may be typed into a text, declared explicitly rather than guessed."""
+
+    lang: Annotated[str, Field(pattern=LANG_PATTERN)]
+    id: str
+    text: str = Field(pattern=r"^\d+(?:[.,]\d+)*$")
+    reason: str = Field(min_length=1)
+
+
+class CheckSettings(Model):
+    readability: dict[str, ReadabilityRule] = Field(default_factory=dict)
+    allowed_digits: list[AllowedDigits] = Field(default_factory=list)
+
+
 class Settings(Model):
     source_language: Annotated[str, Field(pattern=LANG_PATTERN)]
     languages: list[Annotated[str, Field(pattern=LANG_PATTERN)]] = Field(min_length=1)
     locales: dict[str, str] = Field(
         default_factory=dict, description="Babel locale per language, e.g. en: en_GB"
     )
+    check: CheckSettings = Field(default_factory=CheckSettings)
 
     @model_validator(mode="after")
     def _source_is_a_language(self) -> Settings:
