@@ -71,11 +71,11 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SAMPLE_FACTS = {
     "treatment": "example-therapy",
     "review": {"last_reviewed": "2026-01-10", "next_review": "2026-07-10", "reviewed_by": "Dr Test"},
-    "groups": {"indication": ["general"], "substance": ["general"]},
+    "groups": {"indication": ["pain"], "substance": ["medicine"]},
     "facts": [
         {"id": "what", "category": "principle", "key": True, "sources": ["clinic-x"]},
-        {"id": "use", "category": "indication", "group": "general", "sources": ["clinic-x"]},
-        {"id": "thing", "category": "substance", "group": "general", "sources": ["clinic-x"]},
+        {"id": "use", "category": "indication", "group": "pain", "sources": ["clinic-x"]},
+        {"id": "thing", "category": "substance", "group": "medicine", "sources": ["clinic-x"]},
         {"id": "course-a", "category": "schedule", "sources": ["clinic-x"],
          "values": {"sessions": {"min": 3, "max": 5, "unit": "session"}}},
         {"id": "course-b", "category": "schedule", "sources": ["study-y"],

@@ -16,7 +16,7 @@ from patientinfo.schema import Quantity
 def formatters() -> dict[str, Formatter]:
     content = load_content(REPO)
     return {
-        lang: Formatter(content.settings.locale(lang), lambda i, lang=lang: content.entry(lang, "ui", i))
+        lang: Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
         for lang in content.languages
     }
 

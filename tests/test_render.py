@@ -102,5 +102,6 @@ def test_missing_fact_value_in_a_page_text_is_an_error(project: Path):
 def test_sample_treatment_renders(sample_project: Path):
     site = render_site(load_content(sample_project))
     assert "En moyenne 3\u00a0à\u00a05\u00a0séances" in site["fr"]["schedule.md"]
-    assert "circa 0,5\u00a0ml" in site["it"]["session.md"]
-    assert "about 0.5\u00a0ml of product" in site["en"]["session.md"]
+    assert "circa\u00a00,5\u00a0ml" in site["it"]["session.md"]
+    assert "about\u00a00.5\u00a0ml of product" in site["en"]["session.md"]
+    assert "## Prima della seduta" not in site["it"]["session.md"], "a step without facts is left out"

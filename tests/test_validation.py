@@ -155,3 +155,12 @@ def test_every_problem_is_reported_at_once(project: Path):
         load_content(project)
     assert len(caught.value.problems) >= 2
     assert "(id 'ci-allergy')" in str(caught.value) and "(id 'alt-cortisone-injections')" in str(caught.value)
+
+
+def test_group_without_a_heading(project: Path):
+    facts = project / "content" / "facts.yaml"
+    replace_in(facts, "indication: [pain, sport,", "indication: [pain, sports,")
+    replace_in(facts, "group: sport\n", "group: sports\n")
+    line = line_of(facts, "indication: [pain, sports,")
+    with pytest.raises(ContentError, match=rf"content/facts\.yaml:{line}: group 'sports' has no heading 'group\.sports' in content/fr/ui\.yaml"):
+        load_content(project)

@@ -105,12 +105,31 @@ def _describe(loc: tuple[str | int, ...], data: object) -> str:
     return f"{where} (id '{owner}')" if owner else where
 
 
+def _data_loc(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]:
+    """Drop what pydantic adds past the data (union branches such as ``min.float``)."""
+    node, kept = data, []
+    for key in loc:
+        if isinstance(node, dict):
+            kept.append(key)
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int):
+            kept.append(key)
+            node = node[key] if 0 <= key < len(node) else None
+        else:
+            break
+    return tuple(kept)
+
+
 def _validate(model: type[M], document: YamlDocument, problems: list[Problem]) -> M | None:
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
+        seen: set[tuple] = set()
         for error in exc.errors():
-            loc = tuple(error["loc"])
+            loc = _data_loc(tuple(error["loc"]), document.data)
+            if loc in seen:  # one message per field: the first union branch says enough
+                continue
+            seen.add(loc)
             message = error["msg"].removeprefix("Value error, ")
             problems.append(
                 Problem(document.path, document.line(loc), f"{_describe(loc, document.data)}: {message}")
@@ -311,8 +330,14 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                 problems.append(Problem(path, line, f"text of '{fact_id}' (language '{lang}'): value '{{{name}}}' is never shown; every value must appear in every language"))
             for name in sorted(set(in_note)):
                 problems.append(Problem(path, line, f"note of '{fact_id}' (language '{lang}'): placeholder '{{{name}}}' is not allowed in a note; put values in the text"))
-        # Units without a CLDR name need plural forms in every language.
         ui = content.texts[lang]["ui"].root
+        # Every group and severity the pages show needs its heading in every language.
+        for category, names in content.facts_file.groups.items():
+            for index, name in enumerate(names):
+                if f"group.{name}" not in ui:
+                    problems.append(Problem(facts_doc.path, facts_doc.line(["groups", category, index]),
+                                            f"group '{name}' has no heading 'group.{name}' in {content.text_path(lang, 'ui')}"))
+        # Units without a CLDR name need plural forms in every language.
         for fact in content.facts_file.facts:
             for name, quantity in fact.values.items():
                 unit = quantity.unit

@@ -29,6 +29,9 @@ LONG_UNIT_PREFIXES = ("duration-",)
 
 @lru_cache(maxsize=None)
 def is_cldr_unit(unit: str) -> bool:
+    """A full CLDR unit id such as ``length-millimeter`` (Babel also guesses from "year": we don't)."""
+    if "-" not in unit:
+        return False
     try:
         return get_unit_name(unit, locale="en") is not None
     except UnknownUnitError:
@@ -52,11 +55,17 @@ def fill(pattern: str, values: dict[str, str]) -> str:
 
 
 class Formatter:
-    """Formats values for one language. ``ui`` looks up that language's ui.yaml entries."""
+    """Formats values for one language. ``lookup`` finds that language's ui.yaml entries (or None)."""
 
-    def __init__(self, locale: str, ui: Callable[[str], TextEntry]):
+    def __init__(self, locale: str, lookup: Callable[[str], TextEntry | None]):
         self.locale = Locale.parse(locale)
-        self.ui = ui
+        self.lookup = lookup
+
+    def ui(self, text_id: str) -> TextEntry:
+        entry = self.lookup(text_id)
+        if entry is None:
+            raise FormatError(f"no '{text_id}' in this language's ui.yaml")
+        return entry
 
     def number(self, number: float | int, unit: str | None = None) -> str:
         if isinstance(number, float) and number.is_integer():
@@ -73,7 +82,8 @@ class Formatter:
     def _with_unit(self, shown: str, count: float | int, unit: str | None, exact: bool) -> str:
         if unit is None:
             return shown
-        if is_cldr_unit(unit):
+        custom = self.lookup(f"unit.{unit}")
+        if custom is None and is_cldr_unit(unit):
             lengths = ("long", "short") if unit.startswith(LONG_UNIT_PREFIXES) else ("short",)
             for length in lengths:
                 formatted = format_unit(count, unit, length=length, locale=self.locale)
@@ -82,6 +92,8 @@ class Formatter:
             counted = self.number(count, unit)
             return formatted.replace(counted, shown, 1)
         forms = self.ui(f"unit.{unit}").forms or {}
+        if "other" not in forms:
+            raise FormatError(f"'unit.{unit}' needs plural forms with at least 'other'")
         exact_key = f"={self.number(count, unit)}"
         if exact and exact_key in forms:
             pattern = forms[exact_key]

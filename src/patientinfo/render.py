@@ -130,7 +130,7 @@ class LanguageRenderer:
         self.content = content
         self.lang = lang
         self.build_date = build_date or today()
-        self.fmt = Formatter(content.settings.locale(lang), self._ui_entry)
+        self.fmt = Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
         self._disputed = {f for d in content.facts_file.disputes for f in d.facts}
 
     # ------------------------------------------------------------------ texts

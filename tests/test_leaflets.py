@@ -1,0 +1,103 @@
+"""The printable leaflets: content, layout rules, accessibility, reproducibility, clinic branding."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import LANGS, copy_project
+from patientinfo.content import load_content
+from patientinfo.pdf import render_leaflet
+from patientinfo.render import LanguageRenderer
+
+pytestmark = pytest.mark.slow
+LOCATION = {"fr": "leaflet-fr.pdf", "it": "it/leaflet-it.pdf", "en": "en/leaflet-en.pdf"}
+
+
+def pdf_text(path: Path) -> str:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_leaflet_is_a4_at_most_four_pages_tagged_and_titled(built_project: Path, lang: str):
+    info = pdf_info(built_project / "site" / LOCATION[lang])
+    assert info["Page size"].startswith("595.276 x 841.89")
+    assert 1 <= int(info["Pages"]) <= 4
+    assert info["Tagged"] == "yes"
+    content = load_content(built_project)
+    assert info["Title"].startswith(LanguageRenderer(content, lang).plain("pages", "index.title"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_leaflet_has_every_indication_risk_and_contraindication(built_project: Path, lang: str):
+    text = pdf_text(built_project / "site" / LOCATION[lang])
+    content = load_content(built_project)
+    renderer = LanguageRenderer(content, lang)
+    missing = [
+        fact.id for fact in content.facts_file.facts
+        if fact.category in ("indication", "risk", "contraindication") and plain(renderer.fact_plain(fact.id)) not in text
+    ]
+    assert not missing
+    assert content.clinic.phone in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fonts_are_embedded_and_subset(built_project: Path, lang: str):
+    out = subprocess.run(["pdffonts", str(built_project / "site" / LOCATION[lang])], capture_output=True, text=True, check=True).stdout
+    rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
+    assert rows
+    for row in rows:
+        assert row[0].split("+")[0].isupper() and "+" in row[0], row  # subset prefix ABCDEF+Name
+        assert "yes" in row[-5:-2], row  # emb
+
+
+def test_pdf_declares_its_language(built_project: Path):
+    for lang in LANGS:
+        raw = (built_project / "site" / LOCATION[lang]).read_bytes()
+        assert f"/Lang ({lang})".encode() in raw or f"/Lang <".encode() in raw
+
+
+def test_every_page_links_to_its_languages_leaflet(built_project: Path):
+    site = built_project / "site"
+    for lang, prefix in (("fr", ""), ("it", "it/"), ("en", "en/")):
+        for page in (site / prefix).glob("*/index.html") if prefix == "" else (site / prefix).rglob("index.html"):
+            if page.parent.name in ("it", "en", "assets", "search") or "assets" in page.parts:
+                continue
+            assert f'leaflet-{lang}.pdf"' in page.read_text(encoding="utf-8"), page
+
+
+def test_two_builds_give_identical_pdfs(built_project: Path):
+    content = load_content(built_project)
+    assert render_leaflet(content, "it") == render_leaflet(content, "it")
+    assert render_leaflet(content, "fr") == (built_project / "site" / LOCATION["fr"]).read_bytes()
+
+
+def test_another_clinic_changes_only_the_clinic_file(tmp_path: Path):
+    root = copy_project(tmp_path / "other")
+    path = root / "content" / "clinic.yaml"
+    clinic = yaml.safe_load(path.read_text(encoding="utf-8"))
+    clinic.update(name="Studio Medico Prova", phone="+39 02 0000 0000", brand_colour="#7a1f1f",
+                  email="info@studio-prova.example.org", website="https://studio-prova.example.org/")
+    path.write_text(yaml.safe_dump(clinic, allow_unicode=True), encoding="utf-8")
+    content = load_content(root)
+    pdf = root / "leaflet.pdf"
+    pdf.write_bytes(render_leaflet(content, "it"))
+    text = pdf_text(pdf)
+    assert "Studio Medico Prova" in text and "+39 02 0000 0000" in text
+    assert "Clinique Exemple" not in text
+    assert "https://studio-prova.example.org/it/" in text
