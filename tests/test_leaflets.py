@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,11 @@ pytestmark = pytest.mark.slow
 LOCATION = {"fr": "leaflet-fr.pdf", "it": "it/leaflet-it.pdf", "en": "en/leaflet-en.pdf"}
 
 
-def pdf_text(path: Path) -> str:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def pdf_text(path: Path, *, body_only: bool = False) -> str:
+    """The text of the PDF; ``body_only`` leaves out the page footers (the bottom 15 mm)."""
+    crop = ["-r", "72", "-x", "0", "-y", "0", "-W", "596", "-H", "800"] if body_only else []
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
     return re.sub(r"\s+", " ", text)
 
@@ -39,13 +43,17 @@ def test_leaflet_is_a4_at_most_four_pages_tagged_and_titled(built_project: Path,
     assert info["Page size"].startswith("595.276 x 841.89")
     assert 1 <= int(info["Pages"]) <= 4
     assert info["Tagged"] == "yes"
-    content = load_content(built_project)
-    assert info["Title"].startswith(LanguageRenderer(content, lang).plain("pages", "index.title"))
+    text = pdf_text(built_project / "site" / LOCATION[lang])
+    renderer = LanguageRenderer(load_content(built_project), lang)
+    pages = int(info["Pages"])
+    for number in range(1, pages + 1):
+        assert plain(renderer.plain("ui", "leaflet.page_of", page=number, pages=pages)) in text
+    assert info["Title"].startswith(renderer.plain("pages", "index.title"))
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_leaflet_has_every_indication_risk_and_contraindication(built_project: Path, lang: str):
-    text = pdf_text(built_project / "site" / LOCATION[lang])
+    text = pdf_text(built_project / "site" / LOCATION[lang], body_only=True)
     content = load_content(built_project)
     renderer = LanguageRenderer(content, lang)
     missing = [
@@ -66,10 +74,23 @@ def test_fonts_are_embedded_and_subset(built_project: Path, lang: str):
         assert "yes" in row[-5:-2], row  # emb
 
 
-def test_pdf_declares_its_language(built_project: Path):
+def pdf_objects(raw: bytes) -> bytes:
+    """The PDF's objects with compressed streams (object streams included) inflated."""
+    parts = [raw]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def test_pdf_declares_its_language_and_structure(built_project: Path):
     for lang in LANGS:
-        raw = (built_project / "site" / LOCATION[lang]).read_bytes()
-        assert f"/Lang ({lang})".encode() in raw or f"/Lang <".encode() in raw
+        objects = pdf_objects((built_project / "site" / LOCATION[lang]).read_bytes())
+        assert f"/Lang ({lang})".encode() in objects
+        assert b"/StructTreeRoot" in objects and b"/MarkInfo" in objects
+        assert b"/DisplayDocTitle true" in objects
 
 
 def test_every_page_links_to_its_languages_leaflet(built_project: Path):

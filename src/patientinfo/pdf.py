@@ -88,6 +88,13 @@ class LeafletText:
         return [f.id for f in self.r.facts(category, **filters)]  # type: ignore[arg-type]
 
 
+def css_string(text: str) -> Markup:
+    """A CSS string literal; every character outside plain ASCII letters is an escape, so that
+    nothing in a clinic's name can end the string or the style sheet (``</style>``)."""
+    safe = "".join(c if c.isascii() and (c.isalnum() or c in " .,:;+-_/@()'") else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{safe}"')
+
+
 def render_leaflet_html(content: Content, lang: str) -> str:
     environment = Environment(
         loader=PackageLoader("patientinfo", "templates"),
@@ -119,7 +126,7 @@ def render_leaflet_html(content: Content, lang: str) -> str:
         qr=qr_svg(language_url(content, lang)),
         fonts={k: v.as_uri() for k, v in font_files().items()},
         page_counter=(before, middle, after),
-        css_string=lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"',
+        css_string=css_string,
     )
 
 

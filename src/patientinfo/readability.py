@@ -73,7 +73,8 @@ class ReadabilityRow:
 def readable_text(markdown: str) -> str:
     """The prose of a rendered page: one sentence per list item or heading, no markup."""
     body = markdown.split("---\n", 2)[-1]
-    body = re.sub(r'<span class="pi-refs">.*?</span>', "", body)
+    # Source references and bibliographic citations are not prose a patient reads as sentences.
+    body = re.sub(r'<span class="pi-(refs|cite)">.*?</span>', "", body)
     body = re.sub(r"<[^>]+>", " ", body)
     body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)
     body = re.sub(r'^\s*!!! \w+ "([^"]*)"', r"\1", body, flags=re.M)
