@@ -174,3 +174,14 @@ def test_content_files_reference_their_schema():
         assert first.startswith("# yaml-language-server: $schema="), path
         target = (path.parent / first.split("=", 1)[1]).resolve()
         assert target.is_file(), (path, target)
+
+
+def test_overdue_review_of_one_fact_is_reported_at_its_line(project: Path):
+    facts = project / "content" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8").replace(
+        "  - id: ci-period\n", "  - id: ci-period\n    review: {last_reviewed: 2025-01-02, next_review: 2025-07-02, reviewed_by: Dr Old}\n", 1)
+    facts.write_text(text, encoding="utf-8")
+    report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
+    overdue = [f for f in report.findings if f.kind == "overdue" and f.text_id == "ci-period"]
+    assert len(overdue) == 1
+    assert overdue[0].line == line_of(facts, "    review: {last_reviewed: 2025-01-02")

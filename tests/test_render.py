@@ -105,3 +105,14 @@ def test_sample_treatment_renders(sample_project: Path):
     assert "circa\u00a00,5\u00a0ml" in site["it"]["session.md"]
     assert "about\u00a00.5\u00a0ml of product" in site["en"]["session.md"]
     assert "## Prima della seduta" not in site["it"]["session.md"], "a step without facts is left out"
+
+
+def test_a_page_shows_the_stalest_review_of_its_facts(project: Path):
+    facts = project / "content" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    text = text.replace("  - id: risk-marks\n", "  - id: risk-marks\n    review: {last_reviewed: 2025-01-02, next_review: 2025-07-02, reviewed_by: Dr Old}\n", 1)
+    facts.write_text(text, encoding="utf-8")
+    site = render_language(load_content(project), "en", build_date=__import__("datetime").date(2026, 12, 1))
+    assert "2 January 2025" in site["risks.md"].replace("\u00a0", " ") and "Dr Old" in site["risks.md"]
+    assert "!!! danger" in site["risks.md"]
+    assert "Dr Old" not in site["contact.md"], "a page without that fact keeps the treatment's review"

@@ -135,13 +135,20 @@ def wording_findings(content: Content) -> list[Finding]:
 
 
 def review_findings(content: Content, today: dt.date) -> list[Finding]:
+    """The treatment's review and each fact's own review, once past their next review date."""
+    document = content.documents["content/facts.yaml"]
+    findings = []
     review = content.facts_file.review
-    if today <= review.next_review:
-        return []
-    line = content.documents["content/facts.yaml"].line(["review", "next_review"])
-    return [Finding("overdue", "content/facts.yaml", line,
-                    f"the review was due on {review.next_review.isoformat()}; every page now shows a notice "
-                    f"until a doctor reviews the content and the dates are updated")]
+    if today > review.next_review:
+        findings.append(Finding("overdue", document.path, document.line(["review", "next_review"]),
+                                f"the review was due on {review.next_review.isoformat()}; every page now shows a "
+                                f"notice until a doctor reviews the content and the dates are updated"))
+    for index, fact in enumerate(content.facts_file.facts):
+        if fact.review and today > fact.review.next_review:
+            findings.append(Finding("overdue", document.path, document.line(["facts", index, "review", "next_review"]),
+                                    f"fact '{fact.id}' was due for review on {fact.review.next_review.isoformat()}; "
+                                    f"the pages showing it carry a notice", fact.id))
+    return findings
 
 
 def run_check(content: Content, today: dt.date, *, readability: bool = True) -> Report:

@@ -132,6 +132,7 @@ class LanguageRenderer:
         self.build_date = build_date or today()
         self.fmt = Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
         self._disputed = {f for d in content.facts_file.disputes for f in d.facts}
+        self.shown: set[str] = set()  # facts used by the page being rendered (for its review date)
 
     # ------------------------------------------------------------------ texts
     def _ui_entry(self, text_id: str) -> TextEntry:
@@ -250,6 +251,7 @@ class LanguageRenderer:
     # ------------------------------------------------------------------ facts
     def fact(self, fact_id: str) -> FactView:
         fact = self.content.facts[fact_id]
+        self.shown.add(fact_id)
         entry = self.content.entry(self.lang, "facts", fact_id)
 
         def own(name: str) -> str:
@@ -335,9 +337,12 @@ class LanguageRenderer:
         return [(self.text("facts", e.id), self.refs(e.sources)) for e in self.content.facts_file.excluded]
 
     # ------------------------------------------------------------------ review
-    @cached_property
+    @property
     def review(self) -> dict[str, object]:
-        review = self.content.facts_file.review
+        """The review shown on a page: the stalest of the treatment's and its facts' reviews."""
+        reviews = [self.content.facts_file.review]
+        reviews += [f.review for f in map(self.content.facts.get, self.shown) if f is not None and f.review]
+        review = min(reviews, key=lambda r: (r.next_review, r.last_reviewed))
         return {
             "last": self.fmt.date(review.last_reviewed),
             "next": self.fmt.date(review.next_review),
@@ -357,6 +362,7 @@ class LanguageRenderer:
 
     def render_page(self, environment: Environment, page: str) -> str:
         template = environment.get_template(f"pages/{page}.md.j2")
+        self.shown = set()
         try:
             return template.render(
                 r=self,

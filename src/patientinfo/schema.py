@@ -124,6 +124,18 @@ class Quantity(Model):
         raise ValueError("a date has no count")
 
 
+class Review(Model):
+    last_reviewed: dt.date
+    next_review: dt.date
+    reviewed_by: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Review:
+        if self.next_review <= self.last_reviewed:
+            raise ValueError("next_review must come after last_reviewed")
+        return self
+
+
 class Fact(Model):
     """One statement about the treatment, with the sources that make it."""
 
@@ -140,6 +152,9 @@ class Fact(Model):
     step: Step | None = None
     studied_in: list[Id] = Field(default_factory=list)
     note_sources: list[Id] = Field(default_factory=list)
+    review: Review | None = Field(
+        default=None, description="when this fact was checked, if not with the whole treatment"
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Fact:
@@ -178,18 +193,6 @@ class Excluded(Model):
     id: Id
     sources: list[Id] = Field(min_length=1)
     quotes: dict[Id, str] = Field(default_factory=dict)
-
-
-class Review(Model):
-    last_reviewed: dt.date
-    next_review: dt.date
-    reviewed_by: str = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _order(self) -> Review:
-        if self.next_review <= self.last_reviewed:
-            raise ValueError("next_review must come after last_reviewed")
-        return self
 
 
 class FactsFile(Model):
