@@ -116,3 +116,11 @@ def test_a_page_shows_the_stalest_review_of_its_facts(project: Path):
     assert "2 January 2025" in site["risks.md"].replace("\u00a0", " ") and "Dr Old" in site["risks.md"]
     assert "!!! danger" in site["risks.md"]
     assert "Dr Old" not in site["contact.md"], "a page without that fact keeps the treatment's review"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_disputed_claim_keeps_its_rebuttal(site, lang):
+    """The 'no side effects' claim sits in a dispute box: what studies say must be shown with it."""
+    evidence = site[lang]["evidence.md"]
+    box = evidence[evidence.index("!!! warning") :]
+    assert "about.md#src-faetani-2021" in box and "about.md#src-ivan-2013" in box

@@ -11,6 +11,7 @@ This is the one place where a ContentError becomes an MkDocs error.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -20,7 +21,8 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.pages import Page
 
 from .content import Content, load_content
 from .errors import ContentError
@@ -110,6 +112,49 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             config.site_url = content.clinic.website
         return config
 
+    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
+        """Absolute language alternates, the language's root (for its own search), JSON-LD."""
+        if self.content is None:
+            return context
+        languages = self.content.languages
+        lang, path = language_of(page.url, languages)
+        site_url = config.site_url or self.content.clinic.website
+
+        def absolute(language: str) -> str:
+            return site_url + ("" if language == languages[0] else f"{language}/") + path
+
+        alternates = [{"lang": language, "href": absolute(language)} for language in languages]
+        alternates.append({"lang": "x-default", "href": absolute(languages[0])})
+        meta = page.meta or {}
+        jsonld = None
+        if "last_reviewed" in meta:
+            jsonld = {
+                "@context": "https://schema.org",
+                "@type": "MedicalWebPage",
+                "name": meta.get("title"),
+                "description": meta.get("description"),
+                "url": absolute(lang),
+                "inLanguage": lang,
+                "lastReviewed": meta["last_reviewed"],
+                "reviewedBy": {"@type": "Person", "name": meta.get("reviewed_by")},
+                "audience": {"@type": "PeopleAudience", "audienceType": "patients"},
+                "about": {"@type": "MedicalTherapy", "name": meta.get("treatment")},
+                "publisher": {"@type": "MedicalClinic", "name": self.content.clinic.name,
+                              "telephone": self.content.clinic.phone, "url": site_url},
+            }
+        context["pi"] = {
+            "alternates": alternates,
+            "language_root": "" if lang == languages[0] else f"{lang}/",
+            "search_worker": "assets/javascripts/search-worker.js",
+            "jsonld": jsonld,
+        }
+        return context
+
+    @event_priority(-200)  # after mkdocs-static-i18n has merged every language's search entries
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.content is not None:
+            split_search_index(Path(config.site_dir), self.content.languages)
+
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.staging is not None:
             try:
@@ -125,3 +170,36 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
 def remove_staging(root: Path, staging_dir: str = ".cache/patientinfo/docs") -> None:
     shutil.rmtree(root / staging_dir, ignore_errors=True)
+
+
+def language_of(url: str, languages: list[str]) -> tuple[str, str]:
+    """('it', 'risks/') for 'it/risks/'; the default (first) language has no prefix."""
+    first, _, rest = url.partition("/")
+    if first in languages[1:]:
+        return first, rest
+    return languages[0], url
+
+
+def split_search_index(site_dir: Path, languages: list[str]) -> dict[str, int]:
+    """One search index per language, each at its language's root: a search on the Italian site
+    returns Italian pages only. Locations become relative to that root."""
+    combined_path = site_dir / "search" / "search_index.json"
+    if not combined_path.is_file():
+        return {}
+    combined = json.loads(combined_path.read_text(encoding="utf-8"))
+    counts = {}
+    for lang in languages:
+        docs = []
+        for doc in combined["docs"]:
+            doc_lang, rest = language_of(doc["location"], languages)
+            if doc_lang == lang:
+                docs.append({**doc, "location": rest})
+        index = {"config": {**combined["config"], "lang": [lang]}, "docs": docs}
+        root = site_dir if lang == languages[0] else site_dir / lang
+        (root / "search").mkdir(parents=True, exist_ok=True)
+        (root / "search" / "search_index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+        counts[lang] = len(docs)
+        if lang != languages[0] and (site_dir / "sitemap.xml").is_file():
+            # Material looks for <language root>/sitemap.xml; the sitemap lists every language.
+            shutil.copy(site_dir / "sitemap.xml", root / "sitemap.xml")
+    return counts

@@ -344,6 +344,7 @@ class LanguageRenderer:
         reviews += [f.review for f in map(self.content.facts.get, self.shown) if f is not None and f.review]
         review = min(reviews, key=lambda r: (r.next_review, r.last_reviewed))
         return {
+            "last_iso": review.last_reviewed.isoformat(),
             "last": self.fmt.date(review.last_reviewed),
             "next": self.fmt.date(review.next_review),
             "by": review.reviewed_by,
@@ -356,8 +357,12 @@ class LanguageRenderer:
         title = self.plain("pages", f"{page}.title")
         description = self.plain("pages", f"{page}.description")
         html = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
+        review = self.review
         lines = ["---", f"title: {json.dumps(html(title), ensure_ascii=False)}",
-                 f"description: {json.dumps(html(description), ensure_ascii=False)}", "---"]
+                 f"description: {json.dumps(html(description), ensure_ascii=False)}",
+                 f"treatment: {json.dumps(html(self.plain('pages', 'index.title')), ensure_ascii=False)}",
+                 f"last_reviewed: {json.dumps(review['last_iso'])}",
+                 f"reviewed_by: {json.dumps(html(str(review['by'])), ensure_ascii=False)}", "---"]
         return Markup("\n".join(lines))
 
     def render_page(self, environment: Environment, page: str) -> str:
