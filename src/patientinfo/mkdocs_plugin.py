@@ -145,7 +145,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         context["pi"] = {
             "alternates": alternates,
             "language_root": "" if lang == languages[0] else f"{lang}/",
-            "search_worker": "assets/javascripts/search-worker.js",
+            "language_roots": ["" if language == languages[0] else f"{language}/" for language in languages],
+            "search_worker": "assets/javascripts/workers/search-i18n.js",
             "jsonld": jsonld,
         }
         return context

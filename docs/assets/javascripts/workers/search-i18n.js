@@ -21,11 +21,12 @@
     var at = stack.findIndex(function (fn) { return /^stemmer/.test(fn.label || ""); });
     stack.splice(at === -1 ? stack.length : at, 0, fold);
   }
-  var build = lunr.Builder.prototype.build;
-  lunr.Builder.prototype.build = function () {
+  /* Documents go through the pipeline as they are added, so fold from the first one on. */
+  var add = lunr.Builder.prototype.add;
+  lunr.Builder.prototype.add = function () {
     insertBeforeStemmer(this.pipeline);
     insertBeforeStemmer(this.searchPipeline);
-    return build.call(this);
+    return add.apply(this, arguments);
   };
   /* Wildcard terms ("cephal*") skip lunr's pipeline: fold the query text itself too. */
   var search = lunr.Index.prototype.search;
