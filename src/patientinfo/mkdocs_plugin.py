@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
 from .content import Content, load_content
@@ -151,10 +151,51 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         }
         return context
 
+    def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
+        """The 404 page's words in the language being built (Material's are English only)."""
+        if template_name == "404.html" and self.content is not None:
+            from .render import LanguageRenderer
+
+            lang = self._building_language(config) or self.content.languages[0]
+            renderer = LanguageRenderer(self.content, lang)
+            context["pi_404"] = {
+                "title": renderer.plain("ui", "notfound.title"),
+                "text": renderer.plain("ui", "notfound.text"),
+                "home": renderer.plain("ui", "notfound.home"),
+                "href": "/" if lang == self.content.languages[0] else f"/{lang}/",
+            }
+        return context
+
+    def _building_language(self, config: MkDocsConfig) -> str | None:
+        i18n = config.plugins.get("i18n")
+        return getattr(i18n, "current_language", None)
+
+    @event_priority(100)  # before mkdocs-static-i18n builds the other languages over site/404.html
+    def _keep_404(self, config: MkDocsConfig) -> None:
+        """Keep each language's 404 page: every language's build writes site/404.html."""
+        if self.content is None:
+            return
+        site = Path(config.site_dir)
+        lang = self._building_language(config) or self.content.languages[0]
+        page = site / "404.html"
+        if page.is_file():
+            if lang == self.content.languages[0]:
+                self._default_404 = page.read_bytes()
+            else:
+                (site / lang).mkdir(parents=True, exist_ok=True)
+                shutil.copy(page, site / lang / "404.html")
+
     @event_priority(-200)  # after mkdocs-static-i18n has merged every language's search entries
-    def on_post_build(self, config: MkDocsConfig) -> None:
-        if self.content is not None:
-            split_search_index(Path(config.site_dir), self.content.languages)
+    def _after_all_languages(self, config: MkDocsConfig) -> None:
+        if self.content is None:
+            return
+        site = Path(config.site_dir)
+        split_search_index(site, self.content.languages)
+        default_404 = getattr(self, "_default_404", None)
+        if default_404 is not None:  # the last language built wrote its own over it
+            (site / "404.html").write_bytes(default_404)
+
+    on_post_build = CombinedEvent(_keep_404, _after_all_languages)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.staging is not None:
