@@ -1,0 +1,224 @@
+"""What patients get in a real browser: Debian's Chromium driven by Playwright, on the built site
+served from 127.0.0.1. Every page of every language, at phone and desktop size: axe-core with the
+WCAG 2.2 AA tags, no request to another host, no console error, no sideways scrolling on a phone,
+the language switcher, search per language (accents and French elisions).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from patientinfo.render import PAGES
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync", "--disable-quic"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+PREFIX = {"fr": "", "it": "it/", "en": "en/"}
+ALL_PAGES = [*PAGES, "editors"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_project: Path):
+    handler = functools.partial(QuietHandler, directory=str(built_project / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = "Debian's Chromium is missing: apt-get install chromium (.ci/run installs it)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """A page opened in a fresh context, with every request and console error recorded."""
+
+    def __init__(self, browser, url: str, viewport: dict):
+        self.context = browser.new_context(viewport=viewport)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(url, wait_until="networkidle")
+
+    def outside_hosts(self) -> set[str]:
+        hosts = {urlsplit(url).hostname for url in self.requests if urlsplit(url).scheme in ("http", "https")}
+        return hosts - {"127.0.0.1"}
+
+    def axe_violations(self) -> list[str]:
+        import axe_playwright_python
+
+        self.page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} -> {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+            for v in result["violations"]
+        ]
+
+    def sideways_overflow(self) -> int:
+        return self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def page_url(site_url: str, lang: str, page: str) -> str:
+    return site_url + PREFIX[lang] + ("" if page == "index" else f"{page}/")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("lang", list(PREFIX))
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_page_is_accessible_private_and_fits(browser, site_url, page, lang, viewport):
+    visit = Visit(browser, page_url(site_url, lang, page), viewport)
+    try:
+        assert visit.page.evaluate("document.documentElement.lang") == lang
+        assert visit.axe_violations() == []
+        assert visit.outside_hosts() == set()
+        assert visit.errors == []
+        if viewport is PHONE:
+            assert visit.sideways_overflow() <= 0
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("lang", list(PREFIX))
+def test_404_page_in_each_language(browser, site_url, lang):
+    visit = Visit(browser, f"{site_url}{PREFIX[lang]}404.html", PHONE)
+    try:
+        assert visit.page.evaluate("document.documentElement.lang") == lang
+        assert visit.axe_violations() == []
+        assert visit.outside_hosts() == set()
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize(("source", "target"), [("fr", "it"), ("it", "en"), ("en", "fr")])
+def test_language_switcher_lands_on_the_same_page(browser, site_url, source, target):
+    visit = Visit(browser, page_url(site_url, source, "risks"), DESKTOP)
+    try:
+        link = visit.page.locator(f".md-select__link[hreflang={target}]")
+        with visit.page.expect_navigation():
+            link.evaluate("element => element.click()")
+        visit.page.wait_for_load_state("networkidle")
+        assert visit.page.url == page_url(site_url, target, "risks")
+        assert visit.page.evaluate("document.documentElement.lang") == target
+    finally:
+        visit.close()
+
+
+def search(visit: Visit, query: str) -> list[str]:
+    # Wait until the search worker has built its index: the box then shows its ready text.
+    visit.page.focus("input.md-search__input")
+    visit.page.wait_for_function(
+        """() => {
+            const ready = JSON.parse(document.getElementById('__config').textContent)
+                .translations['search.result.placeholder'];
+            return document.querySelector('.md-search-result__meta').textContent.trim() === ready;
+        }""",
+        timeout=20000,
+    )
+    visit.page.locator("input.md-search__input").press_sequentially(query, delay=30)
+    try:
+        visit.page.wait_for_selector(".md-search-result__item > a", timeout=15000)
+    except Exception:  # no result at all: an empty list, which the test reports
+        return []
+    visit.page.wait_for_timeout(300)
+    return visit.page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+
+
+def wrong_language(results: list[str], site_url: str, lang: str) -> list[str]:
+    """Results that are not pages of ``lang``."""
+    others = [PREFIX[other] for other in PREFIX if other != lang and PREFIX[other]]
+    wrong = []
+    for url in results:
+        path = url.removeprefix(site_url)
+        if lang == "fr" and any(path.startswith(prefix) for prefix in others):
+            wrong.append(url)
+        elif lang != "fr" and not path.startswith(PREFIX[lang]):
+            wrong.append(url)
+    return wrong
+
+
+SEARCHES = [
+    ("fr", "cephalees", "conditions/"),  # typed without accents finds "céphalées"
+    ("fr", "arthrose", "evidence/"),  # finds "l’arthrose du genou"
+    ("fr", "hematomes", "risks/"),  # finds "hématomes"
+    ("fr", "lombalgie", "conditions/"),
+    ("it", "eta", "schedule/"),  # finds "età"
+    ("it", "cefalea", "conditions/"),
+    ("en", "headache", "conditions/"),
+    ("en", "bruise", "risks/"),
+]
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES)
+def test_search_answers_in_the_readers_language(browser, site_url, lang, query, expected):
+    visit = Visit(browser, page_url(site_url, lang, "index"), DESKTOP)
+    try:
+        results = search(visit, query)
+        assert results, f"no result for {query!r} in {lang}"
+        assert wrong_language(results, site_url, lang) == []
+        assert any(url.removeprefix(site_url).startswith(PREFIX[lang] + expected) for url in results), results
+    finally:
+        visit.close()
+
+
+# The checks above must be able to fail: each is shown catching a fault introduced on purpose.
+
+def test_checks_catch_an_accessibility_violation(browser, site_url):
+    visit = Visit(browser, page_url(site_url, "en", "risks"), DESKTOP)
+    try:
+        visit.page.evaluate("document.querySelector('article').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')")
+        assert any(v.startswith("image-alt") for v in visit.axe_violations())
+    finally:
+        visit.close()
+
+
+def test_checks_catch_a_request_to_another_host(browser, site_url):
+    visit = Visit(browser, page_url(site_url, "it", "index"), DESKTOP)
+    try:
+        visit.page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img alt=\"\" src=\"https://tracker.example.net/p.gif\">')")
+        visit.page.wait_for_timeout(500)
+        assert visit.outside_hosts() == {"tracker.example.net"}
+    finally:
+        visit.close()
+
+
+def test_checks_catch_a_wrong_language_result(site_url):
+    assert wrong_language([f"{site_url}en/risks/"], site_url, "it") == [f"{site_url}en/risks/"]
+    assert wrong_language([f"{site_url}it/risks/"], site_url, "fr") == [f"{site_url}it/risks/"]
+    assert wrong_language([f"{site_url}risks/"], site_url, "fr") == []
