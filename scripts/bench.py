@@ -27,8 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("index", "risks", "contact")
 PREFIX = {"fr": "", "it": "it/", "en": "en/"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-                "--disable-component-update --no-first-run --disable-sync")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --no-first-run --disable-sync"
+)
 
 
 def timed_build() -> float:
@@ -78,9 +80,19 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 def lighthouse(url: str, out: Path) -> dict[str, int]:
     binary = ROOT / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
     subprocess.run(
-        [str(binary), url, "--quiet", "--output=json", f"--output-path={out}", f"--chrome-flags={CHROME_FLAGS}",
-         "--only-categories=performance,accessibility,best-practices,seo"],
-        check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}, capture_output=True, timeout=300,
+        [
+            str(binary),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={out}",
+            f"--chrome-flags={CHROME_FLAGS}",
+            "--only-categories=performance,accessibility,best-practices,seo",
+        ],
+        check=True,
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        capture_output=True,
+        timeout=300,
     )
     report = json.loads(out.read_text())
     return {key: round(category["score"] * 100) for key, category in report["categories"].items()}
@@ -95,7 +107,7 @@ def main() -> int:
     site = ROOT / "site"
     print("\nFirst load (HTML + CSS + JS + images), bytes")
     print(f"  {'page':<14} {'raw':>9} {'gzip':>9}")
-    for lang, prefix in PREFIX.items():
+    for prefix in PREFIX.values():
         for page in PAGES:
             path = prefix + ("" if page == "index" else f"{page}/")
             raw, compressed = first_load_bytes(site, path)
@@ -105,12 +117,14 @@ def main() -> int:
         print("\nLighthouse (default mobile mode)")
         print(f"  {'page':<14} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5}")
         with tempfile.TemporaryDirectory() as folder:
-            for lang, prefix in PREFIX.items():
+            for prefix in PREFIX.values():
                 for page in PAGES:
                     path = prefix + ("" if page == "index" else f"{page}/")
                     scores = lighthouse(base + path, Path(folder) / "report.json")
-                    print(f"  /{path:<13} {scores['performance']:>5} {scores['accessibility']:>5} "
-                          f"{scores['best-practices']:>5} {scores['seo']:>5}")
+                    print(
+                        f"  /{path:<13} {scores['performance']:>5} {scores['accessibility']:>5} "
+                        f"{scores['best-practices']:>5} {scores['seo']:>5}"
+                    )
         server.shutdown()
     return 0
 

@@ -21,8 +21,15 @@ from patientinfo.render import PAGES
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
@@ -80,9 +87,7 @@ class Visit:
         import axe_playwright_python
 
         self.page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
-        result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-        )
+        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
         return [
             f"{v['id']} ({v['impact']}): {v['help']} -> {', '.join(str(n['target']) for n in v['nodes'][:3])}"
             for v in result["violations"]
@@ -166,9 +171,12 @@ def wrong_language(results: list[str], site_url: str, lang: str) -> list[str]:
     wrong = []
     for url in results:
         path = url.removeprefix(site_url)
-        if lang == "fr" and any(path.startswith(prefix) for prefix in others):
-            wrong.append(url)
-        elif lang != "fr" and not path.startswith(PREFIX[lang]):
+        if (
+            lang == "fr"
+            and any(path.startswith(prefix) for prefix in others)
+            or lang != "fr"
+            and not path.startswith(PREFIX[lang])
+        ):
             wrong.append(url)
     return wrong
 
@@ -199,6 +207,7 @@ def test_search_answers_in_the_readers_language(browser, site_url, lang, query, 
 
 # The checks above must be able to fail: each is shown catching a fault introduced on purpose.
 
+
 def test_checks_catch_an_accessibility_violation(browser, site_url):
     visit = Visit(browser, page_url(site_url, "en", "risks"), DESKTOP)
     try:
@@ -211,7 +220,9 @@ def test_checks_catch_an_accessibility_violation(browser, site_url):
 def test_checks_catch_a_request_to_another_host(browser, site_url):
     visit = Visit(browser, page_url(site_url, "it", "index"), DESKTOP)
     try:
-        visit.page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img alt=\"\" src=\"https://tracker.example.net/p.gif\">')")
+        visit.page.evaluate(
+            "document.body.insertAdjacentHTML('beforeend', '<img alt=\"\" src=\"https://tracker.example.net/p.gif\">')"
+        )
         visit.page.wait_for_timeout(500)
         assert visit.outside_hosts() == {"tracker.example.net"}
     finally:

@@ -24,8 +24,14 @@ def run_cli(root: Path, *args: str, ci: bool = False) -> subprocess.CompletedPro
     env = {key: value for key, value in os.environ.items() if key != "CI"}
     if ci:
         env["CI"] = "true"
-    return subprocess.run([sys.executable, "-m", "patientinfo", "check", *args],
-                          cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "patientinfo", "check", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -63,14 +69,21 @@ def test_one_changed_french_text_is_stale_in_italian_and_english(project: Path):
 
     result = run_cli(project, "--no-readability", ci=True)
     assert result.returncode == 1
-    assert re.search(rf"content/it/facts\.yaml:{line_of(project / 'content/it/facts.yaml', 'risk-redness:')}: 'risk-redness' \(it\)", result.stdout)
+    assert re.search(
+        rf"content/it/facts\.yaml:{line_of(project / 'content/it/facts.yaml', 'risk-redness:')}: 'risk-redness' \(it\)",
+        result.stdout,
+    )
 
     local = run_cli(project, "--no-readability")
     assert local.returncode == 0, "locally the check only warns"
 
     for lang in ("it", "en"):
-        marked = subprocess.run([sys.executable, "-m", "patientinfo", "check", "--mark-reviewed", "risk-redness", lang],
-                                cwd=project, capture_output=True, text=True)
+        marked = subprocess.run(
+            [sys.executable, "-m", "patientinfo", "check", "--mark-reviewed", "risk-redness", lang],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
         assert marked.returncode == 0, marked.stderr
     assert run_cli(project, "--no-readability", ci=True).returncode == 0
 
@@ -116,7 +129,9 @@ def test_html_in_a_text_is_reported(project: Path):
     text = re.sub(r"(?m)^(risk-marks:\n  text: \")", r"\1<b>Note</b> ", path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
     report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
-    assert [(f.kind, f.text_id, f.lang) for f in report.findings if f.kind == "markup"] == [("markup", "risk-marks", "en")]
+    assert [(f.kind, f.text_id, f.lang) for f in report.findings if f.kind == "markup"] == [
+        ("markup", "risk-marks", "en")
+    ]
 
 
 def test_overdue_review_is_reported(project: Path):
@@ -179,7 +194,10 @@ def test_content_files_reference_their_schema():
 def test_overdue_review_of_one_fact_is_reported_at_its_line(project: Path):
     facts = project / "content" / "facts.yaml"
     text = facts.read_text(encoding="utf-8").replace(
-        "  - id: ci-period\n", "  - id: ci-period\n    review: {last_reviewed: 2025-01-02, next_review: 2025-07-02, reviewed_by: Dr Old}\n", 1)
+        "  - id: ci-period\n",
+        "  - id: ci-period\n    review: {last_reviewed: 2025-01-02, next_review: 2025-07-02, reviewed_by: Dr Old}\n",
+        1,
+    )
     facts.write_text(text, encoding="utf-8")
     report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
     overdue = [f for f in report.findings if f.kind == "overdue" and f.text_id == "ci-period"]

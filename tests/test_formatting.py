@@ -16,8 +16,7 @@ from patientinfo.schema import Quantity
 def formatters() -> dict[str, Formatter]:
     content = load_content(REPO)
     return {
-        lang: Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
-        for lang in content.languages
+        lang: Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get) for lang in content.languages
     }
 
 

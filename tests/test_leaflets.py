@@ -22,8 +22,9 @@ LOCATION = {"fr": "leaflet-fr.pdf", "it": "it/leaflet-it.pdf", "en": "en/leaflet
 def pdf_text(path: Path, *, body_only: bool = False) -> str:
     """The text of the PDF; ``body_only`` leaves out the page footers (the bottom 15 mm)."""
     crop = ["-r", "72", "-x", "0", "-y", "0", "-W", "596", "-H", "800"] if body_only else []
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
     return re.sub(r"\s+", " ", text)
 
@@ -57,8 +58,10 @@ def test_leaflet_has_every_indication_risk_and_contraindication(built_project: P
     content = load_content(built_project)
     renderer = LanguageRenderer(content, lang)
     missing = [
-        fact.id for fact in content.facts_file.facts
-        if fact.category in ("indication", "risk", "contraindication") and plain(renderer.fact_plain(fact.id)) not in text
+        fact.id
+        for fact in content.facts_file.facts
+        if fact.category in ("indication", "risk", "contraindication")
+        and plain(renderer.fact_plain(fact.id)) not in text
     ]
     assert not missing
     assert content.clinic.phone in text
@@ -66,7 +69,9 @@ def test_leaflet_has_every_indication_risk_and_contraindication(built_project: P
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_fonts_are_embedded_and_subset(built_project: Path, lang: str):
-    out = subprocess.run(["pdffonts", str(built_project / "site" / LOCATION[lang])], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdffonts", str(built_project / "site" / LOCATION[lang])], capture_output=True, text=True, check=True
+    ).stdout
     rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
     assert rows
     for row in rows:
@@ -112,8 +117,13 @@ def test_another_clinic_changes_only_the_clinic_file(tmp_path: Path):
     root = copy_project(tmp_path / "other")
     path = root / "content" / "clinic.yaml"
     clinic = yaml.safe_load(path.read_text(encoding="utf-8"))
-    clinic.update(name="Studio Medico Prova", phone="+39 02 0000 0000", brand_colour="#7a1f1f",
-                  email="info@studio-prova.example.org", website="https://studio-prova.example.org/")
+    clinic.update(
+        name="Studio Medico Prova",
+        phone="+39 02 0000 0000",
+        brand_colour="#7a1f1f",
+        email="info@studio-prova.example.org",
+        website="https://studio-prova.example.org/",
+    )
     path.write_text(yaml.safe_dump(clinic, allow_unicode=True), encoding="utf-8")
     content = load_content(root)
     pdf = root / "leaflet.pdf"

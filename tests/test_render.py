@@ -48,7 +48,11 @@ def test_same_numbers_in_every_language(site, page):
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("fr", "3\u00a0à\u00a05\u00a0séances"), ("it", "da\u00a03\u00a0a\u00a05\u00a0sedute"), ("en", "3\u00a0to\u00a05\u00a0sessions")],
+    [
+        ("fr", "3\u00a0à\u00a05\u00a0séances"),
+        ("it", "da\u00a03\u00a0a\u00a05\u00a0sedute"),
+        ("en", "3\u00a0to\u00a05\u00a0sessions"),
+    ],
 )
 def test_ranges_are_worded_per_language(site, lang, expected):
     assert expected in site[lang]["schedule.md"]
@@ -91,11 +95,15 @@ def test_review_overdue_notice(content):
 
 
 def test_missing_fact_value_in_a_page_text_is_an_error(project: Path):
-    pages = project / "content" / "en" / "pages.yaml"
-    text = pages.read_text(encoding="utf-8")
-    text = re.sub(r'(?m)^(faq\.intro: ")', r"\1{clinic.fax} ", text)
-    pages.write_text(text, encoding="utf-8")
-    with pytest.raises(ContentError, match=r"content/en/pages\.yaml:\d+: 'faq\.intro' \(language 'en'\): placeholder '\{clinic\.fax\}'"):
+    from conftest import edit_yaml
+
+    def break_it(data):
+        data["faq.intro"]["text"] = "{clinic.fax} " + data["faq.intro"]["text"]
+
+    edit_yaml(project / "content" / "en" / "pages.yaml", break_it)
+    with pytest.raises(
+        ContentError, match=r"content/en/pages\.yaml:\d+: 'faq\.intro' \(language 'en'\): placeholder '\{clinic\.fax\}'"
+    ):
         render_language(load_content(project), "en")
 
 
@@ -110,7 +118,11 @@ def test_sample_treatment_renders(sample_project: Path):
 def test_a_page_shows_the_stalest_review_of_its_facts(project: Path):
     facts = project / "content" / "facts.yaml"
     text = facts.read_text(encoding="utf-8")
-    text = text.replace("  - id: risk-marks\n", "  - id: risk-marks\n    review: {last_reviewed: 2025-01-02, next_review: 2025-07-02, reviewed_by: Dr Old}\n", 1)
+    text = text.replace(
+        "  - id: risk-marks\n",
+        "  - id: risk-marks\n    review: {last_reviewed: 2025-01-02, next_review: 2025-07-02, reviewed_by: Dr Old}\n",
+        1,
+    )
     facts.write_text(text, encoding="utf-8")
     site = render_language(load_content(project), "en", build_date=__import__("datetime").date(2026, 12, 1))
     assert "2 January 2025" in site["risks.md"].replace("\u00a0", " ") and "Dr Old" in site["risks.md"]

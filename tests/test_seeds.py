@@ -54,7 +54,6 @@ def test_every_seed_backs_many_facts(content):
 def test_seed_facts_quote_their_seeds(content):
     """A fact that cites a clinic page shows the page's own words for at least one of them."""
     unquoted = [
-        f.id for f in content.facts_file.facts
-        if any(s.startswith("seed-") for s in f.sources) and not f.quotes
+        f.id for f in content.facts_file.facts if any(s.startswith("seed-") for s in f.sources) and not f.quotes
     ]
     assert not unquoted

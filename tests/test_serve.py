@@ -28,7 +28,10 @@ class Server:
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{self.port}"],
-            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
         threading.Thread(target=self._read, daemon=True).start()

@@ -60,7 +60,9 @@ def test_wrong_type_names_field_fact_and_line(project: Path):
 
 def test_unknown_source_id(project: Path):
     facts = project / "content" / "facts.yaml"
-    replace_in(facts, "sources: [seed-003]\n    quotes: {seed-003: \"des rougeurs\"}", "sources: [seed-999]\n    quotes: {}")
+    replace_in(
+        facts, 'sources: [seed-003]\n    quotes: {seed-003: "des rougeurs"}', "sources: [seed-999]\n    quotes: {}"
+    )
     line = line_of(facts, "sources: [seed-999]")
     with pytest.raises(ContentError, match=rf"facts\.yaml:{line}: .*\(id 'risk-redness'\): unknown source 'seed-999'"):
         load_content(project)
@@ -103,11 +105,13 @@ def test_missing_translation_names_fact_and_language(project: Path):
 
 
 def test_missing_page_text_in_a_translation(project: Path):
-    pages = project / "content" / "it" / "pages.yaml"
-    text = pages.read_text(encoding="utf-8")
-    pages.write_text(re.sub(r"(?m)^risks\.help:.*\n", "", text), encoding="utf-8")
+    from conftest import edit_yaml
+
+    edit_yaml(project / "content" / "it" / "pages.yaml", lambda data: data.pop("risks.help"))
     line = line_of(project / "content" / "fr" / "pages.yaml", "risks.help:")
-    with pytest.raises(ContentError, match=rf"content/fr/pages\.yaml:{line}: 'risks\.help' has no text in language 'it'"):
+    with pytest.raises(
+        ContentError, match=rf"content/fr/pages\.yaml:{line}: 'risks\.help' has no text in language 'it'"
+    ):
         load_content(project)
 
 
@@ -115,7 +119,9 @@ def test_unknown_id_in_a_translation(project: Path):
     texts = project / "content" / "it" / "facts.yaml"
     texts.write_text(texts.read_text(encoding="utf-8") + '\nrisk-unheard-of:\n  text: "Nuovo"\n', encoding="utf-8")
     line = line_of(texts, "risk-unheard-of:")
-    with pytest.raises(ContentError, match=rf"content/it/facts\.yaml:{line}: unknown id 'risk-unheard-of' \(language 'it'\)"):
+    with pytest.raises(
+        ContentError, match=rf"content/it/facts\.yaml:{line}: unknown id 'risk-unheard-of' \(language 'it'\)"
+    ):
         load_content(project)
 
 
@@ -128,13 +134,21 @@ def test_unknown_placeholder_and_unshown_value(project: Path):
     with pytest.raises(ContentError) as caught:
         load_content(project)
     message = str(caught.value)
-    assert f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): unknown placeholder '{{sedute}}'" in message
-    assert f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): value '{{sessions}}' is never shown" in message
+    assert (
+        f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): unknown placeholder '{{sedute}}'"
+        in message
+    )
+    assert (
+        f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): value '{{sessions}}' is never shown"
+        in message
+    )
 
 
 def test_quantity_with_two_shapes(project: Path):
     facts = project / "content" / "facts.yaml"
-    replace_in(facts, "length: {about: 4, unit: length-millimeter}", "length: {about: 4, max: 5, unit: length-millimeter}")
+    replace_in(
+        facts, "length: {about: 4, unit: length-millimeter}", "length: {about: 4, max: 5, unit: length-millimeter}"
+    )
     line = line_of(facts, "length: {about: 4, max: 5")
     with pytest.raises(ContentError, match=rf"facts\.yaml:{line}: .*\(id 'tech-needle-short'\): give exactly one of"):
         load_content(project)
@@ -143,14 +157,18 @@ def test_quantity_with_two_shapes(project: Path):
 def test_unknown_unit(project: Path):
     facts = project / "content" / "facts.yaml"
     replace_in(facts, "injections: {max: 100, unit: injection}", "injections: {max: 100, unit: jab}")
-    with pytest.raises(ContentError, match=r"fact 'tech-injection-count' value 'injections': unit 'jab' is neither a CLDR unit"):
+    with pytest.raises(
+        ContentError, match=r"fact 'tech-injection-count' value 'injections': unit 'jab' is neither a CLDR unit"
+    ):
         load_content(project)
 
 
 def test_every_problem_is_reported_at_once(project: Path):
     facts = project / "content" / "facts.yaml"
     replace_in(facts, "severity: absolute\n    key: true", "severity: fatal\n    key: true")
-    replace_in(facts, "category: alternative\n    sources: [seed-000]", "category: alternatives\n    sources: [seed-000]")
+    replace_in(
+        facts, "category: alternative\n    sources: [seed-000]", "category: alternatives\n    sources: [seed-000]"
+    )
     with pytest.raises(ContentError) as caught:
         load_content(project)
     assert len(caught.value.problems) >= 2
@@ -162,5 +180,8 @@ def test_group_without_a_heading(project: Path):
     replace_in(facts, "indication: [pain, sport,", "indication: [pain, sports,")
     replace_in(facts, "group: sport\n", "group: sports\n")
     line = line_of(facts, "indication: [pain, sports,")
-    with pytest.raises(ContentError, match=rf"content/facts\.yaml:{line}: group 'sports' has no heading 'group\.sports' in content/fr/ui\.yaml"):
+    with pytest.raises(
+        ContentError,
+        match=rf"content/facts\.yaml:{line}: group 'sports' has no heading 'group\.sports' in content/fr/ui\.yaml",
+    ):
         load_content(project)

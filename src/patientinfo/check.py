@@ -90,23 +90,44 @@ def translation_findings(content: Content) -> tuple[list[Finding], list[Language
                 path = content.text_path(lang, domain)
                 if entry is None:
                     status.missing += 1
-                    findings.append(Finding("missing", content.text_path(source, domain),
-                                            content.text_line(source, domain, text_id),
-                                            f"'{text_id}' has no text in language '{lang}' ({path})", text_id, lang))
+                    findings.append(
+                        Finding(
+                            "missing",
+                            content.text_path(source, domain),
+                            content.text_line(source, domain, text_id),
+                            f"'{text_id}' has no text in language '{lang}' ({path})",
+                            text_id,
+                            lang,
+                        )
+                    )
                     continue
                 line = content.text_line(lang, domain, text_id)
                 if entry.source_hash is None:
                     status.unreviewed += 1
-                    findings.append(Finding("unreviewed", path, line,
-                                            f"'{text_id}' ({lang}) does not record which {source} text it translates; "
-                                            f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
-                                            text_id, lang))
+                    findings.append(
+                        Finding(
+                            "unreviewed",
+                            path,
+                            line,
+                            f"'{text_id}' ({lang}) does not record which {source} text it translates; "
+                            f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
+                            text_id,
+                            lang,
+                        )
+                    )
                 elif entry.source_hash != source_hash(original):
                     status.stale += 1
-                    findings.append(Finding("stale", path, line,
-                                            f"'{text_id}' ({lang}) translates an older version of the {source} text; "
-                                            f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
-                                            text_id, lang))
+                    findings.append(
+                        Finding(
+                            "stale",
+                            path,
+                            line,
+                            f"'{text_id}' ({lang}) translates an older version of the {source} text; "
+                            f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
+                            text_id,
+                            lang,
+                        )
+                    )
                 else:
                     status.translated += 1
     return findings, statuses
@@ -123,14 +144,30 @@ def wording_findings(content: Content) -> list[Finding]:
                 for text in entry.strings():
                     for number in re.findall(r"\d+(?:[.,]\d+)*", text):
                         if (lang, text_id, number) not in allowed:
-                            findings.append(Finding("digit", path, line,
-                                                    f"'{text_id}' ({lang}) types the number '{number}': insert it from "
-                                                    f"the facts with a placeholder, or declare it in content/settings.yaml "
-                                                    f"under check.allowed_digits", text_id, lang))
+                            findings.append(
+                                Finding(
+                                    "digit",
+                                    path,
+                                    line,
+                                    f"'{text_id}' ({lang}) types the number '{number}': insert it from "
+                                    f"the facts with a placeholder, or declare it in content/settings.yaml "
+                                    f"under check.allowed_digits",
+                                    text_id,
+                                    lang,
+                                )
+                            )
                     if MARKUP.search(text):
-                        findings.append(Finding("markup", path, line,
-                                                f"'{text_id}' ({lang}) contains HTML or template syntax; it will be "
-                                                f"shown literally, not interpreted", text_id, lang))
+                        findings.append(
+                            Finding(
+                                "markup",
+                                path,
+                                line,
+                                f"'{text_id}' ({lang}) contains HTML or template syntax; it will be "
+                                f"shown literally, not interpreted",
+                                text_id,
+                                lang,
+                            )
+                        )
     return findings
 
 
@@ -140,14 +177,27 @@ def review_findings(content: Content, today: dt.date) -> list[Finding]:
     findings = []
     review = content.facts_file.review
     if today > review.next_review:
-        findings.append(Finding("overdue", document.path, document.line(["review", "next_review"]),
-                                f"the review was due on {review.next_review.isoformat()}; every page now shows a "
-                                f"notice until a doctor reviews the content and the dates are updated"))
+        findings.append(
+            Finding(
+                "overdue",
+                document.path,
+                document.line(["review", "next_review"]),
+                f"the review was due on {review.next_review.isoformat()}; every page now shows a "
+                f"notice until a doctor reviews the content and the dates are updated",
+            )
+        )
     for index, fact in enumerate(content.facts_file.facts):
         if fact.review and today > fact.review.next_review:
-            findings.append(Finding("overdue", document.path, document.line(["facts", index, "review", "next_review"]),
-                                    f"fact '{fact.id}' was due for review on {fact.review.next_review.isoformat()}; "
-                                    f"the pages showing it carry a notice", fact.id))
+            findings.append(
+                Finding(
+                    "overdue",
+                    document.path,
+                    document.line(["facts", index, "review", "next_review"]),
+                    f"fact '{fact.id}' was due for review on {fact.review.next_review.isoformat()}; "
+                    f"the pages showing it carry a notice",
+                    fact.id,
+                )
+            )
     return findings
 
 
@@ -161,23 +211,37 @@ def run_check(content: Content, today: dt.date, *, readability: bool = True) -> 
         report.readability = page_readability(content)
         for row in report.readability:
             if not row.passes:
-                report.findings.append(Finding(
-                    "readability", content.text_path(row.lang, "pages"), content.text_line(row.lang, "pages", f"{row.page}.title"),
-                    f"page '{row.page}' ({row.lang}): {row.formula} {row.score:.0f} is below {row.threshold:.0f} "
-                    f"(mean sentence length {row.mean_sentence_length:.1f} words)", f"{row.page}.title", row.lang))
+                report.findings.append(
+                    Finding(
+                        "readability",
+                        content.text_path(row.lang, "pages"),
+                        content.text_line(row.lang, "pages", f"{row.page}.title"),
+                        f"page '{row.page}' ({row.lang}): {row.formula} {row.score:.0f} is below {row.threshold:.0f} "
+                        f"(mean sentence length {row.mean_sentence_length:.1f} words)",
+                        f"{row.page}.title",
+                        row.lang,
+                    )
+                )
     return report
 
 
 def format_report(report: Report) -> str:
     lines = ["Translations", "  language  texts  translated  missing  stale  unreviewed"]
     for s in report.languages:
-        lines.append(f"  {s.lang:<8}  {s.texts:>5}  {s.translated:>10}  {s.missing:>7}  {s.stale:>5}  {s.unreviewed:>10}")
+        lines.append(
+            f"  {s.lang:<8}  {s.texts:>5}  {s.translated:>10}  {s.missing:>7}  {s.stale:>5}  {s.unreviewed:>10}"
+        )
     if report.readability:
-        lines += ["", "Readability (per page and language)",
-                  f"  {'page':<18} {'lang':<4} {'formula':<13} {'score':>5} {'min':>4} {'words/sentence':>14}  ok"]
+        lines += [
+            "",
+            "Readability (per page and language)",
+            f"  {'page':<18} {'lang':<4} {'formula':<13} {'score':>5} {'min':>4} {'words/sentence':>14}  ok",
+        ]
         for r in report.readability:
-            lines.append(f"  {r.page:<18} {r.lang:<4} {r.formula:<13} {r.score:>5.0f} {r.threshold:>4.0f} "
-                         f"{r.mean_sentence_length:>14.1f}  {'yes' if r.passes else 'NO'}")
+            lines.append(
+                f"  {r.page:<18} {r.lang:<4} {r.formula:<13} {r.score:>5.0f} {r.threshold:>4.0f} "
+                f"{r.mean_sentence_length:>14.1f}  {'yes' if r.passes else 'NO'}"
+            )
     lines.append("")
     if report.findings:
         lines.append(f"{len(report.findings)} finding(s):")

@@ -70,9 +70,20 @@ def build(root: Path, site: Path, *, strict: bool) -> int:
     new_site = scratch / "site"
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-             "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(new_site)],
-            cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--quiet",
+                "--config-file",
+                str(root / "mkdocs.yml"),
+                "--site-dir",
+                str(new_site),
+            ],
+            cwd=root,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
         if result.returncode != 0:
             print("The site build failed; site/ was not changed.", file=sys.stderr)
@@ -122,8 +133,13 @@ def write_schemas(root: Path) -> int:
 
     folder = root / "schema"
     folder.mkdir(exist_ok=True)
-    for name, model in (("facts", FactsFile), ("sources", SourcesFile), ("clinic", Clinic),
-                        ("settings", Settings), ("texts", Catalog)):
+    for name, model in (
+        ("facts", FactsFile),
+        ("sources", SourcesFile),
+        ("clinic", Clinic),
+        ("settings", Settings),
+        ("texts", Catalog),
+    ):
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"content/{name}.yaml" if name != "texts" else "content/<lang>/*.yaml"
@@ -142,8 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("--strict", action="store_true", help="exit 1 on any finding (default with CI=true)")
     check_parser.add_argument("--json", metavar="FILE", help="also write the report as JSON")
     check_parser.add_argument("--no-readability", action="store_true", help="skip the readability scores (faster)")
-    check_parser.add_argument("--mark-reviewed", nargs=2, metavar=("ID", "LANG"),
-                              help="record that the LANG text of ID translates the current source text")
+    check_parser.add_argument(
+        "--mark-reviewed",
+        nargs=2,
+        metavar=("ID", "LANG"),
+        help="record that the LANG text of ID translates the current source text",
+    )
     check_parser.add_argument("--mark-all-reviewed", metavar="LANG", help="mark every text of LANG reviewed")
     commands.add_parser("schema", help="write JSON Schemas of the content files to schema/")
     args = parser.parse_args(argv)

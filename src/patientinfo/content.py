@@ -131,15 +131,11 @@ def _validate(model: type[M], document: YamlDocument, problems: list[Problem]) -
                 continue
             seen.add(loc)
             message = error["msg"].removeprefix("Value error, ")
-            problems.append(
-                Problem(document.path, document.line(loc), f"{_describe(loc, document.data)}: {message}")
-            )
+            problems.append(Problem(document.path, document.line(loc), f"{_describe(loc, document.data)}: {message}"))
         return None
 
 
-def _load(
-    root: Path, relative: str, model: type[M], problems: list[Problem], documents: dict
-) -> M | None:
+def _load(root: Path, relative: str, model: type[M], problems: list[Problem], documents: dict) -> M | None:
     try:
         document = load_yaml(root / relative, root)
     except ContentError as exc:
@@ -173,8 +169,11 @@ def load_content(root: Path, *, allow_missing_texts: bool = False) -> Content:
                 Locale.parse(settings.locale(lang))
             except (UnknownLocaleError, ValueError):
                 problems.append(
-                    Problem("content/settings.yaml", documents["content/settings.yaml"].line(["locales", lang]),
-                            f"languages: '{settings.locale(lang)}' is not a locale Babel knows")
+                    Problem(
+                        "content/settings.yaml",
+                        documents["content/settings.yaml"].line(["locales", lang]),
+                        f"languages: '{settings.locale(lang)}' is not a locale Babel knows",
+                    )
                 )
             for domain in TEXT_DOMAINS:
                 catalog = _load(root, f"content/{lang}/{domain}.yaml", Catalog, problems, documents)
@@ -237,7 +236,12 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
     def need_source(source_id: str, loc: list) -> None:
         if source_id not in content.sources:
             problems.append(
-                Problem(fp, facts_doc.line(loc), f"{_describe(tuple(loc), facts_doc.data)}: unknown source '{source_id}' (not in content/sources.yaml)")
+                Problem(
+                    fp,
+                    facts_doc.line(loc),
+                    f"{_describe(tuple(loc), facts_doc.data)}: unknown source '{source_id}' "
+                    "(not in content/sources.yaml)",
+                )
             )
 
     for i, fact in enumerate(ff.facts):
@@ -247,13 +251,20 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
         allowed_groups = ff.groups.get(fact.category)
         if allowed_groups is not None and fact.group not in allowed_groups:
             problems.append(
-                Problem(fp, facts_doc.line(["facts", i, "group"]),
-                        f"facts[{i}].group (id '{fact.id}'): '{fact.group}' is not one of the {fact.category} groups: {', '.join(allowed_groups)}")
+                Problem(
+                    fp,
+                    facts_doc.line(["facts", i, "group"]),
+                    f"facts[{i}].group (id '{fact.id}'): '{fact.group}' is not one of the {fact.category} groups: "
+                    f"{', '.join(allowed_groups)}",
+                )
             )
         if allowed_groups is None and fact.group is not None:
             problems.append(
-                Problem(fp, facts_doc.line(["facts", i, "group"]),
-                        f"facts[{i}].group (id '{fact.id}'): category '{fact.category}' has no groups")
+                Problem(
+                    fp,
+                    facts_doc.line(["facts", i, "group"]),
+                    f"facts[{i}].group (id '{fact.id}'): category '{fact.category}' has no groups",
+                )
             )
     for i, item in enumerate(ff.excluded):
         for j, source_id in enumerate(item.sources):
@@ -263,23 +274,34 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
             for j, fact_id in enumerate(item.facts):
                 if fact_id not in facts:
                     problems.append(
-                        Problem(fp, facts_doc.line([section, i, "facts", j]),
-                                f"{section}[{i}].facts (id '{item.id}'): unknown fact '{fact_id}'")
+                        Problem(
+                            fp,
+                            facts_doc.line([section, i, "facts", j]),
+                            f"{section}[{i}].facts (id '{item.id}'): unknown fact '{fact_id}'",
+                        )
                     )
     for i, item in enumerate(ff.faq):
         for j, dispute_id in enumerate(item.disputes):
             if dispute_id not in disputes:
                 problems.append(
-                    Problem(fp, facts_doc.line(["faq", i, "disputes", j]),
-                            f"faq[{i}].disputes (id '{item.id}'): unknown dispute '{dispute_id}'")
+                    Problem(
+                        fp,
+                        facts_doc.line(["faq", i, "disputes", j]),
+                        f"faq[{i}].disputes (id '{item.id}'): unknown dispute '{dispute_id}'",
+                    )
                 )
 
     present = {fact.category for fact in ff.facts}
     for category in REQUIRED_CATEGORIES:
         if category not in present:
-            problems.append(Problem(fp, facts_doc.line(["facts"]),
-                                    f"no fact of category '{category}': balanced information needs it "
-                                    f"(risks, contraindications, evidence, alternatives, what happens without treatment)"))
+            problems.append(
+                Problem(
+                    fp,
+                    facts_doc.line(["facts"]),
+                    f"no fact of category '{category}': balanced information needs it "
+                    f"(risks, contraindications, evidence, alternatives, what happens without treatment)",
+                )
+            )
     problems += _check_texts(content, [tid for _, _, tid in text_ids])
     return problems
 
@@ -302,18 +324,27 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                 if text_id in catalog:
                     continue
                 if domain == "facts":
-                    where = Problem(facts_doc.path, content.fact_line(text_id) if text_id in facts else 1,
-                                    f"'{text_id}' {MISSING_TEXT} '{lang}': add it to {path}")
+                    where = Problem(
+                        facts_doc.path,
+                        content.fact_line(text_id) if text_id in facts else 1,
+                        f"'{text_id}' {MISSING_TEXT} '{lang}': add it to {path}",
+                    )
                 else:
-                    where = Problem(content.text_path(source_lang, domain), content.text_line(source_lang, domain, text_id),
-                                    f"'{text_id}' {MISSING_TEXT} '{lang}': add it to {path}")
+                    where = Problem(
+                        content.text_path(source_lang, domain),
+                        content.text_line(source_lang, domain, text_id),
+                        f"'{text_id}' {MISSING_TEXT} '{lang}': add it to {path}",
+                    )
                 problems.append(where)
             for text_id in catalog:
                 if text_id not in wanted:
                     origin = "content/facts.yaml" if domain == "facts" else content.text_path(source_lang, domain)
                     problems.append(
-                        Problem(path, content.text_line(lang, domain, text_id),
-                                f"unknown id '{text_id}' (language '{lang}'): it is not in {origin}")
+                        Problem(
+                            path,
+                            content.text_line(lang, domain, text_id),
+                            f"unknown id '{text_id}' (language '{lang}'): it is not in {origin}",
+                        )
                     )
         # Placeholders in fact texts must be exactly the fact's own values.
         for fact_id, entry in content.texts[lang]["facts"].root.items():
@@ -325,25 +356,55 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
             used = PLACEHOLDER.findall(entry.text)
             in_note = PLACEHOLDER.findall(entry.note or "")
             for name in sorted(set(used) - set(fact.values)):
-                problems.append(Problem(path, line, f"text of '{fact_id}' (language '{lang}'): unknown placeholder '{{{name}}}'; this fact's values are: {', '.join(fact.values) or 'none'}"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"text of '{fact_id}' (language '{lang}'): unknown placeholder '{{{name}}}'; "
+                        f"this fact's values are: {', '.join(fact.values) or 'none'}",
+                    )
+                )
             for name in sorted(set(fact.values) - set(used)):
-                problems.append(Problem(path, line, f"text of '{fact_id}' (language '{lang}'): value '{{{name}}}' is never shown; every value must appear in every language"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"text of '{fact_id}' (language '{lang}'): value '{{{name}}}' is never shown; "
+                        "every value must appear in every language",
+                    )
+                )
             for name in sorted(set(in_note)):
-                problems.append(Problem(path, line, f"note of '{fact_id}' (language '{lang}'): placeholder '{{{name}}}' is not allowed in a note; put values in the text"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"note of '{fact_id}' (language '{lang}'): placeholder '{{{name}}}' is not allowed in a note; "
+                        "put values in the text",
+                    )
+                )
         ui = content.texts[lang]["ui"].root
         # Every group and severity the pages show needs its heading in every language.
         for category, names in content.facts_file.groups.items():
             for index, name in enumerate(names):
                 if f"group.{name}" not in ui:
-                    problems.append(Problem(facts_doc.path, facts_doc.line(["groups", category, index]),
-                                            f"group '{name}' has no heading 'group.{name}' in {content.text_path(lang, 'ui')}"))
+                    problems.append(
+                        Problem(
+                            facts_doc.path,
+                            facts_doc.line(["groups", category, index]),
+                            f"group '{name}' has no heading 'group.{name}' in {content.text_path(lang, 'ui')}",
+                        )
+                    )
         # Units without a CLDR name need plural forms in every language.
         for fact in content.facts_file.facts:
             for name, quantity in fact.values.items():
                 unit = quantity.unit
                 if unit and not is_cldr_unit(unit) and f"unit.{unit}" not in ui:
                     problems.append(
-                        Problem(facts_doc.path, content.fact_line(fact.id),
-                                f"fact '{fact.id}' value '{name}': unit '{unit}' is neither a CLDR unit nor defined as 'unit.{unit}' in {content.text_path(lang, 'ui')}")
+                        Problem(
+                            facts_doc.path,
+                            content.fact_line(fact.id),
+                            f"fact '{fact.id}' value '{name}': unit '{unit}' is neither a CLDR unit nor defined as "
+                            f"'unit.{unit}' in {content.text_path(lang, 'ui')}",
+                        )
                     )
     return problems

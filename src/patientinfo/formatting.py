@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -27,7 +27,7 @@ UNGROUPED_UNITS = frozenset({"year", "decade"})
 LONG_UNIT_PREFIXES = ("duration-",)
 
 
-@lru_cache(maxsize=None)
+@cache
 def is_cldr_unit(unit: str) -> bool:
     """A full CLDR unit id such as ``length-millimeter`` (Babel also guesses from "year": we don't)."""
     if "-" not in unit:

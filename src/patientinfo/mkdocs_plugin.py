@@ -11,6 +11,7 @@ This is the one place where a ContentError becomes an MkDocs error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -59,14 +60,8 @@ def sync_tree(files: dict[str, bytes], target: Path) -> int:
     return written
 
 
-def staged_files(
-    docs_dir: Path, pages: dict[str, dict[str, str]], leaflets: dict[str, bytes]
-) -> dict[str, bytes]:
-    files = {
-        path.relative_to(docs_dir).as_posix(): path.read_bytes()
-        for path in docs_dir.rglob("*")
-        if path.is_file()
-    }
+def staged_files(docs_dir: Path, pages: dict[str, dict[str, str]], leaflets: dict[str, bytes]) -> dict[str, bytes]:
+    files = {path.relative_to(docs_dir).as_posix(): path.read_bytes() for path in docs_dir.rglob("*") if path.is_file()}
     for lang, by_name in pages.items():
         for name, markdown in by_name.items():
             files[f"{lang}/{name}"] = markdown.encode("utf-8")
@@ -104,7 +99,12 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 )
         self.source_docs_dir = Path(config.docs_dir).resolve()
         written = sync_tree(staged_files(self.source_docs_dir, pages, leaflets), staging)
-        log.info("patientinfo: %d pages in %d languages, %d files changed", sum(map(len, pages.values())), len(pages), written)
+        log.info(
+            "patientinfo: %d pages in %d languages, %d files changed",
+            sum(map(len, pages.values())),
+            len(pages),
+            written,
+        )
         self.content = content
         self.staging = staging
         config.docs_dir = str(staging)
@@ -139,8 +139,12 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 "reviewedBy": {"@type": "Person", "name": meta.get("reviewed_by")},
                 "audience": {"@type": "PeopleAudience", "audienceType": "patients"},
                 "about": {"@type": "MedicalTherapy", "name": meta.get("treatment")},
-                "publisher": {"@type": "MedicalClinic", "name": self.content.clinic.name,
-                              "telephone": self.content.clinic.phone, "url": site_url},
+                "publisher": {
+                    "@type": "MedicalClinic",
+                    "name": self.content.clinic.name,
+                    "telephone": self.content.clinic.phone,
+                    "url": site_url,
+                },
             }
         context["pi"] = {
             "alternates": alternates,
@@ -199,10 +203,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.staging is not None:
-            try:
+            with contextlib.suppress(KeyError):  # not watched: nothing to undo
                 server.unwatch(str(self.staging))
-            except KeyError:
-                pass
         root = Path(config.config_file_path).resolve().parent
         for path in (root / self.config.content_dir, self.source_docs_dir, TEMPLATES):
             if path is not None and Path(path).exists():

@@ -51,8 +51,9 @@ def leaflet_name(lang: str) -> str:
 
 def qr_svg(url: str) -> Markup:
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=4, border=2, dark="#000000", xmldecl=False,
-                                    svgns=True, title=None, desc=None)
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=4, border=2, dark="#000000", xmldecl=False, svgns=True, title=None, desc=None
+    )
     return Markup(buffer.getvalue().decode("ascii"))
 
 
@@ -137,11 +138,18 @@ def render_leaflet(content: Content, lang: str) -> bytes:
     html = render_leaflet_html(content, lang)
     document = HTML(string=html, base_url=str(content.root)).render(pdf_variant="pdf/ua-1")
     if len(document.pages) > MAX_PAGES:
-        raise ContentError([Problem(content.text_path(lang, "facts"), 1,
-                                    f"the {lang} leaflet needs {len(document.pages)} pages; at most {MAX_PAGES} fit on "
-                                    f"two sheets printed on both sides: shorten the texts")])
+        raise ContentError(
+            [
+                Problem(
+                    content.text_path(lang, "facts"),
+                    1,
+                    f"the {lang} leaflet needs {len(document.pages)} pages; at most {MAX_PAGES} fit on "
+                    f"two sheets printed on both sides: shorten the texts",
+                )
+            ]
+        )
     review = content.facts_file.review
-    moment = dt.datetime.combine(review.last_reviewed, dt.time(), tzinfo=dt.timezone.utc)
+    moment = dt.datetime.combine(review.last_reviewed, dt.time(), tzinfo=dt.UTC)
     document.metadata.created = moment.isoformat()
     document.metadata.modified = moment.isoformat()
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(html), uncompressed_pdf=False)

@@ -106,5 +106,7 @@ def page_readability(content: Content) -> list[ReadabilityRow]:
             score = FORMULAS[rule.formula](text)
             sentences = max(1, textstat.sentence_count(text))
             words = textstat.lexicon_count(text)
-            rows.append(ReadabilityRow(page, lang, rule.formula, round(score, 1), rule.min, round(words / sentences, 1), words))
+            rows.append(
+                ReadabilityRow(page, lang, rule.formula, round(score, 1), rule.min, round(words / sentences, 1), words)
+            )
     return rows

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from .content import Content
 from .errors import ContentError, Problem
-from .formatting import FormatError, Formatter, fill
+from .formatting import FormatError, Formatter
 from .schema import PLACEHOLDER, Fact, TextEntry
 
 # Page types, in navigation order. Each has templates/pages/<slug>.md.j2.
@@ -67,7 +67,7 @@ def today() -> dt.date:
     """The build date: SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
 
 
@@ -358,11 +358,15 @@ class LanguageRenderer:
         description = self.plain("pages", f"{page}.description")
         html = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
         review = self.review
-        lines = ["---", f"title: {json.dumps(html(title), ensure_ascii=False)}",
-                 f"description: {json.dumps(html(description), ensure_ascii=False)}",
-                 f"treatment: {json.dumps(html(self.plain('pages', 'index.title')), ensure_ascii=False)}",
-                 f"last_reviewed: {json.dumps(review['last_iso'])}",
-                 f"reviewed_by: {json.dumps(html(str(review['by'])), ensure_ascii=False)}", "---"]
+        lines = [
+            "---",
+            f"title: {json.dumps(html(title), ensure_ascii=False)}",
+            f"description: {json.dumps(html(description), ensure_ascii=False)}",
+            f"treatment: {json.dumps(html(self.plain('pages', 'index.title')), ensure_ascii=False)}",
+            f"last_reviewed: {json.dumps(review['last_iso'])}",
+            f"reviewed_by: {json.dumps(html(str(review['by'])), ensure_ascii=False)}",
+            "---",
+        ]
         return Markup("\n".join(lines))
 
     def render_page(self, environment: Environment, page: str) -> str:
@@ -383,9 +387,25 @@ class LanguageRenderer:
                 steps=STEPS,
             )
         except UndefinedError as exc:
-            raise ContentError([Problem(f"src/patientinfo/templates/pages/{page}.md.j2", 1, f"template uses something undefined: {exc.message}")]) from None
+            raise ContentError(
+                [
+                    Problem(
+                        f"src/patientinfo/templates/pages/{page}.md.j2",
+                        1,
+                        f"template uses something undefined: {exc.message}",
+                    )
+                ]
+            ) from None
         except TemplateError as exc:
-            raise ContentError([Problem(f"src/patientinfo/templates/pages/{page}.md.j2", getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None
+            raise ContentError(
+                [
+                    Problem(
+                        f"src/patientinfo/templates/pages/{page}.md.j2",
+                        getattr(exc, "lineno", 1) or 1,
+                        f"template error: {exc}",
+                    )
+                ]
+            ) from None
 
 
 def render_language(content: Content, lang: str, *, build_date: dt.date | None = None) -> dict[str, str]:

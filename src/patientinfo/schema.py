@@ -143,9 +143,7 @@ class Fact(Model):
     category: Category
     sources: list[Id] = Field(min_length=1)
     quotes: dict[Id, str] = Field(default_factory=dict, description="source id -> verbatim words")
-    values: dict[Annotated[str, Field(pattern=VALUE_NAME_PATTERN)], Quantity] = Field(
-        default_factory=dict
-    )
+    values: dict[Annotated[str, Field(pattern=VALUE_NAME_PATTERN)], Quantity] = Field(default_factory=dict)
     key: bool = Field(default=False, description="shown in the summary on the home page")
     group: Id | None = None
     severity: Severity | None = None
@@ -276,9 +274,7 @@ class CheckSettings(Model):
 class Settings(Model):
     source_language: Annotated[str, Field(pattern=LANG_PATTERN)]
     languages: list[Annotated[str, Field(pattern=LANG_PATTERN)]] = Field(min_length=1)
-    locales: dict[str, str] = Field(
-        default_factory=dict, description="Babel locale per language, e.g. en: en_GB"
-    )
+    locales: dict[str, str] = Field(default_factory=dict, description="Babel locale per language, e.g. en: en_GB")
     check: CheckSettings = Field(default_factory=CheckSettings)
 
     @model_validator(mode="after")

@@ -61,9 +61,7 @@ def _duplicate_keys(node: yaml.Node, path: str) -> list[Problem]:
                 key = str(key_node.value)
                 line = key_node.start_mark.line + 1
                 if key in seen:
-                    problems.append(
-                        Problem(path, line, f"duplicate key '{key}' (first defined on line {seen[key]})")
-                    )
+                    problems.append(Problem(path, line, f"duplicate key '{key}' (first defined on line {seen[key]})"))
                 else:
                     seen[key] = line
                 stack.append(value_node)
