@@ -13,7 +13,7 @@ import yaml
 from conftest import LANGS, copy_project
 from patientinfo.content import load_content
 from patientinfo.pdf import render_leaflet
-from patientinfo.render import LanguageRenderer
+from patientinfo.render import PAGES, LanguageRenderer
 
 pytestmark = pytest.mark.slow
 LOCATION = {"fr": "leaflet-fr.pdf", "it": "it/leaflet-it.pdf", "en": "en/leaflet-en.pdf"}
@@ -100,11 +100,14 @@ def test_pdf_declares_its_language_and_structure(built_project: Path):
 
 def test_every_page_links_to_its_languages_leaflet(built_project: Path):
     site = built_project / "site"
+    checked = 0
     for lang, prefix in (("fr", ""), ("it", "it/"), ("en", "en/")):
-        for page in (site / prefix).glob("*/index.html") if prefix == "" else (site / prefix).rglob("index.html"):
-            if page.parent.name in ("it", "en", "assets", "search") or "assets" in page.parts:
-                continue
-            assert f'leaflet-{lang}.pdf"' in page.read_text(encoding="utf-8"), page
+        for page in [*PAGES, "editors"]:
+            path = site / prefix / ("index.html" if page == "index" else f"{page}/index.html")
+            html = path.read_text(encoding="utf-8")
+            assert re.search(rf'<a class="md-button" href="[./]*(?:{prefix})?leaflet-{lang}\.pdf" download>', html), path
+            checked += 1
+    assert checked == 3 * (len(PAGES) + 1)
 
 
 def test_two_builds_give_identical_pdfs(built_project: Path):

@@ -146,7 +146,13 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                     "url": site_url,
                 },
             }
+        from .render import LanguageRenderer
+
         context["pi"] = {
+            "leaflet": {
+                "href": ("" if lang == languages[0] else f"{lang}/") + leaflet_name(lang),
+                "label": LanguageRenderer(self.content, lang).plain("ui", "leaflet.download"),
+            },
             "alternates": alternates,
             "language_root": "" if lang == languages[0] else f"{lang}/",
             "language_roots": ["" if language == languages[0] else f"{language}/" for language in languages],
