@@ -105,7 +105,9 @@ def test_every_page_links_to_its_languages_leaflet(built_project: Path):
         for page in [*PAGES, "editors"]:
             path = site / prefix / ("index.html" if page == "index" else f"{page}/index.html")
             html = path.read_text(encoding="utf-8")
-            assert re.search(rf'<a class="md-button" href="[./]*(?:{prefix})?leaflet-{lang}\.pdf" download>', html), path
+            assert re.search(rf'<a class="md-button" href="[./]*(?:{prefix})?leaflet-{lang}\.pdf" download>', html), (
+                path
+            )
             checked += 1
     assert checked == 3 * (len(PAGES) + 1)
 
