@@ -205,6 +205,21 @@ def test_search_answers_in_the_readers_language(browser, site_url, lang, query, 
         visit.close()
 
 
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [("it", "mal di schiena", "conditions/"), ("fr", "combien de seances", "schedule/")],
+)
+def test_a_phrase_with_small_words_ranks_the_right_page_high(browser, site_url, lang, query, expected):
+    # "di", "de" are not indexed; left in the query they kept every page from holding "all the
+    # words", so Material's ranking ignored "schiena" (the page on back pain came sixth).
+    visit = Visit(browser, page_url(site_url, lang, "index"), DESKTOP)
+    try:
+        pages = [url.removeprefix(site_url) for url in search(visit, query) if "#" not in url]
+        assert PREFIX[lang] + expected in pages[:3], pages
+    finally:
+        visit.close()
+
+
 # The checks above must be able to fail: each is shown catching a fault introduced on purpose.
 
 

@@ -6,6 +6,27 @@
   var original = decodeURIComponent(self.location.hash.slice(1));
   var target = new URL(original, self.location.href);
   if (target.origin !== self.location.origin) throw new Error("search worker must be same-origin");
+
+  /* Stop words are left out of the query ("mal de dos" searches "mal dos"). The index has none,
+   * and Material ranks a page higher when it holds every word of the query, which a page never
+   * does for "de" or "di" (Material only knows the English stop words). This listener runs
+   * before Material's own, registered by the script imported below, and edits the same message. */
+  var languages = [];
+  function isStopWord(word) {
+    return languages.some(function (lang) {
+      var filter = lang === "en" ? lunr.stopWordFilter : lunr[lang] && lunr[lang].stopWordFilter;
+      return filter && filter(word.toLowerCase()) === undefined;
+    });
+  }
+  self.addEventListener("message", function (event) {
+    var message = event.data;
+    if (message.type === 0) languages = message.data.config.lang;  /* setup */
+    if (message.type !== 2 || typeof message.data !== "string") return;  /* anything but a query */
+    var words = message.data.trim().split(/\s+/);
+    var kept = words.filter(function (word) { return !/^[\p{L}]+$/u.test(word) || !isStopWord(word); });
+    if (kept.length) message.data = kept.join(" ");
+  });
+
   importScripts(target.href);
 
   function fold(token) {
