@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from .content import Content, load_content
 from .errors import ContentError
 from .pdf import leaflet_name, render_leaflets
-from .render import render_site
+from .render import LanguageRenderer, render_site
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
 TEMPLATES = Path(__file__).parent / "templates"
@@ -121,7 +121,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         site_url = config.site_url or self.content.clinic.website
 
         def absolute(language: str) -> str:
-            return site_url + ("" if language == languages[0] else f"{language}/") + path
+            return site_url + language_prefix(language, languages) + path
 
         alternates = [{"lang": language, "href": absolute(language)} for language in languages]
         alternates.append({"lang": "x-default", "href": absolute(languages[0])})
@@ -146,16 +146,14 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                     "url": site_url,
                 },
             }
-        from .render import LanguageRenderer
-
         context["pi"] = {
             "leaflet": {
-                "href": ("" if lang == languages[0] else f"{lang}/") + leaflet_name(lang),
+                "href": language_prefix(lang, languages) + leaflet_name(lang),
                 "label": LanguageRenderer(self.content, lang).plain("ui", "leaflet.download"),
             },
             "alternates": alternates,
-            "language_root": "" if lang == languages[0] else f"{lang}/",
-            "language_roots": ["" if language == languages[0] else f"{language}/" for language in languages],
+            "language_root": language_prefix(lang, languages),
+            "language_roots": [language_prefix(language, languages) for language in languages],
             "search_worker": "assets/javascripts/workers/search-i18n.js",
             "jsonld": jsonld,
         }
@@ -164,15 +162,13 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
         """The 404 page's words in the language being built (Material's are English only)."""
         if template_name == "404.html" and self.content is not None:
-            from .render import LanguageRenderer
-
             lang = self._building_language(config) or self.content.languages[0]
             renderer = LanguageRenderer(self.content, lang)
             context["pi_404"] = {
                 "title": renderer.plain("ui", "notfound.title"),
                 "text": renderer.plain("ui", "notfound.text"),
                 "home": renderer.plain("ui", "notfound.home"),
-                "href": "/" if lang == self.content.languages[0] else f"/{lang}/",
+                "href": "/" + language_prefix(lang, self.content.languages),
             }
         return context
 
@@ -220,6 +216,11 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
 def remove_staging(root: Path, staging_dir: str = ".cache/patientinfo/docs") -> None:
     shutil.rmtree(root / staging_dir, ignore_errors=True)
+
+
+def language_prefix(language: str, languages: list[str]) -> str:
+    """'' for the default (first) language, at the site's root; 'it/' for Italian."""
+    return "" if language == languages[0] else f"{language}/"
 
 
 def language_of(url: str, languages: list[str]) -> tuple[str, str]:
