@@ -30,16 +30,21 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def run_build(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(root: Path, command: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``python -m patientinfo COMMAND ARGS`` in ``root``, as an editor would run it."""
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "patientinfo", "build", *args],
+        [sys.executable, "-m", "patientinfo", command, *args],
         cwd=root,
         capture_output=True,
         text=True,
         env=environment,
         timeout=600,
     )
+
+
+def run_build(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return run_cli(root, "build", *args, env=env)
 
 
 def tree_digest(folder: Path) -> str:

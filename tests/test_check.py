@@ -4,34 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import LANGS, REPO
+from conftest import LANGS, REPO, run_cli
 from patientinfo.check import mark_reviewed, run_check
 from patientinfo.content import load_content
 from patientinfo.errors import ContentError
 from patientinfo.render import PAGES
 
 
-def run_cli(root: Path, *args: str, ci: bool = False) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key != "CI"}
-    if ci:
-        env["CI"] = "true"
-    return subprocess.run(
-        [sys.executable, "-m", "patientinfo", "check", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+def check_cli(root: Path, *args: str, ci: bool = False) -> subprocess.CompletedProcess:
+    """The check as run locally (CI unset) or in CI (CI=true)."""
+    return run_cli(root, "check", *args, env={"CI": "true" if ci else ""})
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -51,7 +40,7 @@ def change_french_text(project: Path, text_id: str, new_text: str) -> None:
 
 
 def test_shipped_content_passes_the_strict_check():
-    result = run_cli(REPO, "--strict")
+    result = check_cli(REPO, "--strict")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings." in result.stdout
 
@@ -67,25 +56,20 @@ def test_one_changed_french_text_is_stale_in_italian_and_english(project: Path):
         assert finding.line == line_of(path, "risk-redness:")
     assert not [f for f in report.findings if f.kind != "stale"]
 
-    result = run_cli(project, "--no-readability", ci=True)
+    result = check_cli(project, "--no-readability", ci=True)
     assert result.returncode == 1
     assert re.search(
         rf"content/it/facts\.yaml:{line_of(project / 'content/it/facts.yaml', 'risk-redness:')}: 'risk-redness' \(it\)",
         result.stdout,
     )
 
-    local = run_cli(project, "--no-readability")
+    local = check_cli(project, "--no-readability")
     assert local.returncode == 0, "locally the check only warns"
 
     for lang in ("it", "en"):
-        marked = subprocess.run(
-            [sys.executable, "-m", "patientinfo", "check", "--mark-reviewed", "risk-redness", lang],
-            cwd=project,
-            capture_output=True,
-            text=True,
-        )
+        marked = check_cli(project, "--mark-reviewed", "risk-redness", lang)
         assert marked.returncode == 0, marked.stderr
-    assert run_cli(project, "--no-readability", ci=True).returncode == 0
+    assert check_cli(project, "--no-readability", ci=True).returncode == 0
 
 
 def test_marking_reviewed_changes_one_line_only(project: Path):
@@ -148,7 +132,7 @@ def test_missing_translation_is_counted_in_the_report(project: Path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     del data["ci-breastfeeding"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    result = run_cli(project, "--no-readability", "--json", str(project / "report.json"))
+    result = check_cli(project, "--no-readability", "--json", str(project / "report.json"))
     report = json.loads((project / "report.json").read_text())
     english = next(s for s in report["languages"] if s["lang"] == "en")
     assert english["missing"] == 1
@@ -174,7 +158,8 @@ def test_readability_covers_every_page_and_language():
 
 def test_json_schemas_are_up_to_date(tmp_path: Path):
     (tmp_path / "mkdocs.yml").write_text("")
-    subprocess.run([sys.executable, "-m", "patientinfo", "schema"], cwd=tmp_path, check=True, capture_output=True)
+    result = run_cli(tmp_path, "schema")
+    assert result.returncode == 0, result.stderr
     for generated in (tmp_path / "schema").glob("*.json"):
         committed = REPO / "schema" / generated.name
         assert committed.is_file(), generated.name
