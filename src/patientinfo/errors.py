@@ -7,14 +7,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """A single finding an editor can act on: ``path:line: message``."""
+    """A single finding an editor can act on: ``path:line: message`` (``path:line:column:``
+    when the column is known, as for a YAML syntax error or a wrong byte)."""
 
     path: str
     line: int
     message: str
+    column: int = 0
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
 
 
 class ContentError(Exception):
