@@ -6,6 +6,7 @@ that nothing in the engine is tied to mesotherapy. Both can be built with ``run_
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import shutil
@@ -19,6 +20,17 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 LANGS = ("fr", "it", "en")
+
+
+def pinned_epoch() -> str:
+    """The clock every test runs with: the day the shipped content was last reviewed, so that no
+    test depends on today's date (a review falling due would otherwise fail CI one day)."""
+    review = yaml.safe_load((REPO / "content/facts.yaml").read_text(encoding="utf-8"))["review"]
+    moment = datetime.datetime.combine(review["last_reviewed"], datetime.time(12), tzinfo=datetime.UTC)
+    return str(int(moment.timestamp()))
+
+
+os.environ["SOURCE_DATE_EPOCH"] = pinned_epoch()  # inherited by every build the tests run
 
 
 def copy_project(target: Path) -> Path:
