@@ -16,7 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FACTS, CLINIC, SETTINGS, SOURCES = "content/facts.yaml", "content/clinic.yaml", "content/settings.yaml", "content/sources.yaml"
+FACTS, CLINIC, SETTINGS, SOURCES = (
+    "content/facts.yaml",
+    "content/clinic.yaml",
+    "content/settings.yaml",
+    "content/sources.yaml",
+)
 EN_UI, FR_PAGES, IT_FACTS = "content/en/ui.yaml", "content/fr/pages.yaml", "content/it/facts.yaml"
 
 
@@ -100,14 +105,18 @@ CASES: dict[str, Callable[[Path], None]] = {
     "a colon inside an unquoted text": append(EN_UI, "\nbroken: one: two\n"),
     "tab used for indentation": edit(FACTS, "\n  - id:", "\n\t- id:"),
     "control character (BEL)": edit(CLINIC, "name:", "na\x07me:"),
-    "Latin-1 bytes in a UTF-8 file": lambda r: (r / FR_PAGES).write_bytes((r / FR_PAGES).read_text().encode("latin-1", "replace")),
+    "Latin-1 bytes in a UTF-8 file": lambda r: (r / FR_PAGES).write_bytes(
+        (r / FR_PAGES).read_text().encode("latin-1", "replace")
+    ),
     "UTF-8 byte-order mark": lambda r: (r / CLINIC).write_bytes(b"\xef\xbb\xbf" + (r / CLINIC).read_bytes()),
     "Windows line endings": lambda r: (r / CLINIC).write_bytes((r / CLINIC).read_bytes().replace(b"\n", b"\r\n")),
     "empty file": put(CLINIC, ""),
     "a list instead of a mapping": put(SETTINGS, "- fr\n- it\n"),
     "duplicate key": append(EN_UI, "\nleaflet.download: again\n"),
     "billion laughs (nested aliases)": put(FACTS, LAUGHS),
-    "1,000-level nested mapping": put(FACTS, "".join(" " * i + f"k{i}:\n" for i in range(1000)) + " " * 1000 + "x: 1\n"),
+    "1,000-level nested mapping": put(
+        FACTS, "".join(" " * i + f"k{i}:\n" for i in range(1000)) + " " * 1000 + "x: 1\n"
+    ),
     "100,000-level nested flow list": put(FACTS, "a: " + "[" * 100_000 + "]" * 100_000 + "\n"),
     "3 MB file": put(FACTS, 'x: "' + "a" * 3_000_000 + '"\n'),
     "python object tag": put(FACTS, '!!python/object/apply:os.system ["echo pwned"]\n'),
@@ -145,8 +154,12 @@ CASES: dict[str, Callable[[Path], None]] = {
     "link in overrides/ to /etc/hostname": link("overrides/partials/x.html", "/etc/hostname"),
     "dangling link in docs/": link("docs/gone.txt", "/nonexistent/file"),
     "a FIFO in docs/": lambda r: os.mkfifo(r / "docs" / "pipe"),
-    "unknown patientinfo option": edit("mkdocs.yml", "  - patientinfo\n", "  - patientinfo:\n      content_dri: content\n"),
-    "wrong type for a patientinfo option": edit("mkdocs.yml", "  - patientinfo\n", "  - patientinfo:\n      content_dir: 12\n"),
+    "unknown patientinfo option": edit(
+        "mkdocs.yml", "  - patientinfo\n", "  - patientinfo:\n      content_dri: content\n"
+    ),
+    "wrong type for a patientinfo option": edit(
+        "mkdocs.yml", "  - patientinfo\n", "  - patientinfo:\n      content_dir: 12\n"
+    ),
 }
 
 

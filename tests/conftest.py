@@ -31,6 +31,9 @@ def pinned_epoch() -> str:
 
 
 os.environ["SOURCE_DATE_EPOCH"] = pinned_epoch()  # inherited by every build the tests run
+# Every test project shares one PDF cache: PDFs are keyed on their own HTML, so a test that
+# changes a text gets a new PDF and the others reuse the ones already made.
+os.environ.setdefault("PATIENTINFO_PDF_CACHE", str(REPO / ".cache" / "patientinfo" / "test-pdf"))
 
 
 def copy_project(target: Path) -> Path:
@@ -121,6 +124,9 @@ SAMPLE_FACTS = {
         {"id": "trial", "category": "evidence", "sources": ["study-y"]},
         {"id": "other", "category": "alternative", "sources": ["study-y"]},
         {"id": "nothing", "category": "without_treatment", "sources": ["study-y"]},
+        {"id": "gain", "category": "benefit", "sources": ["study-y"]},
+        {"id": "watch", "category": "warning_sign", "sources": ["study-y"]},
+        {"id": "ask", "category": "help", "sources": ["study-y"]},
     ],
     "disputes": [{"id": "how-many", "facts": ["course-a", "course-b"]}],
     "faq": [{"id": "faq-how-many", "disputes": ["how-many"]}],
@@ -145,6 +151,9 @@ SAMPLE_TEXTS = {
         "trial": "Une étude.",
         "other": "Un autre soin.",
         "nothing": "Sans soin, on ne sait pas.",
+        "gain": "Un bienfait possible.",
+        "watch": "Une rougeur qui s’étend.",
+        "ask": "Votre médecin.",
         "how-many": "Les sources ne sont pas d’accord.",
         "faq-how-many": "Combien de séances ?",
     },
@@ -160,6 +169,9 @@ SAMPLE_TEXTS = {
         "trial": "Uno studio.",
         "other": "Un’altra cura.",
         "nothing": "Senza cura, non si sa.",
+        "gain": "Un beneficio possibile.",
+        "watch": "Un rossore che si allarga.",
+        "ask": "Il Suo medico.",
         "how-many": "Le fonti non sono d’accordo.",
         "faq-how-many": "Quante sedute?",
     },
@@ -175,6 +187,9 @@ SAMPLE_TEXTS = {
         "trial": "A study.",
         "other": "Another treatment.",
         "nothing": "Without treatment, nobody knows.",
+        "gain": "A possible benefit.",
+        "watch": "Redness that spreads.",
+        "ask": "Your doctor.",
         "how-many": "The sources disagree.",
         "faq-how-many": "How many sessions?",
     },

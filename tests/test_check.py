@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGS, REPO, run_cli
-from patientinfo.check import mark_reviewed, run_check
+from conftest import LANGS, REPO, edit_yaml, run_cli
+from patientinfo.check import honesty_findings, mark_reviewed, quoted_numbers, run_check
 from patientinfo.content import load_content
 from patientinfo.errors import ContentError
 from patientinfo.render import PAGES
@@ -151,7 +151,8 @@ def test_a_treatment_without_alternatives_is_an_error(project: Path):
 
 def test_readability_covers_every_page_and_language():
     report = run_check(load_content(REPO), dt.date(2026, 12, 1))
-    assert {(r.page, r.lang) for r in report.readability} == {(p, lang) for p in PAGES for lang in LANGS}
+    pages = (*PAGES, "documents")  # the consultation documents' texts are scored as one page
+    assert {(r.page, r.lang) for r in report.readability} == {(p, lang) for p in pages for lang in LANGS}
     formulas = {r.lang: r.formula for r in report.readability}
     assert formulas == {"fr": "kandel_moles", "it": "gulpease", "en": "flesch"}
 
@@ -188,3 +189,190 @@ def test_overdue_review_of_one_fact_is_reported_at_its_line(project: Path):
     overdue = [f for f in report.findings if f.kind == "overdue" and f.text_id == "ci-period"]
     assert len(overdue) == 1
     assert overdue[0].line == line_of(facts, "    review: {last_reviewed: 2025-01-02")
+
+
+# --------------------------------------------------------------------------- honesty
+def honesty(project: Path) -> list:
+    report = run_check(load_content(project, allow_missing_texts=True), dt.date(2026, 12, 1), readability=False)
+    return [f for f in report.findings if f.kind == "honesty"]
+
+
+def source_of_type(project: Path, clinic: bool) -> str:
+    content = load_content(project, allow_missing_texts=True)
+    return next(s.id for s in content.sources.values() if (s.type == "clinic_website") == clinic)
+
+
+def add_fact(project: Path, fact: dict) -> None:
+    edit_yaml(project / "content" / "facts.yaml", lambda data: data["facts"].append(fact))
+
+
+@pytest.mark.parametrize(
+    ("quote", "numbers"),
+    [
+        ("mediamente si parla di 3 -5 sedute", {3, 5}),
+        ("de 3 à 5 séances", {3, 5}),
+        ("10/12 séances", {10, 12}),
+        ("une aiguille de 13 mm", {13}),
+        ("0,5 ml", {0.5}),
+        ("0.5 ml", {0.5}),
+        ("1 000 patients", {1000}),
+        ("une séance pendant six semaines, puis tous les quinze jours", {1, 6, 15}),
+        ("tre sedute", {3}),
+        ("twenty-two sessions", {22}),
+    ],
+)
+def test_numbers_are_read_from_quotes_as_written(quote: str, numbers: set):
+    assert numbers <= quoted_numbers(quote)
+
+
+def test_a_decimal_is_not_read_as_its_digits():
+    assert quoted_numbers("0,5 ml") == {0.5}
+    assert 5 not in quoted_numbers("0.5 ml")
+
+
+def test_a_value_changed_away_from_its_quote_is_an_honesty_finding(project: Path):
+    """Like sched-course-short turned into 4 to 6 sessions while its quote says "3-5"."""
+    content = load_content(project)
+    fact, name = next(
+        (fact, name)
+        for fact in content.facts_file.facts
+        for name, quantity in fact.values.items()
+        if quantity.shape == "range"
+        and any({quantity.min, quantity.max} <= quoted_numbers(quote) for quote in fact.quotes.values())
+    )
+    quantity = fact.values[name]
+    quoted = set().union(*(quoted_numbers(q) for q in fact.quotes.values()))
+    new_min = next(n for n in range(quantity.min + 1, 1000) if n not in quoted)
+    new_max = next(n for n in range(new_min + 1, 1000) if n not in quoted)
+    path = project / "content" / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {fact.id}\n")
+    end = text.find("\n  - id: ", start + 1)
+    block = text[start:end]
+    changed = re.sub(
+        rf"(?m)^(\s+{name}: \{{)min: [\d.]+, max: [\d.]+", rf"\g<1>min: {new_min}, max: {new_max}", block, count=1
+    )
+    assert changed != block
+    path.write_text(text[:start] + changed + text[end:], encoding="utf-8")
+    line = (
+        text[:start].count("\n")
+        + 1
+        + next(i for i, row in enumerate(changed.splitlines()) if row.strip().startswith(f"{name}:"))
+    )
+
+    findings = [f for f in honesty(project) if f.text_id == fact.id]
+    assert len(findings) == 1
+    assert (findings[0].path, findings[0].line) == ("content/facts.yaml", line)
+    assert f"value '{name}'" in findings[0].message and str(new_min) in findings[0].message
+    assert "Fix:" in findings[0].message
+
+    result = check_cli(project, "--no-readability", ci=True)
+    assert result.returncode == 1
+    assert f"content/facts.yaml:{line}: fact '{fact.id}' value '{name}'" in result.stdout
+
+
+def test_a_clinic_page_cited_without_its_quote_is_an_honesty_finding(project: Path):
+    content = load_content(project)
+    fact, source_id = next(
+        (fact, source_id)
+        for fact in content.facts_file.facts
+        for source_id in fact.quotes
+        if content.sources[source_id].type == "clinic_website"
+    )
+    before = {(f.text_id, f.message) for f in honesty(project)}
+
+    def drop_quote(data: dict) -> None:
+        item = next(f for f in data["facts"] if f["id"] == fact.id)
+        del item["quotes"][source_id]
+
+    edit_yaml(project / "content" / "facts.yaml", drop_quote)
+    lines = (project / "content" / "facts.yaml").read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"- id: {fact.id}")
+    sources_at = next(i for i in range(start, len(lines)) if lines[i].strip() == "sources:")
+    source_line = next(i for i in range(sources_at, len(lines)) if lines[i].strip() == f"- {source_id}") + 1
+
+    new = [f for f in honesty(project) if (f.text_id, f.message) not in before]
+    assert [(f.text_id, f.path, f.line) for f in new] == [(fact.id, "content/facts.yaml", source_line)]
+    assert source_id in new[0].message and "quotes" in new[0].message
+
+
+def test_facts_from_publications_need_no_quote(project: Path):
+    publication = source_of_type(project, clinic=False)
+    add_fact(
+        project,
+        {
+            "id": "test-study-size",
+            "category": "evidence",
+            "sources": [publication],
+            "values": {"patients": {"value": 987654, "unit": "patient"}},
+        },
+    )
+    assert not [f for f in honesty(project) if f.text_id == "test-study-size"]
+
+
+def test_any_source_type_but_a_clinic_page_needs_no_quote(project: Path):
+    """A type the schema may gain later (a clinic's own protocol, say) is treated like a publication."""
+    publication = source_of_type(project, clinic=False)
+    add_fact(
+        project,
+        {
+            "id": "test-protocol",
+            "category": "practice",
+            "sources": [publication],
+            "values": {"sessions": {"max": 987, "unit": "session"}},
+        },
+    )
+    content = load_content(project, allow_missing_texts=True)
+    content.sources[publication] = content.sources[publication].model_copy(update={"type": "clinic_protocol"})
+    assert not [f for f in honesty_findings(content) if f.text_id == "test-protocol"]
+    content.sources[publication] = content.sources[publication].model_copy(update={"type": "clinic_website"})
+    assert [f.text_id for f in honesty_findings(content) if f.text_id == "test-protocol"] == ["test-protocol"]
+
+
+@pytest.mark.parametrize(
+    ("quote", "value", "honest"),
+    [
+        ("0,5 ml par point", {"about": 0.5, "unit": "volume-milliliter"}, True),
+        ("0.5 ml par point", {"about": 0.5, "unit": "volume-milliliter"}, True),
+        ("0,5 ml par point", {"about": 5, "unit": "volume-milliliter"}, False),
+        ("3 à 5 séances", {"min": 3, "max": 5, "unit": "session"}, True),
+        ("3 à 5 séances", {"min": 4, "max": 6, "unit": "session"}, False),
+        ("10/12 séances", {"min": 10, "max": 12, "unit": "session"}, True),
+        ("une aiguille de 13 mm", {"max": 13, "unit": "length-millimeter"}, True),
+        ("une aiguille de 13 mm", {"max": 12, "unit": "length-millimeter"}, False),
+        ("le décret du 11 avril 2011", {"date": "2011-04-11"}, True),
+        ("le décret du 11/04/2011", {"date": "2011-04-11"}, True),
+        ("le décret du 11 avril 2011", {"date": "2011-04-12"}, False),
+        ("un décret de 2011", {"date": "2011-04-12"}, True),
+        ("un décret de 2011", {"date": "2012-04-11"}, False),
+    ],
+)
+def test_numbers_and_dates_compare_as_written(project: Path, quote: str, value: dict, honest: bool):
+    seed = source_of_type(project, clinic=True)
+    add_fact(
+        project,
+        {
+            "id": "test-number",
+            "category": "technique",
+            "sources": [seed],
+            "quotes": {seed: quote},
+            "values": {"x": value},
+        },
+    )
+    findings = [f for f in honesty(project) if f.text_id == "test-number"]
+    assert (not findings) == honest, findings
+
+
+def test_a_value_needs_to_be_in_one_quote_only(project: Path):
+    seeds = [s.id for s in load_content(project).sources.values() if s.type == "clinic_website"][:2]
+    add_fact(
+        project,
+        {
+            "id": "test-two-quotes",
+            "category": "schedule",
+            "sources": seeds,
+            "quotes": {seeds[0]: "le rythme dépend du médecin", seeds[1]: "de 3 à 5 séances"},
+            "values": {"sessions": {"min": 3, "max": 5, "unit": "session"}},
+        },
+    )
+    assert not [f for f in honesty(project) if f.text_id == "test-two-quotes"]

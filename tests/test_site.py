@@ -145,7 +145,7 @@ BAD_INPUTS = {
         "content/facts.yaml",
         "  - id: tech-volume\n",
         "  - id: tech-volume\n    sources: [oops\n",
-        r"content/facts\.yaml:\d+: YAML syntax error",
+        r"content/facts\.yaml:\d+:\d+: a list in \[ \] is not closed",
     ),
     "wrong type": (
         "content/facts.yaml",

@@ -1,4 +1,5 @@
-"""The editors' check: stale translations, typed numbers, review dates, balance, readability.
+"""The editors' check: stale translations, typed numbers, review dates, balance, readability,
+and honesty (every number of a fact still appears in the words it quotes from its source).
 
 Each finding names ``path:line``, the text id and the language. Locally findings are warnings;
 with ``--strict`` (or CI=true) any finding fails the check. ``mark_reviewed`` records in a
@@ -7,18 +8,23 @@ translation which version of the source text it translates, editing only that on
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .content import TEXT_DOMAINS, Content
-from .readability import ReadabilityRow, page_readability
 from .schema import TextEntry
+from .translations import display_text, previous_source_text
+
+if TYPE_CHECKING:
+    from .readability import ReadabilityRow
 
 DIGIT = re.compile(r"\d")
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|\{\{|\{%|\}\}|%\}")
@@ -26,12 +32,17 @@ MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|\{\{|\{%|\}\}|%\}")
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # stale | unreviewed | missing | digit | markup | overdue | readability
+    kind: str  # stale | unreviewed | missing | digit | markup | overdue | readability | honesty
     path: str
     line: int
     message: str
     text_id: str | None = None
     lang: str | None = None
+    # stale translations: the source text it was made from (None if git history lacks it), the
+    # source text now, and the translation now
+    old_source: str | None = None
+    new_source: str | None = None
+    translation: str | None = None
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
@@ -126,6 +137,9 @@ def translation_findings(content: Content) -> tuple[list[Finding], list[Language
                             f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
                             text_id,
                             lang,
+                            old_source=previous_source_text(content.root, domain, text_id, entry.source_hash),
+                            new_source=display_text(original),
+                            translation=display_text(entry),
                         )
                     )
                 else:
@@ -201,28 +215,293 @@ def review_findings(content: Content, today: dt.date) -> list[Finding]:
     return findings
 
 
+# --------------------------------------------------------------------------- honesty
+# A clinic's web page is cited for what it says, so a fact that cites one must quote its words;
+# publications, regulations and the clinic's own protocols may be cited without a quote.
+QUOTE_REQUIRED_SOURCE_TYPES = frozenset({"clinic_website"})
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
+_SPACE_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
+# Numbers written as words in the languages of the sources. Articles count as "one": a quote
+# saying "une séance" supports a value of 1.
+_NUMBER_WORD_LISTS = {
+    "fr": "zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize "
+    "dix-sept dix-huit dix-neuf vingt",
+    "it": "zero uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici quattordici quindici "
+    "sedici diciassette diciotto diciannove venti",
+    "en": "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty",
+}
+NUMBER_WORDS: dict[str, int] = {
+    word: number for words in _NUMBER_WORD_LISTS.values() for number, word in enumerate(words.split())
+}
+NUMBER_WORDS.update(
+    {
+        "une": 1,
+        "un": 1,
+        "una": 1,
+        "trente": 30,
+        "quarante": 40,
+        "cinquante": 50,
+        "soixante": 60,
+        "cent": 100,
+        "mille": 1000,
+        "douzaine": 12,
+        "quinzaine": 15,
+        "trenta": 30,
+        "quaranta": 40,
+        "cinquanta": 50,
+        "sessanta": 60,
+        "cento": 100,
+        "dozzina": 12,
+        "thirty": 30,
+        "forty": 40,
+        "fifty": 50,
+        "sixty": 60,
+        "hundred": 100,
+        "thousand": 1000,
+        "dozen": 12,
+    }
+)
+
+
+def quoted_numbers(quote: str) -> set[float]:
+    """Every number a quote may mean: "3-5" gives 3 and 5, "0,5" 0.5, "1.000" 1 or 1000,
+    "1 000" 1000, "10/12" 10 and 12, "six semaines" 6."""
+    numbers: set[float] = set()
+    for token in _TOKEN.findall(quote):
+        separators = [c for c in token if c in ".,"]
+        digits_only = token.replace(".", "").replace(",", "")
+        if not separators:
+            numbers.add(float(token))
+            continue
+        if len(separators) == 1:  # "0,5" or "0.5"; "1.000" may also be a thousand
+            numbers.add(float(token.replace(",", ".")))
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token) or re.fullmatch(r"\d{1,3}(?:,\d{3})+", token):
+            numbers.add(float(digits_only))
+        grouped_decimal = re.fullmatch(r"(\d{1,3}(?:\.\d{3})+),(\d+)|(\d{1,3}(?:,\d{3})+)\.(\d+)", token)
+        if grouped_decimal:
+            whole = (grouped_decimal.group(1) or grouped_decimal.group(3)).replace(".", "").replace(",", "")
+            fraction = grouped_decimal.group(2) or grouped_decimal.group(4)
+            numbers.add(float(f"{whole}.{fraction}"))
+    for grouped in _SPACE_GROUPED.findall(quote):
+        numbers.add(float(re.sub(r"\D", "", grouped)))
+    lowered = quote.lower()
+    for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", lowered):
+        if word in NUMBER_WORDS:
+            numbers.add(float(NUMBER_WORDS[word]))
+            continue
+        parts = [NUMBER_WORDS.get(part) for part in word.split("-")]
+        if len(parts) == 2 and None not in parts and parts[0] >= 20 and parts[1] < 10:  # vingt-deux
+            numbers.add(float(parts[0] + parts[1]))
+        else:
+            numbers.update(float(part) for part in parts if part is not None)
+    return numbers
+
+
+def _month_names(content: Content) -> dict[str, int]:
+    from babel import Locale
+
+    names: dict[str, int] = {}
+    locales = {content.settings.locale(lang) for lang in content.languages} | {"en", "fr", "it"}
+    for locale_name in sorted(locales):
+        locale = Locale.parse(locale_name)
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in locale.months[context][width].items():
+                    names[name.lower().rstrip(".")] = number
+    return names
+
+
+def quoted_dates(quote: str, months: dict[str, int]) -> set[dt.date]:
+    """Full dates written in a quote: 2011-04-11, 11/04/2011, 11.04.2011, 11 avril 2011, April 11, 2011."""
+    found: set[dt.date] = set()
+
+    def add(year: str, month: int | str, day: str) -> None:
+        with contextlib.suppress(ValueError):  # "31/02/2011" is not a date
+            found.add(dt.date(int(year), int(month), int(day)))
+
+    for year, month, day in re.findall(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)", quote):
+        add(year, month, day)
+    for day, month, year in re.findall(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)", quote):
+        add(year, month, day)
+    month_pattern = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+    lowered = quote.lower()
+    for day, month, year in re.findall(
+        rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th|°)?\s+({month_pattern})\.?\s+(\d{{4}})(?!\d)", lowered
+    ):
+        add(year, months[month], day)
+    for month, day, year in re.findall(
+        rf"\b({month_pattern})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", lowered
+    ):
+        add(year, months[month], day)
+    return found
+
+
+def _shown(number: float | int) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _date_in_quote(day: dt.date, quote: str, months: dict[str, int]) -> bool:
+    """The full date as written, or its year when the quote gives no other date in that year."""
+    dates = quoted_dates(quote, months)
+    if day in dates:
+        return True
+    same_year = [d for d in dates if d.year == day.year]
+    return not same_year and float(day.year) in quoted_numbers(quote)
+
+
+def honesty_findings(content: Content) -> list[Finding]:
+    """Facts whose numbers no longer appear in the words they quote, and clinic pages cited unquoted."""
+    document = content.documents["content/facts.yaml"]
+    months = _month_names(content)
+    findings: list[Finding] = []
+    fix_value = (
+        "Fix: read the source again and correct the value in content/facts.yaml; if the source "
+        "really gives this number, replace the quote with the source's exact words that give it."
+    )
+    for index, fact in enumerate(content.facts_file.facts):
+        for position, source_id in enumerate(fact.sources):
+            source = content.sources.get(source_id)
+            if source is None or source.type not in QUOTE_REQUIRED_SOURCE_TYPES or source_id in fact.quotes:
+                continue
+            findings.append(
+                Finding(
+                    "honesty",
+                    document.path,
+                    document.line(["facts", index, "sources", position]),
+                    f"fact '{fact.id}' cites the clinic page {source_id} ({source.label}) without quoting it. "
+                    f"Fix: under 'quotes', add '{source_id}:' with that page's exact words that say this; "
+                    f"if the page does not say it, remove {source_id} from the fact's sources.",
+                    fact.id,
+                )
+            )
+        if not fact.quotes:
+            continue  # publications, regulations, protocols: nothing quoted to compare with
+        for name, quantity in fact.values.items():
+            line = document.line(["facts", index, "values", name])
+            if quantity.date is not None:
+                if any(_date_in_quote(quantity.date, q, months) for q in fact.quotes.values()):
+                    continue
+                wanted = quantity.date.isoformat()
+                missing_text = f"the date {wanted} (or its year {quantity.date.year})"
+            else:
+                numbers = [n for n in (quantity.value, quantity.about, quantity.min, quantity.max) if n is not None]
+                best: list[float | int] | None = None
+                for quote in fact.quotes.values():
+                    present = quoted_numbers(quote)
+                    missing = [n for n in numbers if not any(abs(float(n) - p) < 1e-9 for p in present)]
+                    if best is None or len(missing) < len(best):
+                        best = missing
+                if not best:
+                    continue
+                wanted = " to ".join(_shown(n) for n in numbers) if quantity.shape == "range" else _shown(numbers[0])
+                missing_text = " or ".join(_shown(n) for n in best)
+            quotes = "; ".join(f'{source_id}: "{quote}"' for source_id, quote in fact.quotes.items())
+            findings.append(
+                Finding(
+                    "honesty",
+                    document.path,
+                    line,
+                    f"fact '{fact.id}' value '{name}' is {wanted}, but {missing_text} is not in the words "
+                    f"it quotes ({quotes}). {fix_value}",
+                    fact.id,
+                )
+            )
+    return findings
+
+
+# --------------------------------------------------------------------------- documents
+QUESTION_PREFIX = "question."
+
+
+def documents_findings(content: Content) -> list[Finding]:
+    """A questionnaire question written for a fact that is not (or no longer) a contraindication."""
+    if "documents" not in content.texts[content.settings.source_language]:
+        return []
+    source = content.settings.source_language
+    contraindications = {f.id for f in content.facts_file.facts if f.category == "contraindication"}
+    findings = []
+    for text_id in content.texts[source]["documents"].root:
+        fact_id = text_id.removeprefix(QUESTION_PREFIX)
+        if text_id.startswith(QUESTION_PREFIX) and fact_id not in contraindications:
+            findings.append(
+                Finding(
+                    "unknown",
+                    content.text_path(source, "documents"),
+                    content.text_line(source, "documents", text_id),
+                    f"'{text_id}' asks a question for '{fact_id}', which is not a contraindication in "
+                    f"content/facts.yaml: rename it to the fact's new id, or remove it from every language",
+                    text_id,
+                    source,
+                )
+            )
+    return findings
+
+
+def documents_readability(content: Content) -> list[ReadabilityRow]:
+    """One readability row per language for the texts of the consultation documents."""
+    import textstat
+
+    from .readability import FORMULAS, ReadabilityRow, _use_offline_dictionary
+    from .schema import PLACEHOLDER
+
+    _use_offline_dictionary()
+    rows = []
+    for lang in content.languages:
+        rule = content.settings.check.readability.get(lang)
+        catalog = content.texts[lang].get("documents")
+        if rule is None or catalog is None:
+            continue
+        sentences = []
+        for entry in catalog.root.values():
+            for line in re.split(r"\n\s*\n|\n", entry.text or ""):
+                line = PLACEHOLDER.sub("X", line).strip().rstrip(":").strip()
+                if line:
+                    sentences.append(line if line[-1] in ".!?…»" else line + ".")
+        text = " ".join(sentences)
+        score = FORMULAS[rule.formula](text)
+        count = max(1, textstat.sentence_count(text))
+        words = textstat.lexicon_count(text)
+        rows.append(
+            ReadabilityRow("documents", lang, rule.formula, round(score, 1), rule.min, round(words / count, 1), words)
+        )
+    return rows
+
+
 def run_check(content: Content, today: dt.date, *, readability: bool = True) -> Report:
     report = Report()
     findings, report.languages = translation_findings(content)
     report.findings += findings
     report.findings += wording_findings(content)
     report.findings += review_findings(content, today)
+    report.findings += honesty_findings(content)
+    report.findings += documents_findings(content)
+    report.findings += untranslated_findings(content)  # issue 12
     if readability:
-        report.readability = page_readability(content)
+        from .readability import page_readability
+
+        report.readability = page_readability(content) + documents_readability(content)
         for row in report.readability:
             if not row.passes:
+                # The consultation documents' texts are one file; a page's texts start at its title.
+                domain, text_id = ("documents", None) if row.page == "documents" else ("pages", f"{row.page}.title")
                 report.findings.append(
                     Finding(
                         "readability",
-                        content.text_path(row.lang, "pages"),
-                        content.text_line(row.lang, "pages", f"{row.page}.title"),
+                        content.text_path(row.lang, domain),
+                        content.text_line(row.lang, domain, text_id) if text_id else 1,
                         f"page '{row.page}' ({row.lang}): {row.formula} {row.score:.0f} is below {row.threshold:.0f} "
                         f"(mean sentence length {row.mean_sentence_length:.1f} words)",
-                        f"{row.page}.title",
+                        text_id,
                         row.lang,
                     )
                 )
     return report
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def format_report(report: Report) -> str:
@@ -245,7 +524,12 @@ def format_report(report: Report) -> str:
     lines.append("")
     if report.findings:
         lines.append(f"{len(report.findings)} finding(s):")
-        lines += [f"  {f}" for f in sorted(report.findings, key=lambda f: (f.path, f.line, f.message))]
+        for f in sorted(report.findings, key=lambda f: (f.path, f.line, f.message)):
+            lines.append(f"  {f}")
+            if f.kind == "stale":
+                lines.append(f"      source then: {_one_line(f.old_source or '(not found in git history)')}")
+                lines.append(f"      source now:  {_one_line(f.new_source or '')}")
+                lines.append(f"      translation: {_one_line(f.translation or '')}")
     else:
         lines.append("No findings.")
     return "\n".join(lines)
@@ -319,3 +603,158 @@ def mark_all_reviewed(content: Content, lang: str) -> int:
                 count += 1
         path.write_text(text, encoding="utf-8")
     return count
+
+
+# --------------------------------------------------------------------------- untranslated (issue 12)
+# A text that is the same as the French text, or as another language's text of the same id, is
+# not a translation, even when its source_hash (copied with it) says it was reviewed. Texts
+# that are rightly the same are not reported: those with at most one word once placeholders,
+# links' targets, web and e-mail addresses are left out ("{label}", "{n} patient", "Stress",
+# "France", "Version {version}"), and those an editor lists in content/<lang>/identical.yaml.
+IDENTICAL_FILE = "identical.yaml"
+# Texts with fewer words than this may be the same in two languages (names, shared words).
+UNTRANSLATED_MIN_WORDS = 2
+_NOT_WORDS = re.compile(
+    r"\]\([^)]*\)"  # a link's target: [label](https://...)
+    r"|(?:https?://|mailto:|tel:)\S+"  # web addresses, e-mail and phone links
+    r"|[^\s@()\[\]]+@[^\s@()\[\]]+\.[^\s@()\[\]]+"  # e-mail addresses
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _words(text: str) -> list[str]:
+    """The words a translator would translate: not placeholders, numbers, addresses or markup."""
+    from .schema import PLACEHOLDER
+
+    return _WORD.findall(_NOT_WORDS.sub(" ", PLACEHOLDER.sub(" ", text)))
+
+
+def _same(text: str) -> str:
+    """A text with its spacing normalised: a block scalar and a quoted string compare equal."""
+    return " ".join(text.split())
+
+
+def load_identical(root: Path, lang: str, source_ids: set[str]) -> dict[str, str]:
+    """``content/<lang>/identical.yaml``: the text ids that are rightly the same as in another
+    language, each with the editor's reason (``id: reason``; a plain list of ids is accepted too).
+
+    Returns {} when the file does not exist; raises ContentError naming the file and line of each
+    problem (YAML errors, an entry that is not an id, an id that is not a text of the source)."""
+    from .errors import ContentError, Problem
+    from .yamlio import load_yaml
+
+    path = root / "content" / lang / IDENTICAL_FILE
+    if not path.exists() and not path.is_symlink():
+        return {}
+    document = load_yaml(path, root)
+    data = document.data
+    shown = document.path
+    fix = "write one 'text-id: why it is the same' line per text (or a list of '- text-id' lines)"
+    if data is None:
+        return {}
+    if isinstance(data, list):
+        items = [(index, value, "") for index, value in enumerate(data)]
+    elif isinstance(data, dict):
+        items = [(key, key, value) for key, value in data.items()]
+    else:
+        message = f"this file lists texts that are rightly the same in another language: {fix}"
+        raise ContentError([Problem(shown, document.line([]), message)])
+    problems: list[Problem] = []
+    found: dict[str, str] = {}
+    for loc, text_id, reason in items:
+        line = document.line([loc])
+        if not isinstance(text_id, str):
+            problems.append(Problem(shown, line, f"'{text_id}' is not a text id: {fix}"))
+        elif text_id not in source_ids:
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    f"'{text_id}' is not the id of a text in content/<source language>/*.yaml: "
+                    f"correct the spelling or remove it",
+                )
+            )
+        elif reason is not None and not isinstance(reason, str):
+            problems.append(Problem(shown, line, f"'{text_id}': the reason must be text, not a list or group"))
+        else:
+            found[text_id] = reason or ""
+    if problems:
+        raise ContentError(problems)
+    return found
+
+
+def untranslated_findings(content: Content) -> list[Finding]:
+    """Texts of a translation that are the same as the source text or as another language's text.
+
+    A language is compared with the source language and with the languages listed before it in
+    content/settings.yaml (the language copied into a new one is reported there, not here).
+    Problems in a content/<lang>/identical.yaml are findings too (and the file is then ignored).
+    """
+    from .errors import ContentError
+    from .translations import entry_fields
+
+    source = content.settings.source_language
+    source_ids = {text_id for catalog in content.texts[source].values() for text_id in catalog.root}
+    findings: list[Finding] = []
+    earlier: list[str] = [source]
+    for lang in content.languages:
+        if lang == source:
+            continue
+        try:
+            identical = load_identical(content.root, lang, source_ids)
+        except ContentError as exc:
+            identical = {}
+            findings += [Finding("untranslated", p.path, p.line, p.message, None, lang) for p in exc.problems]
+        for domain in TEXT_DOMAINS:
+            for text_id, entry in content.texts[lang][domain].root.items():
+                if text_id in identical:
+                    continue
+                fields = entry_fields(entry)
+                matches: list[tuple[str, str, str]] = []  # (language, field, text)
+                for other in earlier:
+                    other_entry = content.texts[other][domain].root.get(text_id)
+                    if other_entry is None:
+                        continue
+                    other_fields = entry_fields(other_entry)
+                    for name, text in fields.items():
+                        same = name in other_fields and _same(other_fields[name]) == _same(text)
+                        if same and len(_words(text)) >= UNTRANSLATED_MIN_WORDS:
+                            matches.append((other, name, text))
+                if matches:
+                    findings.append(_untranslated(content, lang, domain, text_id, entry, matches))
+        earlier.append(lang)
+    return findings
+
+
+def _language_name(lang: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang).english_name or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+
+
+def _untranslated(
+    content: Content, lang: str, domain: str, text_id: str, entry: TextEntry, matches: list[tuple[str, str, str]]
+) -> Finding:
+    source = content.settings.source_language
+    _, name, text = matches[0]
+    shown = _one_line(text)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    which = "text" if name == "text" else ("note" if name == "note" else f"plural form '{name[6:]}'")
+    languages = sorted({m[0] for m in matches}, key=lambda other: (other != source, other))
+    described = " and ".join(f"{other} (the source)" if other == source else other for other in languages)
+    reviewed = entry.source_hash and entry.source_hash == source_hash(content.texts[source][domain].root[text_id])
+    copied = "; its source_hash marks it reviewed, but was probably copied with the text" if reviewed else ""
+    language = _language_name(lang)
+    return Finding(
+        "untranslated",
+        content.text_path(lang, domain),
+        content.text_line(lang, domain, text_id),
+        f"'{text_id}' ({lang}) is not translated: its {which} is the same as in {described}: \"{shown}\"{copied}. "
+        f"Fix: translate it into {language}; if it is rightly the same in {language} (a name, a word both "
+        f"languages share), add the line '{text_id}: <why>' to content/{lang}/{IDENTICAL_FILE}",
+        text_id,
+        lang,
+    )

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
+from .build import in_ci
 from .check import format_report, mark_all_reviewed, mark_reviewed, run_check
 from .content import load_content
 from .errors import ContentError
@@ -30,70 +27,15 @@ def repo_root() -> Path:
     return here
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def swap_into_place(new_site: Path, site: Path) -> None:
-    """Replace ``site`` by ``new_site`` with two renames on the same file system."""
-    old = site.with_name(site.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site.exists():
-        site.rename(old)
-    new_site.rename(site)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def print_problems(exc: ContentError, what: str) -> None:
     print(f"{len(exc.problems)} content error(s); {what}", file=sys.stderr)
     print(exc, file=sys.stderr)
 
 
 def build(root: Path, site: Path, *, strict: bool) -> int:
-    started = time.perf_counter()
-    try:
-        content = load_content(root)
-    except ContentError as exc:
-        print_problems(exc, "site/ was not changed:")
-        return 1
-    report = run_check(content, today(), readability=False)
-    if report.findings:
-        print(f"The editors' check has {len(report.findings)} finding(s) (details: scripts/check):", file=sys.stderr)
-        for finding in report.findings:
-            print(f"  {finding}", file=sys.stderr)
-        if strict:
-            print("Strict mode (CI): site/ was not changed.", file=sys.stderr)
-            return 1
-    scratch = root / ".cache" / f"build-{os.getpid()}"
-    shutil.rmtree(scratch, ignore_errors=True)
-    scratch.mkdir(parents=True)
-    new_site = scratch / "site"
-    try:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "--quiet",
-                "--config-file",
-                str(root / "mkdocs.yml"),
-                "--site-dir",
-                str(new_site),
-            ],
-            cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
-        if result.returncode != 0:
-            print("The site build failed; site/ was not changed.", file=sys.stderr)
-            return result.returncode
-        swap_into_place(new_site, site)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    shown = site.relative_to(root) if site.is_relative_to(root) else site
-    print(f"Built {shown}/ ({len(content.languages)} languages) in {time.perf_counter() - started:.1f} s")
-    return 0
+    from .build import build_site  # imports MkDocs only when building
+
+    return build_site(root, site, strict=strict)
 
 
 def check(root: Path, args: argparse.Namespace) -> int:
@@ -148,6 +90,109 @@ def write_schemas(root: Path) -> int:
     return 0
 
 
+# ----------------------------------------------------------------- translations (issue 13) begin
+# ``patientinfo translations export LANG [-o FILE]`` and ``patientinfo translations import FILE``:
+# gettext PO files for translators' tools. The work is done in po_export.py and po_import.py.
+def add_translations_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("translations", help="export or import a language's texts as a gettext PO file")
+    actions = parser.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write the PO file of a language (default: translations/LANG.po)")
+    export.add_argument("lang", metavar="LANG", help="a language of content/settings.yaml, e.g. it")
+    export.add_argument("-o", "--output", metavar="FILE", help="where to write it ('-' for standard output)")
+    imported = actions.add_parser("import", help="check a translated PO file, then write it into content/LANG/")
+    imported.add_argument("file", metavar="FILE", help="the PO file (its header names the language)")
+    imported.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+
+
+def translations(root: Path, args: argparse.Namespace) -> int:
+    from .po_export import export_file
+    from .po_import import import_po
+    from .translations import load_translatable
+
+    if args.action == "import":
+        path = Path(args.file)
+        result = import_po(root, path if path.is_absolute() else Path.cwd() / path, args.file, dry_run=args.dry_run)
+        for problem in result.errors:
+            print(problem, file=sys.stderr)
+        for notice in result.notices:
+            print(notice)
+        print(f"Import of {args.file}: {result.summary()}")
+        if result.errors:
+            print(f"{len(result.errors)} problem(s); nothing was written.", file=sys.stderr)
+            return 1
+        if result.written:
+            verb = "Would change" if args.dry_run else "Changed"
+            print(f"{verb}: {', '.join(result.written)}. Next: scripts/check, then scripts/build.")
+        else:
+            print("No file changed.")
+        return 0
+    try:
+        content, _ = load_translatable(root)  # a language being translated may still miss texts
+    except ContentError as exc:
+        print_problems(exc, "fix them first:")
+        return 1
+    lang, source = args.lang, content.settings.source_language
+    if lang not in content.languages:
+        print(
+            f"error: '{lang}' is not a language of this site (content/settings.yaml languages: "
+            f"{', '.join(content.languages)})",
+            file=sys.stderr,
+        )
+        return 2
+    if lang == source:
+        print(
+            f"error: '{lang}' is the source language; its texts are the msgids of every other language's file",
+            file=sys.stderr,
+        )
+        return 2
+    to_stdout = args.output == "-"
+    output = None if to_stdout else Path(args.output) if args.output else root / "translations" / f"{lang}.po"
+    text, messages = export_file(content, lang, output)
+    fuzzy = sum(m.fuzzy for m in messages)
+    missing = sum(m.translation is None for m in messages)
+    counts = (
+        f"{len(messages)} texts: {len(messages) - fuzzy - missing} translated, {fuzzy} fuzzy, {missing} untranslated"
+    )
+    if to_stdout:
+        sys.stdout.write(text)
+        print(counts, file=sys.stderr)
+    else:
+        assert output is not None
+        shown = output.resolve().relative_to(root) if output.resolve().is_relative_to(root) else output
+        print(f"Wrote {shown} ({counts})")
+    return 0
+
+
+# ----------------------------------------------------------------- translations (issue 13) end
+
+
+# ----------------------------------------------------------------- add-language (issue 12) begin
+# ``patientinfo add-language CODE [--locale xx_YY]``: settings, mkdocs.yml, content/CODE/ with every
+# text still to translate, docs/CODE/editors.md. The work is done in scaffold.py.
+def add_language_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "add-language", help="add a language: settings, mkdocs.yml and content/CODE/ with every text to translate"
+    )
+    parser.add_argument("code", metavar="CODE", help="two-letter language code in lower case, e.g. de")
+    parser.add_argument("--locale", metavar="LOCALE", help="Babel locale for numbers and dates, e.g. de_AT")
+
+
+def add_language(root: Path, args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, next_steps
+    from .scaffold import add_language as scaffold_language
+
+    try:
+        added = scaffold_language(root, args.code, args.locale)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(next_steps(added))
+    return 0
+
+
+# ----------------------------------------------------------------- add-language (issue 12) end
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="patientinfo", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     check_parser.add_argument("--mark-all-reviewed", metavar="LANG", help="mark every text of LANG reviewed")
     commands.add_parser("schema", help="write JSON Schemas of the content files to schema/")
+    add_translations_parser(commands)  # translations (issue 13)
+    add_language_parser(commands)  # add-language (issue 12)
     args = parser.parse_args(argv)
     root = repo_root()
     if args.command == "build":
@@ -174,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
         return check(root, args)
     if args.command == "schema":
         return write_schemas(root)
+    if args.command == "translations":  # translations (issue 13)
+        return translations(root, args)
+    if args.command == "add-language":  # add-language (issue 12)
+        return add_language(root, args)
     return 2
 
 

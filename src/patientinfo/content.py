@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, Problem
 from .formatting import is_cldr_unit
+from .images import MAX_LOGO_BYTES, svg_problem
+from .markup import link_problems
 from .schema import (
     PLACEHOLDER,
     REQUIRED_CATEGORIES,
@@ -29,9 +31,9 @@ from .schema import (
     SourcesFile,
     TextEntry,
 )
-from .yamlio import YamlDocument, load_yaml
+from .yamlio import YamlDocument, load_yaml, read_repository_file
 
-TEXT_DOMAINS = ("facts", "pages", "ui")
+TEXT_DOMAINS = ("facts", "pages", "ui", "documents")  # documents: the consultation forms (documents.py)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -120,6 +122,60 @@ def _data_loc(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]
     return tuple(kept)
 
 
+_TYPE_WORDS = {
+    "dict_type": "must be a group of 'name: value' lines, not {found}",
+    "model_type": "must be a group of 'name: value' lines, not {found}",
+    "model_attributes_type": "must be a group of 'name: value' lines, not {found}",
+    "list_type": "must be a list (lines starting with '- '), not {found}",
+    "string_type": "must be text, not {found} (put it in quotes if it should be text)",
+    "int_type": "must be a number, not {found}",
+    "float_type": "must be a number, not {found}",
+    "bool_type": "must be true or false, not {found}",
+    "bool_parsing": "must be true or false, not {found}",
+    "date_type": "must be a date written like 2026-05-23, not {found}",
+    "date_parsing": "must be a date written like 2026-05-23, not {found}",
+    "date_from_datetime_parsing": "must be a date written like 2026-05-23, not {found}",
+    "date_from_datetime_inexact": "must be a date written like 2026-05-23 (without a time), not {found}",
+    "missing": "is missing: add it",
+    "extra_forbidden": "is not a field of this file (check the spelling; see the file's JSON Schema in schema/)",
+    "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
+    "too_long": "is too long",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+}
+
+
+def _found(value: object) -> str:
+    """What the editor typed, described in words rather than Python types."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a group of 'name: value' lines"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    return f"'{value}'"
+
+
+def plain_message(error: dict) -> str:
+    """A pydantic error in an editor's words (no 'valid dictionary', no regular expressions)."""
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        return f"must be one of {expected}, not {_found(error.get('input'))}"
+    template = _TYPE_WORDS.get(kind)
+    if template is None:
+        return str(error["msg"])
+    return template.format(found=_found(error.get("input")), **{k: v for k, v in error.get("ctx", {}).items()})
+
+
 def _validate(model: type[M], document: YamlDocument, problems: list[Problem]) -> M | None:
     try:
         return model.model_validate(document.data)
@@ -130,7 +186,7 @@ def _validate(model: type[M], document: YamlDocument, problems: list[Problem]) -
             if loc in seen:  # one message per field: the first union branch says enough
                 continue
             seen.add(loc)
-            message = error["msg"].removeprefix("Value error, ")
+            message = plain_message(error)
             problems.append(Problem(document.path, document.line(loc), f"{_describe(loc, document.data)}: {message}"))
         return None
 
@@ -143,6 +199,9 @@ def _load(root: Path, relative: str, model: type[M], problems: list[Problem], do
         return None
     documents[document.path] = document
     if document.data is None:
+        if model is not Catalog:
+            problems.append(Problem(document.path, 1, "the file is empty: it must hold this file's fields"))
+            return None
         document.data = {}
     return _validate(model, document, problems)
 
@@ -291,6 +350,7 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                     )
                 )
 
+    problems += _logo_problems(content)
     present = {fact.category for fact in ff.facts}
     for category in REQUIRED_CATEGORIES:
         if category not in present:
@@ -299,11 +359,33 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                     fp,
                     facts_doc.line(["facts"]),
                     f"no fact of category '{category}': balanced information needs it "
-                    f"(risks, contraindications, evidence, alternatives, what happens without treatment)",
+                    f"(benefits, risks and warning signs, who should not have it, evidence, alternatives, "
+                    f"what happens without treatment, where else to get help)",
                 )
             )
     problems += _check_texts(content, [tid for _, _, tid in text_ids])
     return problems
+
+
+def _logo_problems(content: Content) -> list[Problem]:
+    """The clinic's logo: an SVG or PNG file of the repository, with no script in it."""
+    logo = content.clinic.logo
+    if logo is None:
+        return []
+    clinic_doc = content.documents["content/clinic.yaml"]
+    line = clinic_doc.line(["logo"])
+
+    def problem(message: str) -> list[Problem]:
+        return [Problem(clinic_doc.path, line, f"logo '{logo}': {message}")]
+
+    try:
+        data = read_repository_file(content.root / logo, content.root, max_bytes=MAX_LOGO_BYTES)
+    except ContentError as exc:
+        return problem(exc.problems[0].message)
+    if logo.endswith(".png"):
+        return [] if data.startswith(b"\x89PNG\r\n\x1a\n") else problem("this file is not a PNG image")
+    reason = svg_problem(data)
+    return problem(reason) if reason else []
 
 
 def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
@@ -313,8 +395,7 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
     facts_doc = content.documents["content/facts.yaml"]
     wanted_by_domain = {
         "facts": fact_text_ids,
-        "pages": list(content.texts[source_lang]["pages"].root),
-        "ui": list(content.texts[source_lang]["ui"].root),
+        **{domain: list(content.texts[source_lang][domain].root) for domain in TEXT_DOMAINS if domain != "facts"},
     }
     for lang in content.languages:
         for domain, wanted in wanted_by_domain.items():
@@ -346,6 +427,18 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                             f"unknown id '{text_id}' (language '{lang}'): it is not in {origin}",
                         )
                     )
+        # Links may only point to the web, e-mail or a phone (see markup.py).
+        for domain, catalog in content.texts[lang].items():
+            for text_id, entry in catalog.root.items():
+                for text in entry.strings():
+                    for reason in link_problems(text):
+                        problems.append(
+                            Problem(
+                                content.text_path(lang, domain),
+                                content.text_line(lang, domain, text_id),
+                                f"'{text_id}' (language '{lang}'): {reason}",
+                            )
+                        )
         # Placeholders in fact texts must be exactly the fact's own values.
         for fact_id, entry in content.texts[lang]["facts"].root.items():
             fact = facts.get(fact_id)

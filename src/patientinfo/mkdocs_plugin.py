@@ -12,11 +12,14 @@ This is the one place where a ContentError becomes an MkDocs error.
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,19 +28,27 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
+from .brand import BRAND_CSS, footer, logo_file, staged_brand_files
+from .build import in_ci
 from .content import Content, load_content
+from .documents import document_links, render_documents
 from .errors import ContentError
 from .pdf import leaflet_name, render_leaflets
-from .render import LanguageRenderer, render_site
+from .render import LanguageRenderer, render_site, today
+from .yamlio import tree_problems
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
+FRONT_MATTER_TEXTS = ("title", "description", "treatment", "reviewed_by")
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 class PatientInfoConfig(base.Config):
     content_dir = c.Type(str, default="content")
     staging_dir = c.Type(str, default=".cache/patientinfo/docs")
-    leaflet_cache = c.Type(str, default=".cache/patientinfo/leaflets")
+    pdf_cache = c.Type(str, default=".cache/patientinfo/pdf")  # PATIENTINFO_PDF_CACHE overrides it
+
+
+PatientInfoConfig._schema_keys = [name for name, _ in PatientInfoConfig._schema]  # type: ignore[attr-defined]
 
 
 def sync_tree(files: dict[str, bytes], target: Path) -> int:
@@ -60,18 +71,72 @@ def sync_tree(files: dict[str, bytes], target: Path) -> int:
     return written
 
 
-def staged_files(docs_dir: Path, pages: dict[str, dict[str, str]], leaflets: dict[str, bytes]) -> dict[str, bytes]:
+def staged_files(
+    docs_dir: Path, pages: dict[str, dict[str, str]], pdfs: dict[str, dict[str, bytes]]
+) -> dict[str, bytes]:
+    """Everything MkDocs reads: docs/ as it is, each language's pages and PDFs under <lang>/."""
     files = {path.relative_to(docs_dir).as_posix(): path.read_bytes() for path in docs_dir.rglob("*") if path.is_file()}
     for lang, by_name in pages.items():
         for name, markdown in by_name.items():
             files[f"{lang}/{name}"] = markdown.encode("utf-8")
-    for lang, pdf in leaflets.items():
-        files[f"{lang}/{leaflet_name(lang)}"] = pdf
+    for lang, by_name in pdfs.items():
+        for name, pdf in by_name.items():
+            files[f"{lang}/{name}"] = pdf
     return files
+
+
+def config_line(config_file: str | None, option: str) -> int:
+    """The line of ``option`` under the patientinfo plugin in mkdocs.yml (1 when not found)."""
+    if not config_file:
+        return 1
+    try:
+        lines = Path(config_file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    start = next((i for i, line in enumerate(lines) if line.strip().rstrip(":") == "- patientinfo"), None)
+    if start is None:
+        return 1
+    for index in range(start + 1, len(lines)):
+        stripped = lines[index].strip()
+        if stripped.startswith("- "):
+            break
+        if stripped.startswith(f"{option}:"):
+            return index + 1
+    return start + 1
+
+
+def _option_words(message: str) -> str:
+    """MkDocs' type messages ("Expected type: <class 'str'>") in plain words."""
+    if "Unrecognised configuration name" in message:
+        return (
+            "is not an option of the patientinfo plugin (its options are: "
+            + ", ".join(PatientInfoConfig._schema_keys)
+            + ")"
+        )
+    if "Expected type" in message:
+        return "must be a folder path written as text, like .cache/patientinfo/docs"
+    return message
 
 
 class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     """Feeds MkDocs the pages rendered from ``content/``."""
+
+    def load_config(self, options: dict, config_file_path: str | None = None):  # noqa: ANN201
+        """Every problem with this plugin's options names mkdocs.yml, its line and the option;
+        an unknown option is an error, not a warning that --quiet would hide."""
+        errors, warnings = super().load_config(options, config_file_path)
+        problems = list(errors) + [(key, message) for key, message in warnings if "Unrecognised" in str(message)]
+        warnings = [(key, message) for key, message in warnings if "Unrecognised" not in str(message)]
+        shown = Path(config_file_path).name if config_file_path else "mkdocs.yml"
+        errors = [
+            (
+                key,
+                f"{shown}:{config_line(config_file_path, key)}: patientinfo option '{key}' "
+                f"{_option_words(str(message))}",
+            )
+            for key, message in problems
+        ]
+        return errors, warnings
 
     def __init__(self) -> None:
         self.content: Content | None = None
@@ -84,11 +149,31 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if Path(config.docs_dir).resolve() == staging:
             return config  # the other languages' passes of mkdocs-static-i18n: already staged
         try:
+            outside = [
+                problem
+                for folder in (
+                    root / self.config.content_dir,
+                    Path(config.docs_dir),
+                    Path(config.theme.custom_dir or root / "overrides"),
+                )
+                for problem in tree_problems(folder, root)
+            ]
+            if outside:
+                raise ContentError(outside)
             content = load_content(root)
+            self._editors_check(content, strict=bool(config.strict) or in_ci())
             pages = render_site(content)
-            leaflets = render_leaflets(content, cache=root / self.config.leaflet_cache)
+            cache = Path(os.environ.get("PATIENTINFO_PDF_CACHE") or root / self.config.pdf_cache)
+            pdfs: dict[str, dict[str, bytes]] = {
+                lang: {leaflet_name(lang): pdf} for lang, pdf in render_leaflets(content, cache=cache).items()
+            }
+            for lang, documents in render_documents(content, cache=cache).items():
+                pdfs[lang].update(documents)
         except ContentError as exc:
             raise PluginError(f"patient information content has errors:\n{exc}") from None
+        except OSError as exc:  # a file that vanished or cannot be read while building
+            where = exc.filename or "a content file"
+            raise PluginError(f"{where}: cannot be read ({exc.strerror}); the site was not changed") from None
         i18n = config.plugins.get("i18n")
         if i18n is not None:
             configured = [lang.locale for lang in i18n.config.languages]
@@ -98,7 +183,10 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                     f"{content.languages}: list the same languages, in the same order"
                 )
         self.source_docs_dir = Path(config.docs_dir).resolve()
-        written = sync_tree(staged_files(self.source_docs_dir, pages, leaflets), staging)
+        files = staged_files(self.source_docs_dir, pages, pdfs)
+        files.update(staged_brand_files(content.clinic, root))
+        written = sync_tree(files, staging)
+        self._apply_brand(config, content)
         log.info(
             "patientinfo: %d pages in %d languages, %d files changed",
             sum(map(len, pages.values())),
@@ -111,6 +199,41 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if not config.site_url:
             config.site_url = content.clinic.website
         return config
+
+    @staticmethod
+    def _apply_brand(config: MkDocsConfig, content: Content) -> None:
+        """Colour, logo and footer come from content/clinic.yaml: rebranding is one file."""
+        if BRAND_CSS not in config.extra_css:
+            config.extra_css.append(BRAND_CSS)
+        published = logo_file(content.clinic)
+        if published:
+            config.theme["logo"] = published
+        config.copyright = footer(content.clinic)
+        config.extra["generator"] = False
+
+    def _editors_check(self, content: Content, *, strict: bool) -> None:
+        """The editors' check runs with every build, so ``mkdocs build`` and ``mkdocs serve`` alone
+        say what ``scripts/check`` says. Strict (``--strict``, ``strict: true`` or CI): any
+        finding stops the build; otherwise each is a warning. Readability is left to the check."""
+        from .check import run_check
+
+        findings = run_check(content, today(), readability=False).findings
+        if findings and strict:
+            listed = "\n".join(str(finding) for finding in findings)
+            raise PluginError(
+                f"the editors' check has {len(findings)} finding(s); strict mode (CI, --strict) stops here:\n{listed}"
+            )
+        for finding in findings:
+            log.warning("patientinfo check: %s", finding)
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files) -> str:
+        """The front matter's texts are HTML already escaped by the renderer. Material prints
+        titles as HTML (and sometimes escapes them again): as Markup they are escaped once."""
+        for key in FRONT_MATTER_TEXTS:
+            value = page.meta.get(key)
+            if isinstance(value, str):
+                page.meta[key] = Markup(value)
+        return markdown
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
         """Absolute language alternates, the language's root (for its own search), JSON-LD."""
@@ -128,17 +251,18 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         meta = page.meta or {}
         jsonld = None
         if "last_reviewed" in meta:
+            text = {key: html.unescape(str(meta.get(key, ""))) for key in FRONT_MATTER_TEXTS}  # JSON: plain text
             jsonld = {
                 "@context": "https://schema.org",
                 "@type": "MedicalWebPage",
-                "name": meta.get("title"),
-                "description": meta.get("description"),
+                "name": text["title"],
+                "description": text["description"],
                 "url": absolute(lang),
                 "inLanguage": lang,
                 "lastReviewed": meta["last_reviewed"],
-                "reviewedBy": {"@type": "Person", "name": meta.get("reviewed_by")},
+                "reviewedBy": {"@type": "Person", "name": text["reviewed_by"]},
                 "audience": {"@type": "PeopleAudience", "audienceType": "patients"},
-                "about": {"@type": "MedicalTherapy", "name": meta.get("treatment")},
+                "about": {"@type": "MedicalTherapy", "name": text["treatment"]},
                 "publisher": {
                     "@type": "MedicalClinic",
                     "name": self.content.clinic.name,
@@ -156,6 +280,15 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             "language_roots": [language_prefix(language, languages) for language in languages],
             "search_worker": "assets/javascripts/workers/search-i18n.js",
             "jsonld": jsonld,
+            "documents": [
+                {"href": language_prefix(lang, languages) + name, "label": label}
+                for name, label in document_links(self.content, lang)
+            ],
+            "clinic": {
+                "name": self.content.clinic.name,
+                "phone": self.content.clinic.phone,
+                "tel": tel_href(self.content.clinic.phone),
+            },
         }
         return context
 
@@ -212,6 +345,11 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             if path is not None and Path(path).exists():
                 server.watch(str(path))
         return server
+
+
+def tel_href(phone: str) -> str:
+    """A tap-to-call link: 'tel:+33199001234' for '+33 1 99 00 12 34'."""
+    return "tel:" + "".join(c for c in phone if c.isdigit() or c == "+")
 
 
 def remove_staging(root: Path, staging_dir: str = ".cache/patientinfo/docs") -> None:

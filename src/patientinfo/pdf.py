@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
-import shutil
+import urllib.parse
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import segno
@@ -23,8 +24,6 @@ from markupsafe import Markup
 from .content import Content
 from .errors import ContentError, Problem
 from .render import SEVERITIES, STEPS, LanguageRenderer, today
-
-MAX_PAGES = 4
 
 
 def font_files() -> dict[str, Path]:
@@ -89,6 +88,27 @@ class LeafletText:
         return [f.id for f in self.r.facts(category, **filters)]  # type: ignore[arg-type]
 
 
+def LocalFetcher(repo_root: Path):  # noqa: N802 (a class made on first use: WeasyPrint is imported lazily)
+    """WeasyPrint may load the leaflet's fonts and files of the repository, and nothing else:
+    no network, no file outside the repository, whatever a text or a template asks for."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    allowed_roots = [repo_root.resolve(), *{path.parent.resolve() for path in font_files().values()}]
+
+    class _LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if not url.startswith("file://"):
+                raise FatalURLFetchingError(f"the leaflet may not load '{url[:80]}': only files of the repository")
+            path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in allowed_roots):
+                raise FatalURLFetchingError(f"the leaflet may not load '{path}': it is outside the repository")
+            return super().fetch(url, headers)
+
+    return _LocalFetcher(allowed_protocols=("file", "data"))
+
+
 def css_string(text: str) -> Markup:
     """A CSS string literal; every character outside plain ASCII letters is an escape, so that
     nothing in a clinic's name can end the string or the style sheet (``</style>``)."""
@@ -104,9 +124,9 @@ def render_leaflet_html(content: Content, lang: str) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    # Never the clock: SOURCE_DATE_EPOCH when set (reproducible builds), else the review date.
-    build_date = today() if os.environ.get("SOURCE_DATE_EPOCH") else content.facts_file.review.last_reviewed
-    renderer = LanguageRenderer(content, lang, build_date=build_date)
+    # The build date only decides whether the overdue notice shows (no date of the clock is
+    # printed), so the bytes stay the same from one day to the next until a review falls due.
+    renderer = LanguageRenderer(content, lang, build_date=today())
     text = LeafletText(renderer)
     page_of = text.ui("leaflet.page_of", page="\x00", pages="\x01")
     before, rest = page_of.split("\x00")
@@ -131,69 +151,90 @@ def render_leaflet_html(content: Content, lang: str) -> str:
     )
 
 
-def render_leaflet(content: Content, lang: str) -> bytes:
-    """The PDF bytes of the leaflet in ``lang``; a ContentError if it breaks the layout rules."""
+def html_to_pdf(content: Content, html: str, *, max_pages: int | None = None, what: str = "") -> bytes:
+    """PDF/UA-1 bytes of ``html``: fonts embedded, only repository files loaded, dated by the
+    review (never the clock), identified by its HTML, so the same input gives the same bytes."""
     from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
 
-    html = render_leaflet_html(content, lang)
-    document = HTML(string=html, base_url=str(content.root)).render(pdf_variant="pdf/ua-1")
-    if len(document.pages) > MAX_PAGES:
+    try:
+        document = HTML(string=html, base_url=str(content.root), url_fetcher=LocalFetcher(content.root)).render(
+            pdf_variant="pdf/ua-1"
+        )
+    except FatalURLFetchingError as exc:
+        raise ContentError([Problem("src/patientinfo/templates", 1, f"{what}: {exc}")]) from None
+    if max_pages is not None and len(document.pages) > max_pages:
         raise ContentError(
             [
                 Problem(
-                    content.text_path(lang, "facts"),
+                    "content/settings.yaml",
                     1,
-                    f"the {lang} leaflet needs {len(document.pages)} pages; at most {MAX_PAGES} fit on "
-                    f"two sheets printed on both sides: shorten the texts",
+                    f"{what} needs {len(document.pages)} pages; at most {max_pages} are allowed "
+                    f"(leaflet_max_pages in content/settings.yaml; 4 fit on two sheets printed on both "
+                    f"sides): shorten the texts",
                 )
             ]
         )
-    review = content.facts_file.review
-    moment = dt.datetime.combine(review.last_reviewed, dt.time(), tzinfo=dt.UTC)
+    moment = dt.datetime.combine(content.facts_file.review.last_reviewed, dt.time(), tzinfo=dt.UTC)
     document.metadata.created = moment.isoformat()
     document.metadata.modified = moment.isoformat()
     return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(html), uncompressed_pdf=False)
+
+
+def render_leaflet(content: Content, lang: str, html: str | None = None) -> bytes:
+    """The PDF bytes of the leaflet in ``lang``; a ContentError if it breaks the layout rules."""
+    html = render_leaflet_html(content, lang) if html is None else html
+    max_pages = content.settings.leaflet_max_pages
+    return html_to_pdf(content, html, max_pages=max_pages, what=f"the {lang} leaflet")
+
+
+def cached_pdf(cache: Path | None, stem: str, key: str, make: Callable[[], bytes]) -> bytes:
+    """``make()``, or the PDF kept in ``cache`` under the same ``key``; keeps one per ``stem``."""
+    path = cache / f"{stem}-{key}.pdf" if cache else None
+    if path is not None and path.is_file():
+        return path.read_bytes()
+    pdf = make()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{stem}-" + "?" * len(key) + ".pdf"):
+            old.unlink()
+        path.write_bytes(pdf)
+    return pdf
 
 
 def _identifier(html: str) -> bytes:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
-def inputs_digest(content: Content) -> str:
-    """Changes whenever anything a leaflet is made from changes (used to skip rebuilding)."""
-    digest = hashlib.sha256()
-    for path in sorted((content.root / "content").rglob("*.yaml")):
-        digest.update(path.read_bytes())
-    templates = Path(__file__).parent / "templates"
-    for path in sorted([*templates.rglob("*.j2"), Path(__file__)]):
-        digest.update(path.read_bytes())
+def leaflet_key(content: Content, html: str) -> str:
+    """What a leaflet's PDF depends on: its own HTML (every text, number and the CSS are in it),
+    the logo, the fonts and this module. An edit that does not change a leaflet's HTML never
+    re-renders it, so editing one language's page text leaves the other leaflets alone."""
+    from weasyprint import __version__ as weasyprint_version
+
+    digest = hashlib.sha256(html.encode("utf-8"))
+    digest.update(weasyprint_version.encode())
+    digest.update(Path(__file__).read_bytes())
+    for font in font_files().values():
+        digest.update(f"{font}:{font.stat().st_size}".encode())
     if content.clinic.logo:
         digest.update((content.root / content.clinic.logo).read_bytes())
     return digest.hexdigest()[:16]
 
 
 def render_leaflets(content: Content, cache: Path | None = None) -> dict[str, bytes]:
-    """Every language's leaflet; reuses ``cache`` when nothing they depend on changed."""
-    folder = cache / inputs_digest(content) if cache else None
+    """Every language's leaflet; reuses the one in ``cache`` whose HTML is unchanged."""
     leaflets: dict[str, bytes] = {}
     problems: list[Problem] = []
     for lang in content.languages:
-        cached = folder / leaflet_name(lang) if folder else None
-        if cached and cached.is_file():
-            leaflets[lang] = cached.read_bytes()
-            continue
+        html = render_leaflet_html(content, lang)
+        stem = leaflet_name(lang).removesuffix(".pdf")
         try:
-            leaflets[lang] = render_leaflet(content, lang)
+            leaflets[lang] = cached_pdf(
+                cache, stem, leaflet_key(content, html), partial(render_leaflet, content, lang, html)
+            )
         except ContentError as exc:
             problems.extend(exc.problems)
-            continue
-        if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(leaflets[lang])
     if problems:
         raise ContentError(problems)
-    if folder is not None:  # keep only the leaflets of the current inputs
-        for old in folder.parent.iterdir():
-            if old != folder and old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
     return leaflets

@@ -1,8 +1,23 @@
 """Readability of each rendered page, with the formula of its language (textstat).
 
-French: Kandel and Moles (textstat's Flesch with French coefficients: 207 - 1.015 ASL - 73.6 ASW);
-Italian: Gulpease; English: Flesch reading ease. Scores are computed on what a patient reads:
-the page's prose without markup, source references or links' targets.
+Every formula is made for one language; higher scores are easier (about 60 and above: a reading
+age of about 9 to 11), so ``check.readability.<lang>.min`` is always a lowest acceptable score:
+
+- French: Kandel and Moles (Flesch with French coefficients: 207 - 1.015 ASL - 73.6 ASW);
+- Italian: Gulpease (89 + (300 sentences - 10 letters) / words);
+- English: Flesch reading ease (206.835 - 1.015 ASL - 84.6 ASW);
+- German: Amstad (Flesch for German: 180 - ASL - 58.5 ASW). The Wiener Sachtextformel, which
+  textstat also has, is a school grade (lower is easier) and does not fit a ``min`` threshold;
+- Spanish: Fernández Huerta (206.84 - 60 ASW - 1.02 ASL), or Szigriszt-Pazos (INFLESZ,
+  206.835 - 62.3 ASW - ASL);
+- Dutch: Flesch-Douma (206.835 - 0.93 ASL - 77 ASW);
+- Russian: Oborneva (206.835 - 1.3 ASL - 60.1 ASW).
+
+(ASL: words per sentence; ASW: syllables per word, counted with the language's hyphenation
+dictionary.) A language without a formula is not scored with another language's formula: the
+check says "no readability formula for 'xx'". Scores are computed on what a patient reads: the
+page's prose without markup, source references or links' targets. textstat (which loads NLTK)
+is imported only when a score is asked for.
 """
 
 from __future__ import annotations
@@ -11,8 +26,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-
-import textstat
 
 from .content import Content
 from .errors import ContentError
@@ -33,26 +46,89 @@ def _use_offline_dictionary() -> None:
     _count_syllables.get_cmudict = lambda lang: _english_pronunciations() if lang.startswith("en") else None
 
 
-def _kandel_moles(text: str) -> float:
-    textstat.set_lang("fr")
-    return textstat.flesch_reading_ease(text)
+def _textstat(lang: str):  # noqa: ANN202 (the textstat module)
+    """textstat set to ``lang``, imported only now (it loads NLTK) and never downloading."""
+    import textstat
+
+    _use_offline_dictionary()
+    textstat.set_lang(lang)
+    return textstat
+
+
+def _flesch_for(lang: str) -> Callable[[str], float]:
+    """textstat's Flesch reading ease with the coefficients it has for ``lang``."""
+
+    def score(text: str) -> float:
+        return _textstat(lang).flesch_reading_ease(text)
+
+    return score
 
 
 def _gulpease(text: str) -> float:
-    textstat.set_lang("it")
-    return textstat.gulpease_index(text)
+    return _textstat("it").gulpease_index(text)
 
 
-def _flesch(text: str) -> float:
-    textstat.set_lang("en")
-    return textstat.flesch_reading_ease(text)
+def _fernandez_huerta(text: str) -> float:
+    return _textstat("es").fernandez_huerta(text)
 
 
+def _szigriszt_pazos(text: str) -> float:
+    return _textstat("es").szigriszt_pazos(text)
+
+
+# name (as written in content/settings.yaml) -> scoring function; the names are the Literal of
+# schema.ReadabilityRule.formula.
 FORMULAS: dict[str, Callable[[str], float]] = {
-    "kandel_moles": _kandel_moles,
+    "kandel_moles": _flesch_for("fr"),
     "gulpease": _gulpease,
-    "flesch": _flesch,
+    "flesch": _flesch_for("en"),
+    "amstad": _flesch_for("de"),
+    "fernandez_huerta": _fernandez_huerta,
+    "szigriszt_pazos": _szigriszt_pazos,
+    "flesch_douma": _flesch_for("nl"),
+    "oborneva": _flesch_for("ru"),
 }
+# The language each formula was made for.
+FORMULA_LANGUAGE: dict[str, str] = {
+    "kandel_moles": "fr",
+    "gulpease": "it",
+    "flesch": "en",
+    "amstad": "de",
+    "fernandez_huerta": "es",
+    "szigriszt_pazos": "es",
+    "flesch_douma": "nl",
+    "oborneva": "ru",
+}
+# The formula ``patientinfo add-language`` configures for a language, and its usual threshold.
+DEFAULT_FORMULA: dict[str, str] = {
+    "fr": "kandel_moles",
+    "it": "gulpease",
+    "en": "flesch",
+    "de": "amstad",
+    "es": "fernandez_huerta",
+    "nl": "flesch_douma",
+    "ru": "oborneva",
+}
+DEFAULT_MIN = 60.0
+
+
+def default_formula(lang: str) -> str | None:
+    """The readability formula made for ``lang`` (a language code like de), if there is one."""
+    return DEFAULT_FORMULA.get(lang.split("_")[0].lower())
+
+
+def no_formula_note(lang: str) -> str:
+    """What the check says about a language whose pages cannot be scored."""
+    known = default_formula(lang)
+    if known:
+        return (
+            f"no readability formula for '{lang}': add one under check.readability in content/settings.yaml, "
+            f"for example {lang}: {{formula: {known}, min: {DEFAULT_MIN:g}}}"
+        )
+    return (
+        f"no readability formula for '{lang}': none is known for this language, so its pages are not scored "
+        f"(another language's formula would give meaningless scores)"
+    )
 
 
 @dataclass
@@ -64,10 +140,20 @@ class ReadabilityRow:
     threshold: float
     mean_sentence_length: float
     words: int
+    # Set on the one row of a language that has no formula (formula "none"): why it is not scored.
+    note: str | None = None
 
     @property
     def passes(self) -> bool:
-        return self.score >= self.threshold
+        return self.formula == NO_FORMULA or self.score >= self.threshold
+
+
+NO_FORMULA = "none"
+
+
+def unscored_row(lang: str) -> ReadabilityRow:
+    """The row that stands for every page of a language without a readability formula."""
+    return ReadabilityRow("(not scored)", lang, NO_FORMULA, 0.0, 0.0, 0.0, 0, no_formula_note(lang))
 
 
 def readable_text(markdown: str) -> str:
@@ -89,12 +175,15 @@ def readable_text(markdown: str) -> str:
 
 
 def page_readability(content: Content) -> list[ReadabilityRow]:
+    import textstat
+
     _use_offline_dictionary()
     environment = make_environment()
     rows = []
     for lang in content.languages:
         rule = content.settings.check.readability.get(lang)
         if rule is None:
+            rows.append(unscored_row(lang))  # never another language's formula
             continue
         renderer = LanguageRenderer(content, lang, build_date=content.facts_file.review.last_reviewed)
         for page in PAGES:

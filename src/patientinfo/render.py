@@ -11,12 +11,14 @@ This module knows nothing of MkDocs, so another site generator could be fed from
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape as html_escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
 from markupsafe import Markup
@@ -24,7 +26,8 @@ from markupsafe import Markup
 from .content import Content
 from .errors import ContentError, Problem
 from .formatting import FormatError, Formatter
-from .schema import PLACEHOLDER, Fact, TextEntry
+from .markup import render_inline, strip_inline
+from .schema import PLACEHOLDER, Fact, Severity, Step, TextEntry
 
 # Page types, in navigation order. Each has templates/pages/<slug>.md.j2.
 PAGES = (
@@ -41,8 +44,8 @@ PAGES = (
     "contact",
     "about",
 )
-SEVERITIES = ("absolute", "relative", "not_recommended", "area")
-STEPS = ("before", "during", "after")
+SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]  # in the schema's order
+STEPS: tuple[str, ...] = Step.__args__  # type: ignore[attr-defined]
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
 _SPACES = re.compile(r"[ \t\r\n]+")
 
@@ -61,6 +64,15 @@ def _finalize(value: object) -> object:
     if isinstance(value, Markup):
         return value
     return Markup(md_escape(str(value)))
+
+
+def plain_of(value: str) -> str:
+    """The text a reader sees of a value: Markup (already escaped HTML) loses its escaping."""
+    return html.unescape(strip_tags(value)) if isinstance(value, Markup) else value
+
+
+def strip_tags(value: str) -> str:
+    return re.sub(r"<[^>]*>", "", value)
 
 
 def today() -> dt.date:
@@ -152,18 +164,21 @@ class LanguageRenderer:
         *,
         paragraphs: bool = False,
     ) -> Markup:
-        def one(block: str) -> str:
-            block = _SPACES.sub(" ", block).strip()
+        def fill(piece: str) -> str:
             out, pos = [], 0
-            for match in PLACEHOLDER.finditer(block):
-                out.append(md_escape(block[pos : match.start()]))
+            for match in PLACEHOLDER.finditer(piece):
+                out.append(md_escape(piece[pos : match.start()]))
                 try:
-                    out.append(md_escape(resolve(match.group(1))))
+                    value = resolve(match.group(1))
                 except (KeyError, FormatError) as exc:
                     raise self._problem(domain, text_id, f"placeholder '{match.group(0)}': {exc}") from None
+                out.append(value if isinstance(value, Markup) else md_escape(value))
                 pos = match.end()
-            out.append(md_escape(block[pos:]))
+            out.append(md_escape(piece[pos:]))
             return "".join(out)
+
+        def one(block: str) -> str:
+            return render_inline(_SPACES.sub(" ", block).strip(), fill)
 
         if paragraphs:
             blocks = [b for b in re.split(r"\n\s*\n", raw) if b.strip()]
@@ -175,8 +190,9 @@ class LanguageRenderer:
         clinic = self.content.clinic.model_dump()
 
         def resolve(name: str) -> str:
-            if name in extra:
-                return str(extra[name])
+            if name in extra:  # already safe Markup (a link, another text) stays as it is
+                value = extra[name]
+                return value if isinstance(value, Markup) else str(value)
             owner, _, value = name.partition(".")
             if owner == "clinic" and value in clinic and isinstance(clinic[value], str):
                 return clinic[value]
@@ -213,7 +229,7 @@ class LanguageRenderer:
 
     def plain_text(self, raw: str, **extra: object) -> str:
         resolve = self._resolve_global(extra)
-        return PLACEHOLDER.sub(lambda m: resolve(m.group(1)), _SPACES.sub(" ", raw).strip())
+        return PLACEHOLDER.sub(lambda m: plain_of(resolve(m.group(1))), strip_inline(_SPACES.sub(" ", raw).strip()))
 
     def forms(self, text_id: str, count: int, **extra: Markup) -> Markup:
         """A ui text with plural forms; ``extra`` values are Markdown already (links)."""
@@ -270,7 +286,7 @@ class LanguageRenderer:
     def fact_plain(self, fact_id: str) -> str:
         """The fact's text as a reader sees it, without any markup (for tests and PDFs)."""
         fact = self.content.facts[fact_id]
-        raw = _SPACES.sub(" ", self.content.entry(self.lang, "facts", fact_id).text or "").strip()
+        raw = strip_inline(_SPACES.sub(" ", self.content.entry(self.lang, "facts", fact_id).text or "").strip())
         return PLACEHOLDER.sub(lambda m: self.fmt.quantity(fact.values[m.group(1)]), raw)
 
     def facts(
@@ -356,8 +372,11 @@ class LanguageRenderer:
         """YAML front matter; JSON strings are valid YAML and need no further quoting rules."""
         title = self.plain("pages", f"{page}.title")
         description = self.plain("pages", f"{page}.description")
-        html = lambda s: s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # noqa: E731
         review = self.review
+
+        def html(text: str) -> str:  # the plugin passes these to the theme as escaped HTML
+            return html_escape(text, quote=True)
+
         lines = [
             "---",
             f"title: {json.dumps(html(title), ensure_ascii=False)}",
@@ -373,7 +392,7 @@ class LanguageRenderer:
         template = environment.get_template(f"pages/{page}.md.j2")
         self.shown = set()
         try:
-            return template.render(
+            body = template.render(
                 r=self,
                 page=page,
                 pages=PAGES,
@@ -386,6 +405,7 @@ class LanguageRenderer:
                 severities=SEVERITIES,
                 steps=STEPS,
             )
+            return f"{self.front_matter(page)}\n{body}"
         except UndefinedError as exc:
             raise ContentError(
                 [
@@ -407,6 +427,53 @@ class LanguageRenderer:
                 ]
             ) from None
 
+
+    # ------------------------------------------------------------------ patient-safety helpers
+    @staticmethod
+    def tel(number: str) -> Markup:
+        """A tap-to-call link for a phone number as printed (spaces, dots, brackets dropped)."""
+        return LanguageRenderer.link("tel:" + re.sub(r"[^0-9+]", "", number), number)
+
+    def calls(self) -> dict[str, Markup]:
+        """The clinic's phone and the emergency number as tap-to-call links, for ``{phone}``, ``{emergency}``."""
+        clinic = self.content.clinic
+        return {"phone": self.tel(clinic.phone), "emergency": self.tel(clinic.emergency_number)}
+
+    def severity_order(self) -> tuple[str, ...]:
+        """Every severity, in the order of the schema (absolute first)."""
+        from .schema import Severity
+
+        return Severity.__args__  # type: ignore[attr-defined,no-any-return]
+
+    def source_type(self, source_id: str) -> str:
+        return self.content.sources[source_id].type
+
+    def protocol_refs(self) -> Markup:
+        """The references of the clinic's own advice (sources of type clinic_protocol), if any."""
+        return self.refs(s.id for s in self.content.sources.values() if s.type == "clinic_protocol")
+
+    def source_description(self, source_id: str) -> str:
+        """A source as a patient reads it: its kind, country, language and year, never a file name."""
+        source = self.content.sources[source_id]
+        if source.type == "clinic_website":
+            return self.plain(
+                "ui",
+                "about.source_file",
+                language=self.plain("ui", f"language.{source.language}") if source.language else "",
+                country=self.plain("ui", f"country.{source.country}") if source.country else "",
+                label=self.source_ref(source_id).label,
+            )
+        parts = {
+            "kind": self.plain("ui", f"source_kind.{source.type}"),
+            "country": self.plain("ui", f"country.{source.country}") if source.country else "",
+            "language": self.plain("ui", f"language.{source.language}") if source.language else "",
+            "year": str(source.year) if source.year else "",
+            "label": self.source_ref(source_id).label,
+        }
+        if source.year:
+            return self.plain("ui", "about.source_kind", **parts)
+        text = self.plain("ui", "about.source_kind_undated", **parts)
+        return f"{text} ({parts['country']})" if parts["country"] else text
 
 def render_language(content: Content, lang: str, *, build_date: dt.date | None = None) -> dict[str, str]:
     """Markdown of every page of ``lang``, by file name (``risks.md``)."""

@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -23,10 +24,56 @@ from pydantic import (
 )
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def constrained(pattern: str, message: str, description: str | None = None) -> object:
+    """A string that must match ``pattern``; a mismatch says ``message`` in an editor's words.
+
+    The JSON Schema keeps the pattern (editors' YAML support underlines mistakes)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.search(value):
+            raise ValueError(message)
+        return value
+
+    extra: dict[str, str] = {"pattern": pattern}
+    if description:
+        extra["description"] = description
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra=extra)]
+
+
+Colour = constrained(r"^#[0-9a-fA-F]{6}$", "must be a colour like #1f4e79 ('#' and six digits or letters a-f)")
+WebAddress = constrained(
+    r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*$",
+    "must be a web address starting with https:// (for example https://www.example.org/)",
+)
+PhoneNumber = constrained(
+    r"^\+?[0-9][0-9 .()-]{1,30}$",
+    "must be a phone number made of digits, spaces and an optional leading + (for example +33 1 99 00 12 34)",
+)
+EmailAddress = constrained(
+    r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "must be an e-mail address like contact@example.org"
+)
+FileName = constrained(
+    r"^[A-Za-z0-9._-]+$",
+    "must be a plain file name (letters, digits, '.', '_' and '-'), without folders",
+)
+RepoPath = constrained(
+    r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._/-]+\.(?:svg|png)$",
+    "must be the path of an .svg or .png file inside the repository, like docs/assets/logo.svg",
+)
+LocaleCode = constrained(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "must be a locale code like fr_FR, it_IT or en_GB")
 VALUE_NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
 LANG_PATTERN = r"^[a-z]{2}$"
 
-Id = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case words joined by hyphens")]
+Id = constrained(
+    ID_PATTERN,
+    "must be an id: lower-case letters and digits joined by hyphens, like risk-bruise",
+    "lower-case words joined by hyphens",
+)
+LangCode = constrained(LANG_PATTERN, "must be a two-letter language code in lower case, like fr, it or en")
+ValueName = constrained(VALUE_NAME_PATTERN, "must be a value name: lower-case letters, digits and '_', like sessions")
 Number = StrictInt | StrictFloat
 
 Category = Literal[
@@ -48,13 +95,28 @@ Category = Literal[
     "complementary",
     "alternative",
     "without_treatment",
+    "benefit",
+    "daily_life",
+    "aftercare",
+    "warning_sign",
+    "help",
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
 # Categories a treatment must have for its information to be balanced (DISCERN, PIF TICK).
-REQUIRED_CATEGORIES = ("risk", "contraindication", "evidence", "alternative", "without_treatment")
+REQUIRED_CATEGORIES = (
+    "benefit",
+    "risk",
+    "warning_sign",
+    "contraindication",
+    "evidence",
+    "alternative",
+    "without_treatment",
+    "help",
+)
 
-Severity = Literal["absolute", "relative", "not_recommended", "area"]
+# In the order pages show them. "some_products": only with some mixtures (a source's own limit).
+Severity = Literal["absolute", "some_products", "relative", "not_recommended", "area"]
 Step = Literal["before", "during", "after"]
 
 
@@ -143,7 +205,7 @@ class Fact(Model):
     category: Category
     sources: list[Id] = Field(min_length=1)
     quotes: dict[Id, str] = Field(default_factory=dict, description="source id -> verbatim words")
-    values: dict[Annotated[str, Field(pattern=VALUE_NAME_PATTERN)], Quantity] = Field(default_factory=dict)
+    values: dict[ValueName, Quantity] = Field(default_factory=dict)
     key: bool = Field(default=False, description="shown in the summary on the home page")
     group: Id | None = None
     severity: Severity | None = None
@@ -210,6 +272,9 @@ SourceType = Literal[
     "consensus",
     "outbreak_report",
     "regulation",
+    "health_authority",
+    "reporting_system",
+    "clinic_protocol",
 ]
 
 
@@ -217,16 +282,21 @@ class Source(Model):
     id: Id
     type: SourceType
     label: str = Field(min_length=1, description="short name shown after each fact")
-    file: str | None = Field(default=None, description="for clinic pages: the file in shared/seeds")
-    language: Annotated[str, Field(pattern=LANG_PATTERN)] | None = None
+    file: FileName | None = Field(default=None, description="for clinic pages: the file in shared/seeds")
+    language: LangCode | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = Field(
+        default=None, description="ISO country code of a clinic page, regulator or reporting system, e.g. FR"
+    )
+    year: StrictInt | None = Field(default=None, description="year of publication, shown to patients")
     citation: str | None = None
-    url: str | None = None
+    url: WebAddress | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> Source:
+        # clinic_protocol: the publishing clinic's own advice or rule, stated as such (no file, no citation).
         if self.type == "clinic_website" and not self.file:
             raise ValueError("a clinic website source needs 'file' (its file name)")
-        if self.type != "clinic_website" and not self.citation:
+        if self.type not in ("clinic_website", "clinic_protocol") and not self.citation:
             raise ValueError("a publication or regulation needs 'citation'")
         return self
 
@@ -240,29 +310,42 @@ class Clinic(Model):
 
     name: str = Field(min_length=1)
     address: list[str] = Field(min_length=1)
-    phone: str = Field(min_length=1)
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    website: str = Field(
-        pattern=r"^https?://[^\s]+/$",
-        description="where the site is published (ends with /): links, QR codes, canonical URLs",
+    phone: PhoneNumber
+    email: EmailAddress
+    website: constrained(
+        r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*/$",
+        "must be the address where the site is published, starting with https:// and ending with / "
+        "(for example https://www.example.org/)",
+        "where the site is published (ends with /): links, QR codes, canonical URLs",
     )
-    emergency_number: str = Field(min_length=1)
-    brand_colour: str = Field(default="#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
-    logo: str | None = Field(default=None, description="path relative to the repository")
+    emergency_number: constrained(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
+    brand_colour: Colour = "#1f4e79"
+    logo: RepoPath | None = Field(default=None, description="an .svg or .png file, path relative to the repository")
     fictional: bool = False
 
 
 class ReadabilityRule(Model):
-    formula: Literal["kandel_moles", "gulpease", "flesch"]
+    # One formula per language: see readability.py (kandel_moles fr, gulpease it, flesch en, amstad de,
+    # fernandez_huerta or szigriszt_pazos es, flesch_douma nl, oborneva ru).
+    formula: Literal[
+        "kandel_moles",
+        "gulpease",
+        "flesch",
+        "amstad",
+        "fernandez_huerta",
+        "szigriszt_pazos",
+        "flesch_douma",
+        "oborneva",
+    ]
     min: float = Field(description="lowest acceptable score")
 
 
 class AllowedDigits(Model):
     """A number that may be typed into a text, declared explicitly rather than guessed."""
 
-    lang: Annotated[str, Field(pattern=LANG_PATTERN)]
+    lang: LangCode
     id: str
-    text: str = Field(pattern=r"^\d+(?:[.,]\d+)*$")
+    text: constrained(r"^\d+(?:[.,]\d+)*$", "must be the number exactly as typed in the text, like 12 or 0,5")
     reason: str = Field(min_length=1)
 
 
@@ -272,10 +355,15 @@ class CheckSettings(Model):
 
 
 class Settings(Model):
-    source_language: Annotated[str, Field(pattern=LANG_PATTERN)]
-    languages: list[Annotated[str, Field(pattern=LANG_PATTERN)]] = Field(min_length=1)
-    locales: dict[str, str] = Field(default_factory=dict, description="Babel locale per language, e.g. en: en_GB")
+    source_language: LangCode
+    languages: list[LangCode] = Field(min_length=1)
+    locales: dict[str, LocaleCode] = Field(
+        default_factory=dict, description="Babel locale per language, e.g. en: en_GB"
+    )
     check: CheckSettings = Field(default_factory=CheckSettings)
+    leaflet_max_pages: int = Field(
+        default=4, ge=1, le=40, description="pages a leaflet may have (4 = two sheets printed on both sides)"
+    )
 
     @model_validator(mode="after")
     def _source_is_a_language(self) -> Settings:
@@ -305,7 +393,14 @@ class TextEntry(Model):
     text: str | None = None
     forms: dict[str, str] | None = None
     note: str | None = None
-    source_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{8,64}$")
+    source_hash: (
+        constrained(
+            r"^[0-9a-f]{8,64}$",
+            "must be the fingerprint written by 'scripts/check --mark-reviewed' (letters a-f and digits); "
+            "delete the line and mark the text reviewed again",
+        )
+        | None
+    ) = None
 
     @model_validator(mode="before")
     @classmethod
@@ -321,6 +416,11 @@ class TextEntry(Model):
         if self.forms is not None and "other" not in self.forms:
             raise ValueError("forms need at least 'other'")
         return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):  # noqa: ANN001, ANN206
+        """A bare string is valid too (the shorthand), so editors' YAML support accepts it."""
+        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
 
     def strings(self) -> list[str]:
         """Every piece of prose in the entry, for checks that look at the wording."""

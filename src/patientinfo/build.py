@@ -1,0 +1,69 @@
+"""``scripts/build``: run MkDocs in this process, into a scratch folder, then swap it into place.
+
+MkDocs is the pipeline: the plugin loads the content once, runs the editors' check, renders the
+pages and leaflets. This wrapper only adds what a plain ``mkdocs build`` cannot promise: the
+previous ``site/`` survives any failure, because the new site is built beside it and replaces
+it with two renames only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def swap_into_place(new_site: Path, site: Path) -> None:
+    """Replace ``site`` by ``new_site`` with two renames on the same file system."""
+    old = site.with_name(site.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site.exists():
+        site.rename(old)
+    new_site.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+class _Messages(logging.Formatter):
+    """MkDocs' log lines as the mkdocs command prints them: 'WARNING -  message'."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname:<7} -  {record.getMessage()}"
+
+
+def build_site(root: Path, site: Path, *, strict: bool) -> int:
+    """Build ``root``'s site into ``site``; 0 on success, 1 with the problems on stderr."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    started = time.perf_counter()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Messages())
+    handler.setLevel(logging.WARNING)
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    scratch = root / ".cache" / f"build-{os.getpid()}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    new_site = scratch / "site"
+    try:
+        config = load_config(str(root / "mkdocs.yml"), site_dir=str(new_site), strict=strict)
+        build(config)
+        swap_into_place(new_site, site)
+    except (Abort, ConfigurationError) as exc:
+        print(f"{exc}\nThe site build failed; site/ was not changed.", file=sys.stderr)
+        return 1
+    finally:
+        logger.removeHandler(handler)
+        shutil.rmtree(scratch, ignore_errors=True)
+    shown = site.relative_to(root) if site.is_relative_to(root) else site
+    print(f"Built {shown}/ in {time.perf_counter() - started:.1f} s")
+    return 0

@@ -1,0 +1,271 @@
+"""Documents for the consultation (issue 14), from the same facts and texts as the site.
+
+Per language, four A4 PDF/UA files beside the leaflet:
+
+- ``questionnaire-<lang>.pdf``: one yes / no / not sure question per contraindication fact, with
+  room for the doctor's notes. The question is ``question.<fact id>`` of the language's
+  documents.yaml when an editor wrote one in the patient's words, else a generic "does this
+  apply to you?" over the fact's own text; adding a contraindication adds a question.
+- ``consent-<lang>.pdf``: what the treatment is, every risk, the warning signs, the disputes,
+  the alternatives and no treatment (all from the facts); fields the doctor fills in;
+  signatures; the version of the leaflet given.
+- ``record-card-<lang>.pdf``: one row per session to fill in, the warning signs and whom to call.
+- ``leaflet-large-<lang>.pdf``: the leaflet's own HTML with a large-print style sheet (16 pt or
+  more, one column, no boxes), so its content never drifts from the leaflet's.
+
+Every document carries ``version_id(content, lang)``, a short id derived from the
+language-neutral facts and that language's texts (never from the clock or the PDF bytes), and
+the review date. Nothing depends on the clock: two builds of the same input are byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import get_args
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError, select_autoescape
+from markupsafe import Markup, escape
+
+from .content import Content
+from .errors import ContentError, Problem
+from .pdf import LeafletText, cached_pdf, css_string, font_files, html_to_pdf, leaflet_key, render_leaflet_html
+from .render import LanguageRenderer, today
+from .schema import Severity
+
+# Kind of document -> template (None: the leaflet's HTML in large print).
+DOCUMENTS: dict[str, str | None] = {
+    "questionnaire": "documents/questionnaire.html.j2",
+    "consent": "documents/consent.html.j2",
+    "record-card": "documents/record-card.html.j2",
+    "leaflet-large": None,
+}
+RECORD_ROWS = 10  # rows for sessions on the record card: what fits on its page (layout, not a fact)
+LARGE_PRINT_MIN_PT = 16
+
+
+def document_name(kind: str, lang: str) -> str:
+    """``consent-it.pdf``: what the file is, in English, and its language (like ``leaflet-it.pdf``)."""
+    return f"{kind}-{lang}.pdf"
+
+
+# The title of each document in documents.yaml: the label of its link on the site.
+DOCUMENT_TITLES = {
+    "questionnaire": "questionnaire.title",
+    "consent": "consent.title",
+    "record-card": "record.title",
+    "leaflet-large": "large.title",
+}
+
+
+def document_links(content: Content, lang: str) -> list[tuple[str, str]]:
+    """(file name, label) of each document of ``lang``, for links beside the leaflet's."""
+    renderer = LanguageRenderer(content, lang)
+    return [(document_name(kind, lang), renderer.plain("documents", DOCUMENT_TITLES[kind])) for kind in DOCUMENTS]
+
+
+def version_id(content: Content, lang: str) -> str:
+    """A short id of what a patient reads in ``lang``: the facts, sources, clinic and that
+    language's texts. Equal content, equal id; any changed fact or text changes it. Comments,
+    YAML layout and translators' review marks (``source_hash``) do not."""
+
+    def text(entry) -> dict:
+        return {k: v for k, v in entry.model_dump(mode="json").items() if k != "source_hash" and v is not None}
+
+    payload = {
+        "facts": content.facts_file.model_dump(mode="json"),
+        "sources": [content.sources[s].model_dump(mode="json") for s in sorted(content.sources)],
+        "clinic": content.clinic.model_dump(mode="json"),
+        "locale": content.settings.locale(lang),
+        "texts": {
+            domain: {text_id: text(entry) for text_id, entry in sorted(catalog.root.items())}
+            for domain, catalog in sorted(content.texts[lang].items())
+        },
+    }
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    return f"{digest[:4]}-{digest[4:8]}".upper()
+
+
+@dataclass(frozen=True)
+class Question:
+    fact_id: str
+    severity: str
+    question: str  # in the patient's words
+    why: str  # the fact's own text
+
+
+class DocumentText(LeafletText):
+    """Plain texts for the documents: documents.yaml, the facts, the leaflet's helpers."""
+
+    def doc(self, text_id: str, **extra: object) -> str:
+        return self.r.plain("documents", text_id, **extra)
+
+    def doc_paragraphs(self, text_id: str) -> list[str]:
+        raw = self.r.content.entry(self.r.lang, "documents", text_id).text or ""
+        return [self.r.plain_text(block) for block in re.split(r"\n\s*\n", raw) if block.strip()]
+
+    def has_doc(self, text_id: str) -> bool:
+        return text_id in self.r.content.texts[self.r.lang]["documents"].root
+
+    def questions(self) -> list[Question]:
+        """One question per contraindication fact, in the order of severities, then of the facts."""
+        order = list(get_args(Severity))
+        facts = [f for f in self.r.content.facts_file.facts if f.category == "contraindication"]
+        facts.sort(key=lambda f: order.index(f.severity) if f.severity in order else len(order))
+        questions = []
+        for fact in facts:
+            own = f"question.{fact.id}"
+            question = self.doc(own) if self.has_doc(own) else self.doc("questionnaire.prompt")
+            questions.append(Question(fact.id, str(fact.severity), question, self.fact(fact.id)))
+        return questions
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("patientinfo", "templates"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _renderer(content: Content, lang: str) -> LanguageRenderer:
+    # Never the clock: SOURCE_DATE_EPOCH when set (reproducible builds), else the review date.
+    build_date = today() if os.environ.get("SOURCE_DATE_EPOCH") else content.facts_file.review.last_reviewed
+    return LanguageRenderer(content, lang, build_date=build_date)
+
+
+def _page_counter(text: LeafletText) -> tuple[str, str, str]:
+    page_of = text.ui("leaflet.page_of", page="\x00", pages="\x01")
+    before, rest = page_of.split("\x00")
+    middle, after = rest.split("\x01")
+    return before, middle, after
+
+
+def render_document_html(content: Content, lang: str, kind: str) -> str:
+    """The HTML of one document (``kind`` is a key of DOCUMENTS)."""
+    if DOCUMENTS[kind] is None:
+        return large_print_html(content, lang)
+    renderer = _renderer(content, lang)
+    text = DocumentText(renderer)
+    template = DOCUMENTS[kind]
+    version = version_id(content, lang)
+    review_date = renderer.fmt.date(content.facts_file.review.last_reviewed)
+    try:
+        return (
+            _environment()
+            .get_template(template)
+            .render(
+                lang=lang,
+                kind=kind,
+                t=text,
+                r=renderer,
+                clinic=content.clinic,
+                facts=content.facts,
+                disputes=content.facts_file.disputes,
+                version=version,
+                review_date=review_date,
+                version_line=text.doc("common.version", version=version, date=review_date),
+                fonts={k: v.as_uri() for k, v in font_files().items()},
+                page_counter=_page_counter(text),
+                css_string=css_string,
+                record_rows=range(RECORD_ROWS),
+            )
+        )
+    except UndefinedError as exc:
+        raise ContentError([Problem(f"src/patientinfo/templates/{template}", 1, f"undefined: {exc.message}")]) from None
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", 1) or 1
+        raise ContentError([Problem(f"src/patientinfo/templates/{template}", line, f"template error: {exc}")]) from None
+
+
+def _large_print_css(content: Content, lang: str, text: DocumentText) -> str:
+    fonts = {k: v.as_uri() for k, v in font_files().items()}
+    before, middle, after = (css_string(part) for part in _page_counter(text))
+    footer = css_string(f"{content.clinic.name} · {content.clinic.phone}")
+    size = f"{LARGE_PRINT_MIN_PT}pt"
+    return f"""
+@font-face {{ font-family: "Leaflet"; src: url("{fonts["regular"]}"); font-weight: 400; font-style: normal; }}
+@font-face {{ font-family: "Leaflet"; src: url("{fonts["bold"]}"); font-weight: 700; font-style: normal; }}
+@font-face {{ font-family: "Leaflet"; src: url("{fonts["italic"]}"); font-weight: 400; font-style: italic; }}
+@font-face {{ font-family: "Leaflet"; src: url("{fonts["bolditalic"]}"); font-weight: 700; font-style: italic; }}
+@page {{
+  size: A4 portrait;
+  margin: 16mm 16mm 22mm 18mm;
+  @bottom-left {{ content: {footer}; font: {size} "Leaflet"; color: #000; }}
+  @bottom-right {{ content: {before} counter(page) {middle} counter(pages) {after};
+                   font: {size} "Leaflet"; color: #000; }}
+}}
+html {{ font-family: "Leaflet"; font-size: {size}; line-height: 1.5; color: #000; background: #fff; }}
+body {{ margin: 0; }}
+body * {{ font-size: {size}; columns: auto; column-count: auto; float: none; color: #000; background: none;
+          border: none; box-shadow: none; padding: 0; }}
+main, header, div, section, aside {{ display: block; }}
+h1 {{ font-size: 28pt; line-height: 1.2; margin: 0 0 6mm; }}
+h2 {{ font-size: 22pt; line-height: 1.25; margin: 10mm 0 3mm; padding-bottom: 1mm; border-bottom: 2pt solid #000;
+      break-after: avoid; }}
+h3 {{ font-size: 19pt; line-height: 1.3; margin: 6mm 0 2mm; break-after: avoid; }}
+p {{ margin: 0 0 4mm; }}
+ul, ol {{ margin: 0 0 4mm; padding-left: 9mm; }}
+li {{ margin: 0 0 3mm; }}
+strong, b {{ font-weight: 700; }}
+/* The leaflet's boxes become plain text under a bold heading: nothing framed breaks across pages. */
+div > strong:first-child {{ display: block; margin: 6mm 0 2mm; font-size: 19pt; break-after: avoid; }}
+svg {{ display: block; width: 45mm; height: 45mm; margin: 4mm 0; }}
+.pi-version {{ margin-top: 10mm; font-weight: 700; }}
+"""
+
+
+def large_print_html(content: Content, lang: str) -> str:
+    """The leaflet's HTML with a large-print style sheet, the version line and a title saying so."""
+    renderer = _renderer(content, lang)
+    text = DocumentText(renderer)
+    html = render_leaflet_html(content, lang)
+    style = _large_print_css(content, lang, text)
+    html, count = re.subn(r"<style>.*?</style>", lambda _: f"<style>{style}</style>", html, count=1, flags=re.S)
+    if count != 1:
+        raise ContentError([Problem("src/patientinfo/templates/leaflet.html.j2", 1, "the leaflet has no <style>")])
+    html = re.sub(r"</title>", lambda _: f" – {escape(text.doc('large.title'))}</title>", html, count=1)
+    version = version_id(content, lang)
+    review_date = renderer.fmt.date(content.facts_file.review.last_reviewed)
+    line = Markup('<p class="pi-version">{}</p>').format(text.doc("common.version", version=version, date=review_date))
+    closing = "</main>" if "</main>" in html else "</body>"
+    head, _, tail = html.rpartition(closing)
+    return f"{head}{line}\n{closing}{tail}"
+
+
+def render_document(content: Content, lang: str, kind: str, html: str | None = None) -> bytes:
+    """The PDF bytes of one document: PDF/UA-1, fonts embedded, dated by the review, reproducible."""
+    html = render_document_html(content, lang, kind) if html is None else html
+    return html_to_pdf(content, html, what=f"the {lang} {kind}")
+
+
+def render_documents(content: Content, cache: Path | None = None) -> dict[str, dict[str, bytes]]:
+    """Every document of every language: language -> file name -> PDF bytes. A document is made
+    again only when its own HTML (texts, numbers, style) changed; otherwise ``cache`` has it."""
+    result: dict[str, dict[str, bytes]] = {}
+    problems: list[Problem] = []
+    for lang in content.languages:
+        for kind in DOCUMENTS:
+            name = document_name(kind, lang)
+            try:
+                html = render_document_html(content, lang, kind)
+                pdf = cached_pdf(
+                    cache,
+                    name.removesuffix(".pdf"),
+                    leaflet_key(content, html),
+                    partial(render_document, content, lang, kind, html),
+                )
+            except ContentError as exc:
+                problems.extend(exc.problems)
+                continue
+            result.setdefault(lang, {})[name] = pdf
+    if problems:
+        raise ContentError(problems)
+    return result

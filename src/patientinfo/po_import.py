@@ -1,0 +1,351 @@
+"""``patientinfo translations import FILE``: bring a translated PO file back into content/<lang>/.
+
+Every entry is checked before anything is written: its id must exist, its placeholders must be
+those of the source text, it must not type a number or contain markup, and it must fit where the
+layout limits its length. Any problem is reported as ``FILE:line: message`` and nothing is
+written. An entry still marked fuzzy is a draft: it stays in the PO file and is not published.
+An empty translation means "no change", never a deletion. A non-fuzzy entry whose every field
+came back is marked reviewed (its ``source_hash`` records the current source text).
+
+The YAML files are edited in place, only where a value changes (``yaml_edit``), so comments,
+order, quoting and layout stay as they were, and an import without changes writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+from pydantic import ValidationError
+
+from .check import MARKUP, source_hash
+from .content import TEXT_DOMAINS, Content
+from .errors import ContentError, Problem
+from .po_export import layout_limit
+from .schema import PLACEHOLDER, TextEntry
+from .translations import Message, entry_fields, language_messages, load_translatable, parse_context, po_text
+from .yaml_edit import EditError, EntryChange, apply_changes
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+# Outcomes of one PO entry, in the order of the summary.
+NEW, CHANGED, UNCHANGED, FUZZY, UNTRANSLATED, OUTDATED, REFUSED = (
+    "new",
+    "changed",
+    "unchanged",
+    "still fuzzy",
+    "untranslated",
+    "outdated",
+    "refused",
+)
+OUTCOMES = (NEW, CHANGED, UNCHANGED, FUZZY, UNTRANSLATED, OUTDATED, REFUSED)
+
+
+@dataclass
+class ImportResult:
+    lang: str | None = None
+    errors: list[Problem] = field(default_factory=list)  # nothing is written when there is one
+    notices: list[Problem] = field(default_factory=list)  # drafts and outdated entries, not published
+    counts: Counter = field(default_factory=Counter)
+    reviewed: int = 0  # entries whose source_hash was updated
+    written: list[str] = field(default_factory=list)  # files changed (relative paths)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{self.counts.get(o, 0)} {o}" for o in OUTCOMES)
+        return f"{self.lang or '?'}: {parts}; {self.reviewed} marked reviewed"
+
+
+def read_po(path: Path, shown: str) -> polib.POFile:
+    """Parse ``path``; a file polib cannot read becomes ``FILE:line: message``."""
+    if not path.is_file():
+        raise ContentError([Problem(shown, 1, "file not found")])
+    try:
+        return polib.pofile(str(path), check_for_duplicates=False)
+    except (OSError, ValueError, UnicodeError) as exc:
+        text = str(exc)
+        found = re.search(r"line (\d+)", text)
+        detail = text.split("): ", 1)[1] if "): " in text else "syntax error"
+        if isinstance(exc, UnicodeError):
+            detail = "not valid UTF-8 text"
+        raise ContentError([Problem(shown, int(found[1]) if found else 1, f"not a valid PO file: {detail}")]) from None
+
+
+def _msgstr_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _line_of(lines: list[str], entry: polib.POEntry) -> int:
+    """The line of the entry's msgstr (where the translator typed), else where the entry starts."""
+    start = (entry.linenum or 1) - 1
+    for number in range(start, min(len(lines), start + 400)):
+        if lines[number].startswith("msgstr"):
+            return number + 1
+    return entry.linenum or 1
+
+
+def _language(po: polib.POFile, path: Path) -> str:
+    declared = (po.metadata.get("Language") or "").strip()
+    return re.split(r"[_@.-]", declared or path.stem)[0].lower()
+
+
+def problems_of(message: Message, new: str, lang: str, content: Content) -> list[str]:
+    """What is wrong with ``new`` as the translation of ``message`` (empty list: nothing)."""
+    found: list[str] = []
+    wanted = set(PLACEHOLDER.findall(message.source))
+    used = set(PLACEHOLDER.findall(new))
+    for name in sorted(wanted - used):
+        found.append(f"placeholder '{{{name}}}' is missing: keep every placeholder of the source text")
+    for name in sorted(used - wanted):
+        found.append(f"placeholder '{{{name}}}' is not in the source text: remove it")
+    bare = PLACEHOLDER.sub("", new)
+    if "{" in bare or "}" in bare:
+        found.append("a brace '{' or '}' that is not a placeholder: placeholders look like {name}")
+    allowed = {(a.lang, a.id, a.text) for a in content.settings.check.allowed_digits}
+    for number in NUMBER.findall(bare):
+        if (lang, message.text_id, number) not in allowed:
+            found.append(
+                f"types the number '{number}': numbers come from the facts through placeholders "
+                "(or are declared in content/settings.yaml under check.allowed_digits)"
+            )
+    if MARKUP.search(new):
+        found.append("contains HTML or template syntax, which would be shown literally")
+    limit = layout_limit(message.domain, message.text_id, message.field)
+    if limit and len(new) > limit[0]:
+        found.append(f"is {len(new)} characters long; at most {limit[0]} fit ({limit[1]})")
+    return found
+
+
+def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> ImportResult:
+    """Check every entry of the PO file at ``path``, then write the translations (all or nothing)."""
+    result = ImportResult()
+    try:
+        po = read_po(path, shown)
+    except ContentError as exc:
+        result.errors = exc.problems
+        return result
+    lines = _msgstr_lines(path)
+    lang = result.lang = _language(po, path)
+    header_line = next((i + 1 for i, line in enumerate(lines) if line.startswith('"Language:')), 1)
+    try:
+        content, known = load_translatable(root)
+    except ContentError as exc:
+        result.errors = list(exc.problems)
+        return result
+    source_lang = content.settings.source_language
+    if lang not in content.languages:
+        known = ", ".join(content.languages)
+        result.errors.append(
+            Problem(
+                shown,
+                header_line,
+                f"language '{lang}' is not a language of this site (content/settings.yaml "
+                f"languages: {known}); add it there and create content/{lang}/ first",
+            )
+        )
+        return result
+    if lang == source_lang:
+        result.errors.append(
+            Problem(
+                shown,
+                header_line,
+                f"'{lang}' is the source language: its texts are edited in content/{lang}/ directly, not imported",
+            )
+        )
+        return result
+
+    messages = {m.context: m for m in language_messages(content, lang, history=False)}
+    sources = {d: content.texts[source_lang][d].root for d in TEXT_DOMAINS}
+    seen: dict[str, int] = {}
+    changes: dict[tuple[str, str], dict[str, str]] = {}
+    settled: dict[tuple[str, str], set[str]] = {}  # fields that came back non-fuzzy and translated
+    blocked: set[tuple[str, str]] = set()  # entries with a fuzzy, outdated or refused field
+
+    def refuse(line: int, message: str) -> None:
+        result.errors.append(Problem(shown, line, message))
+        result.counts[REFUSED] += 1
+
+    for entry in po:
+        if entry.obsolete or (not entry.msgctxt and entry.msgid == ""):
+            continue
+        line = _line_of(lines, entry)
+        parsed = parse_context(entry.msgctxt)
+        if parsed is None:
+            refuse(
+                line,
+                f"'{entry.msgctxt or ''}' is not the context of a text (expected e.g. "
+                "'facts/risk-redness' or 'ui/unit.session:forms.one'); was this file exported by "
+                "patientinfo translations export?",
+            )
+            continue
+        domain, text_id, field_name = parsed
+        message = messages.get(entry.msgctxt)
+        if message is None:
+            if text_id not in sources[domain]:
+                refuse(line, f"unknown id '{text_id}': it is not in {content.text_path(source_lang, domain)}")
+            else:
+                refuse(line, f"'{text_id}' has no field '{field_name}' in {content.text_path(source_lang, domain)}")
+            continue
+        if entry.msgctxt in seen:
+            refuse(line, f"'{entry.msgctxt}' appears twice (first on line {seen[entry.msgctxt]})")
+            continue
+        seen[entry.msgctxt] = line
+        key = (domain, text_id)
+        if entry.msgid_plural:
+            refuse(
+                line,
+                f"'{entry.msgctxt}': plural entries (msgid_plural) are not used; each plural form is its own entry",
+            )
+            continue
+        if po_text(entry.msgid) != message.source:
+            result.notices.append(
+                Problem(
+                    shown,
+                    line,
+                    f"'{entry.msgctxt}': the {source_lang} text changed since "
+                    "this file was exported, so this entry was not imported; export again "
+                    "and translate the new text",
+                )
+            )
+            result.counts[OUTDATED] += 1
+            blocked.add(key)
+            continue
+        new = po_text(entry.msgstr)
+        new = new if new.strip() else ""
+        current = message.translation
+        if "fuzzy" in entry.flags:
+            blocked.add(key)
+            result.counts[FUZZY] += 1
+            if new and new != current:
+                result.notices.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"'{entry.msgctxt}' is still marked fuzzy: kept as a "
+                        "draft in this file, not published; remove the fuzzy mark when it is "
+                        "right, then import again",
+                    )
+                )
+            continue
+        if not new:
+            # An empty translation is "no change": an existing text is kept, never deleted.
+            result.counts[UNCHANGED if current is not None else UNTRANSLATED] += 1
+            if current is not None:
+                settled.setdefault(key, set()).add(field_name)
+            continue
+        if new == current:
+            result.counts[UNCHANGED] += 1
+            settled.setdefault(key, set()).add(field_name)
+            continue
+        wrong = problems_of(message, new, lang, content)
+        if wrong:
+            blocked.add(key)
+            for problem in wrong:
+                result.errors.append(Problem(shown, line, f"'{entry.msgctxt}' ({lang}): {problem}"))
+            result.counts[REFUSED] += 1
+            continue
+        result.counts[NEW if current is None else CHANGED] += 1
+        changes.setdefault(key, {})[field_name] = new
+        settled.setdefault(key, set()).add(field_name)
+
+    # An entry is reviewed when every field of its source text came back, translated and not fuzzy.
+    entry_changes: dict[str, list[EntryChange]] = {d: [] for d in TEXT_DOMAINS}
+    for key in sorted(set(changes) | set(settled), key=lambda k: (TEXT_DOMAINS.index(k[0]), k[1])):
+        domain, text_id = key
+        original = sources[domain][text_id]
+        translation = content.texts[lang][domain].root.get(text_id)
+        new_hash = None
+        if key not in blocked and set(entry_fields(original)) <= settled.get(key, set()):
+            wanted = source_hash(original)
+            if translation is None or translation.source_hash != wanted:
+                new_hash = wanted
+        if key in changes or new_hash:
+            if new_hash:
+                result.reviewed += 1
+            entry_changes[domain].append(EntryChange(text_id, changes.get(key, {}), new_hash))
+    if result.errors:
+        return result
+    _write(content, lang, entry_changes, result, known, dry_run=dry_run)
+    return result
+
+
+def _final_entry(current: TextEntry | None, change: EntryChange) -> dict:
+    data = current.model_dump(exclude_none=True) if current is not None else {}
+    for name, value in change.fields.items():
+        if name.startswith("forms."):
+            data.setdefault("forms", {})[name.removeprefix("forms.")] = value
+        else:
+            data[name] = value
+    if change.new_hash:
+        data["source_hash"] = change.new_hash
+    return data
+
+
+def _write(
+    content: Content,
+    lang: str,
+    entry_changes: dict[str, list[EntryChange]],
+    result: ImportResult,
+    known: list[Problem],
+    *,
+    dry_run: bool,
+) -> None:
+    """Edit each changed file in memory, prove the result loads, then write (all files or none).
+
+    ``known`` are the problems the content had before: only a problem the import would add
+    refuses it (a language being translated may still miss texts that another file needs).
+    """
+    source_lang = content.settings.source_language
+    new_texts: dict[str, str] = {}
+    for domain, changes in entry_changes.items():
+        if not changes:
+            continue
+        relative = content.text_path(lang, domain)
+        catalog = content.texts[lang][domain].root
+        for change in changes:
+            try:
+                TextEntry.model_validate(_final_entry(catalog.get(change.text_id), change))
+            except ValidationError as exc:
+                reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                result.errors.append(
+                    Problem(
+                        relative,
+                        content.text_line(lang, domain, change.text_id),
+                        f"'{change.text_id}' ({lang}) cannot be written: {reason}",
+                    )
+                )
+        old = (content.root / relative).read_text(encoding="utf-8")
+        order = list(content.texts[source_lang][domain].root)
+        try:
+            new_texts[relative] = apply_changes(old, changes, order)
+        except EditError as exc:
+            result.errors.append(Problem(relative, exc.line, exc.message))
+    if result.errors or not new_texts:
+        return
+    # Load the edited content in a scratch copy: a file that would not build is never written.
+    with tempfile.TemporaryDirectory(prefix="patientinfo-import-") as scratch:
+        shutil.copytree(content.root / "content", Path(scratch) / "content")
+        for relative, text in new_texts.items():
+            (Path(scratch) / relative).write_text(text, encoding="utf-8")
+        try:
+            after = load_translatable(Path(scratch))[1]
+        except ContentError as exc:
+            after = exc.problems
+        before = {(p.path, p.message) for p in known}
+        added = [p for p in after if (p.path, p.message) not in before]
+        if added:
+            result.errors.extend(added)
+            return
+    if dry_run:
+        result.written = sorted(new_texts)
+        return
+    for relative, text in new_texts.items():
+        (content.root / relative).write_text(text, encoding="utf-8")
+    result.written = sorted(new_texts)

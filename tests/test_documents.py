@@ -1,0 +1,354 @@
+"""The consultation documents (issue 14): questionnaire, consent form, record card, large print.
+
+HTML is rendered for every language (fast); the PDFs are rendered once for the module and read
+back with poppler (pdftotext, pdfinfo, pdffonts) as a patient's or a doctor's printer would.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import LANGS, REPO, copy_project, edit_yaml
+from patientinfo.content import load_content
+from patientinfo.documents import (
+    DOCUMENTS,
+    LARGE_PRINT_MIN_PT,
+    document_links,
+    document_name,
+    large_print_html,
+    render_document,
+    render_document_html,
+    render_documents,
+    version_id,
+)
+from patientinfo.pdf import render_leaflet_html
+from patientinfo.render import LanguageRenderer
+
+TEMPLATES = REPO / "src" / "patientinfo" / "templates" / "documents"
+
+
+def plain(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def loose(text: str) -> str:
+    """pdftotext drops the hyphen of a word broken at its hyphen ("contre-|indication")."""
+    return plain(text).replace("-", "")
+
+
+def pdf_text(path: Path, *, above: int | None = None) -> str:
+    """The text of the PDF; ``above`` keeps only what is above that many points from the top of
+    each page (without the page footers, which would interrupt a text broken across pages)."""
+    crop = ["-r", "72", "-x", "0", "-y", "0", "-W", "596", "-H", str(above)] if above else []
+    command = ["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"]
+    return plain(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def pdf_objects(path: Path) -> bytes:
+    """The PDF with its compressed streams inflated (the catalog's /Lang hides in one)."""
+    raw = path.read_bytes()
+    parts = [raw]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def html_text(markup: str) -> str:
+    return plain(html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(REPO)
+
+
+@pytest.fixture(scope="module")
+def pdfs(content, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every document of every language, rendered once, written as the site would serve them."""
+    folder = tmp_path_factory.mktemp("documents")
+    for by_name in render_documents(content).values():
+        for name, data in by_name.items():
+            (folder / name).write_bytes(data)
+    return folder
+
+
+# --------------------------------------------------------------------------- HTML, every language
+@pytest.mark.parametrize("lang", LANGS)
+def test_questionnaire_has_one_question_per_contraindication(content, lang: str):
+    page = render_document_html(content, lang, "questionnaire")
+    asked = re.findall(r'<tr class="question" data-fact="([^"]+)"', page)
+    contraindications = [f.id for f in content.facts_file.facts if f.category == "contraindication"]
+    assert sorted(asked) == sorted(contraindications)
+    renderer = LanguageRenderer(content, lang)
+    text = html_text(page)
+    for fact_id in contraindications:
+        assert plain(renderer.fact_plain(fact_id)) in text, fact_id
+    for word in ("common.yes", "common.no", "common.unsure", "questionnaire.doctor_notes"):
+        assert plain(renderer.plain("documents", word)) in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_consent_form_names_every_risk_dispute_alternative_and_the_plan(content, lang: str):
+    page = render_document_html(content, lang, "consent")
+    text = html_text(page)
+    renderer = LanguageRenderer(content, lang)
+    wanted = [
+        f.id
+        for f in content.facts_file.facts
+        if f.category in ("risk", "warning_sign", "alternative", "without_treatment")
+    ]
+    wanted += [fact_id for d in content.facts_file.disputes for fact_id in d.facts]
+    missing = [fact_id for fact_id in wanted if plain(renderer.fact_plain(fact_id)) not in text]
+    assert not missing
+    for dispute in content.facts_file.disputes:
+        assert plain(renderer.plain("facts", dispute.id)) in text
+    for field in (
+        "consent.products",
+        "consent.corticosteroid",
+        "consent.needle",
+        "consent.sessions",
+        "consent.rhythm",
+        "consent.sterile",
+        "consent.doctor_name",
+        "consent.patient",
+        "consent.doctor",
+    ):
+        assert plain(renderer.plain("documents", field)) in text, field
+    assert version_id(content, lang) in text
+    assert page.count('class="signature-box"') == 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_record_card_has_sessions_to_fill_in_warning_signs_and_the_clinic_phone(content, lang: str):
+    page = render_document_html(content, lang, "record-card")
+    assert page.count('<tr class="session">') >= 8
+    text = html_text(page)
+    assert plain(content.clinic.phone) in text
+    assert content.clinic.emergency_number in text
+    renderer = LanguageRenderer(content, lang)
+    for fact in content.facts_file.facts:
+        if fact.category == "warning_sign":
+            assert plain(renderer.fact_plain(fact.id)) in text, fact.id
+
+
+def test_every_document_is_escaped(project: Path):
+    path = project / "content" / "fr" / "documents.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r'(?m)^consent\.title: "[^"]*"', 'consent.title: "<script>alert(1)</script> {{ 7*7 }}"', text)
+    path.write_text(text, encoding="utf-8")
+    page = render_document_html(load_content(project), "fr", "consent")
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
+
+
+def test_templates_type_no_numbers():
+    """Layout sizes live in style sheets; no number a patient reads is typed in a template."""
+    for path in TEMPLATES.glob("*.j2"):
+        source = path.read_text(encoding="utf-8")
+        source = re.sub(r"<style>.*?</style>|\{% block style %\}.*?\{% endblock %\}", "", source, flags=re.S)
+        source = re.sub(r'(?:style|charset)="[^"]*"|\{#.*?#\}|\{% extends [^%]*%\}|</?h\d', "", source, flags=re.S)
+        assert not re.findall(r"\d", source), path.name
+
+
+# --------------------------------------------------------------------------- adding a contraindication
+def test_adding_a_contraindication_adds_a_question_in_every_language(project: Path):
+    before = load_content(project)
+    counts = {lang: render_document_html(before, lang, "questionnaire").count('<tr class="question"') for lang in LANGS}
+    severity = next(f.severity for f in before.facts_file.facts if f.category == "contraindication")
+    source = next(iter(before.sources))
+    edit_yaml(
+        project / "content" / "facts.yaml",
+        lambda data: data["facts"].append(
+            {"id": "ci-test-new", "category": "contraindication", "severity": severity, "sources": [source]}
+        ),
+    )
+    words = {"fr": "Une maladie de test.", "it": "Una malattia di prova.", "en": "A test illness."}
+    for lang, words_of_lang in words.items():
+        path = project / "content" / lang / "facts.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + f'\nci-test-new: "{words_of_lang}"\n', encoding="utf-8")
+    after = load_content(project)
+    for lang in LANGS:
+        page = render_document_html(after, lang, "questionnaire")
+        assert page.count('<tr class="question"') == counts[lang] + 1
+        assert 'data-fact="ci-test-new"' in page and words[lang] in html_text(page)
+
+
+def test_a_question_for_a_fact_that_is_no_longer_a_contraindication_is_reported(project: Path):
+    import datetime as dt
+
+    from patientinfo.check import run_check
+
+    def unknown() -> set:
+        report = run_check(load_content(project, allow_missing_texts=True), dt.date(2026, 12, 1), readability=False)
+        return {(f.path, f.text_id) for f in report.findings if f.kind == "unknown"}
+
+    before = unknown()
+    path = project / "content" / "fr" / "documents.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + '\nquestion.no-such-fact: "Une question ?"\n', encoding="utf-8")
+    assert unknown() - before == {("content/fr/documents.yaml", "question.no-such-fact")}
+
+
+# --------------------------------------------------------------------------- version id
+def test_version_id_is_stable_short_and_per_language(content):
+    ids = {lang: version_id(content, lang) for lang in LANGS}
+    assert len(set(ids.values())) == len(LANGS)
+    assert all(re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}", v) for v in ids.values())
+    assert ids == {lang: version_id(load_content(REPO), lang) for lang in LANGS}
+
+
+def test_a_changed_fact_changes_every_version_id_and_a_comment_does_not(tmp_path: Path):
+    project = copy_project(tmp_path / "project")
+    before = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    facts = project / "content" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n# an editor's comment\n", encoding="utf-8")
+    assert {lang: version_id(load_content(project), lang) for lang in LANGS} == before
+
+    def change(data: dict) -> None:
+        fact = next(f for f in data["facts"] if f.get("values"))
+        name, value = next(iter(fact["values"].items()))
+        for key in ("value", "about", "max", "min"):
+            if key in value:
+                value[key] = value[key] + 1
+                break
+
+    edit_yaml(facts, change)
+    after = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    assert all(after[lang] != before[lang] for lang in LANGS)
+
+
+def test_a_changed_text_changes_only_its_language(project: Path):
+    before = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    path = project / "content" / "en" / "documents.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = data["record.intro"]
+    entry["text"] = entry["text"] + " Thank you."
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    after = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    assert after["en"] != before["en"] and after["fr"] == before["fr"] and after["it"] == before["it"]
+
+
+# --------------------------------------------------------------------------- the PDFs
+def test_every_language_has_the_four_files_named_in_english(pdfs: Path, content):
+    expected = {document_name(kind, lang) for kind in DOCUMENTS for lang in content.languages}
+    assert {p.name for p in pdfs.glob("*.pdf")} == expected
+    assert expected >= {"questionnaire-fr.pdf", "consent-it.pdf", "record-card-en.pdf", "leaflet-large-fr.pdf"}
+    for lang in content.languages:
+        links = document_links(content, lang)
+        assert [name for name, _ in links] == [document_name(kind, lang) for kind in DOCUMENTS]
+        assert all(label and not re.search(r"\d", label) for _, label in links)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdfs_are_a4_tagged_titled_in_their_language_with_embedded_fonts(pdfs: Path, content, lang: str):
+    renderer = LanguageRenderer(content, lang)
+    for kind in DOCUMENTS:
+        path = pdfs / document_name(kind, lang)
+        info = pdf_info(path)
+        assert info["Page size"].startswith("595.276 x 841.89"), path.name
+        assert info["Tagged"] == "yes", path.name
+        assert renderer.plain("pages", "index.title") in info["Title"], path.name
+        assert f"/Lang ({lang})".encode() in pdf_objects(path), path.name
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+        rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+        assert rows and all("+" in row[0] and "yes" in row[-5:-2] for row in rows), (path.name, fonts)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_all_documents_of_a_language_carry_its_version_id_and_review_date(pdfs: Path, content, lang: str):
+    version = version_id(content, lang)
+    review = plain(LanguageRenderer(content, lang).fmt.date(content.facts_file.review.last_reviewed))
+    for kind in DOCUMENTS:
+        text = pdf_text(pdfs / document_name(kind, lang))
+        assert version in text, kind
+        assert review in text, kind
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_printed_forms_hold_what_the_issue_asks(pdfs: Path, content, lang: str):
+    renderer = LanguageRenderer(content, lang)
+    consent = pdf_text(pdfs / document_name("consent", lang), above=795)
+    missing = [
+        f.id
+        for f in content.facts_file.facts
+        if f.category == "risk" and loose(renderer.fact_plain(f.id)) not in loose(consent)
+    ]
+    assert not missing
+    assert content.clinic.phone in pdf_text(pdfs / document_name("record-card", lang))
+    questionnaire = pdf_text(pdfs / document_name("questionnaire", lang))
+    assert questionnaire.count(plain(renderer.plain("documents", "common.unsure"))) >= len(
+        [f for f in content.facts_file.facts if f.category == "contraindication"]
+    )
+
+
+def text_sizes_pt(html_source: str, base_url: str) -> list[tuple[float, str]]:
+    """(size in points, text) of every piece of text WeasyPrint lays out, margins included."""
+    from weasyprint import HTML
+
+    document = HTML(string=html_source, base_url=base_url).render()
+    sizes = []
+
+    def walk(box) -> None:
+        text = getattr(box, "text", None)
+        if text and text.strip():
+            sizes.append((box.style["font_size"] * 0.75, text))  # CSS px -> pt
+        for child in getattr(box, "children", []) or []:
+            walk(child)
+        for child in getattr(box, "margin_boxes", []) or []:
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return sizes
+
+
+def test_large_print_leaflet_is_sixteen_points_or_more_in_one_column(content):
+    source = large_print_html(content, "fr")
+    sizes = text_sizes_pt(source, str(content.root))
+    assert sizes
+    small = [(round(size, 1), text) for size, text in sizes if size < LARGE_PRINT_MIN_PT - 0.01]
+    assert not small, small[:5]
+    assert "columns: 2" not in source
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_large_print_leaflet_has_the_leaflets_content(pdfs: Path, content, lang: str):
+    """The leaflet's own HTML, only restyled: every word of the leaflet, plus the version line."""
+    leaflet = render_leaflet_html(content, lang)
+    large = large_print_html(content, lang)
+
+    def body(page: str) -> str:
+        return html_text(re.sub(r"<head>.*?</head>|<p class=\"pi-version\">.*?</p>", "", page, flags=re.S))
+
+    assert body(large) == body(leaflet)
+    text = pdf_text(pdfs / document_name("leaflet-large", lang), above=780)
+    renderer = LanguageRenderer(content, lang)
+    shown = body(leaflet)
+    missing = [
+        f.id
+        for f in content.facts_file.facts
+        if f.category in ("risk", "contraindication")
+        and plain(renderer.fact_plain(f.id)) in shown
+        and loose(renderer.fact_plain(f.id)) not in loose(text)
+    ]
+    assert not missing
+
+
+def test_documents_are_reproducible(pdfs: Path, content):
+    again = render_document(content, "it", "consent")
+    assert again == (pdfs / document_name("consent", "it")).read_bytes()

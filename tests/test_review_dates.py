@@ -1,0 +1,63 @@
+"""Review dates: a page's front matter (and so its JSON-LD) carries the review its footer shows,
+and a leaflet shows the overdue notice once its review is due, whatever day it is built."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from markupsafe import escape
+
+from conftest import edit_yaml
+from patientinfo import pdf
+from patientinfo.content import load_content
+from patientinfo.render import LanguageRenderer, render_language
+
+
+def older_review_on_first_risk(project: Path) -> tuple[str, dt.date]:
+    """Give the first risk fact its own, older review; returns its id and review day."""
+    chosen: dict = {}
+
+    def change(data: dict) -> None:
+        general = data["review"]
+        fact = next(f for f in data["facts"] if f["category"] == "risk")
+        day = general["last_reviewed"] - dt.timedelta(days=30)
+        fact["review"] = {
+            "last_reviewed": day,
+            "next_review": general["next_review"] - dt.timedelta(days=30),
+            "reviewed_by": general["reviewed_by"],
+        }
+        chosen.update(id=fact["id"], day=day)
+
+    edit_yaml(project / "content/facts.yaml", change)
+    return chosen["id"], chosen["day"]
+
+
+def front_matter(markdown: str) -> dict:
+    return yaml.safe_load(markdown.split("---", 2)[1])
+
+
+def test_a_page_front_matter_has_the_review_of_the_facts_it_shows(project: Path):
+    fact_id, day = older_review_on_first_risk(project)
+    content = load_content(project)
+    pages = render_language(content, "en")
+    general = content.facts_file.review.last_reviewed
+    assert front_matter(pages["risks.md"])["last_reviewed"] == day.isoformat()
+    footer = LanguageRenderer(content, "en").fmt.date(day)
+    assert footer in pages["risks.md"].rsplit("---", 1)[-1]  # the footer says the same
+    assert front_matter(pages["contact.md"])["last_reviewed"] == general.isoformat()
+
+
+def test_an_overdue_review_shows_on_the_leaflet_without_a_fixed_clock(project: Path, monkeypatch: pytest.MonkeyPatch):
+    content = load_content(project)
+    next_review = content.facts_file.review.next_review
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(pdf, "today", lambda: next_review + dt.timedelta(days=1))
+    overdue = LanguageRenderer(content, "en").plain(
+        "ui", "review.overdue", next=LanguageRenderer(content, "en").fmt.date(next_review)
+    )
+    assert str(escape(overdue)) in pdf.render_leaflet_html(content, "en")
+    monkeypatch.setattr(pdf, "today", lambda: next_review)
+    assert str(escape(overdue)) not in pdf.render_leaflet_html(content, "en")
