@@ -94,7 +94,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 SAMPLE_FACTS = {
     "treatment": "example-therapy",
-    "review": {"last_reviewed": "2026-01-10", "next_review": "2026-07-10", "reviewed_by": "Dr Test"},
+    "review": {"last_reviewed": "2026-01-10", "next_review": "2026-07-10", "reviewed_by": "Dr Test"},  # overrides
     "groups": {"indication": ["pain"], "substance": ["medicine"]},
     "facts": [
         {"id": "what", "category": "principle", "key": True, "sources": ["clinic-x"]},

@@ -352,3 +352,16 @@ def test_large_print_leaflet_has_the_leaflets_content(pdfs: Path, content, lang:
 def test_documents_are_reproducible(pdfs: Path, content):
     again = render_document(content, "it", "consent")
     assert again == (pdfs / document_name("consent", "it")).read_bytes()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_printed_leaflet_carries_the_forms_version_id_and_the_logo(content, lang: str, tmp_path: Path):
+    leaflet = render_leaflet_html(content, lang)
+    assert version_id(content, lang) in leaflet
+    assert 'class="logo"' not in leaflet  # the shipped clinic has no logo
+    project = copy_project(tmp_path / "project")
+    (project / "docs/assets/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")
+    clinic = project / "content/clinic.yaml"
+    clinic.write_text(re.sub(r"(?m)^logo:.*$", 'logo: "docs/assets/logo.svg"', clinic.read_text(encoding="utf-8")))
+    branded = render_leaflet_html(load_content(project), lang)
+    assert f'<img class="logo" src="{(project / "docs/assets/logo.svg").as_uri()}"' in branded

@@ -27,7 +27,6 @@ def older_review_on_first_risk(project: Path) -> tuple[str, dt.date]:
         fact["review"] = {
             "last_reviewed": day,
             "next_review": general["next_review"] - dt.timedelta(days=30),
-            "reviewed_by": general["reviewed_by"],
         }
         chosen.update(id=fact["id"], day=day)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import get_args
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from .content import Content
 from .errors import ContentError, Problem
@@ -218,7 +218,8 @@ strong, b {{ font-weight: 700; }}
 /* The leaflet's boxes become plain text under a bold heading: nothing framed breaks across pages. */
 div > strong:first-child {{ display: block; margin: 6mm 0 2mm; font-size: 19pt; break-after: avoid; }}
 svg {{ display: block; width: 45mm; height: 45mm; margin: 4mm 0; }}
-.pi-version {{ margin-top: 10mm; font-weight: 700; }}
+.version {{ margin-top: 10mm; font-weight: 700; }}
+img.logo {{ height: 16mm; width: auto; margin-right: 4mm; vertical-align: middle; }}
 """
 
 
@@ -232,12 +233,7 @@ def large_print_html(content: Content, lang: str) -> str:
     if count != 1:
         raise ContentError([Problem("src/patientinfo/templates/leaflet.html.j2", 1, "the leaflet has no <style>")])
     html = re.sub(r"</title>", lambda _: f" – {escape(text.doc('large.title'))}</title>", html, count=1)
-    version = version_id(content, lang)
-    review_date = renderer.fmt.date(content.facts_file.review.last_reviewed)
-    line = Markup('<p class="pi-version">{}</p>').format(text.doc("common.version", version=version, date=review_date))
-    closing = "</main>" if "</main>" in html else "</body>"
-    head, _, tail = html.rpartition(closing)
-    return f"{head}{line}\n{closing}{tail}"
+    return html  # the leaflet already ends with its version id and review date
 
 
 def render_document(content: Content, lang: str, kind: str, html: str | None = None) -> bytes:

@@ -117,6 +117,8 @@ def css_string(text: str) -> Markup:
 
 
 def render_leaflet_html(content: Content, lang: str) -> str:
+    from .documents import version_id  # the forms print the same id (documents imports this module)
+
     environment = Environment(
         loader=PackageLoader("patientinfo", "templates"),
         undefined=StrictUndefined,
@@ -143,6 +145,8 @@ def render_leaflet_html(content: Content, lang: str) -> str:
         severities=SEVERITIES,
         steps=STEPS,
         review=renderer.review,
+        version=version_id(content, lang),
+        logo=(content.root / content.clinic.logo).as_uri() if content.clinic.logo else None,
         url=language_url(content, lang),
         qr=qr_svg(language_url(content, lang)),
         fonts={k: v.as_uri() for k, v in font_files().items()},

@@ -363,7 +363,7 @@ class LanguageRenderer:
             "last_iso": review.last_reviewed.isoformat(),
             "last": self.fmt.date(review.last_reviewed),
             "next": self.fmt.date(review.next_review),
-            "by": review.reviewed_by,
+            "by": review.reviewed_by or self.content.clinic.medical_reviewer,
             "overdue": self.build_date > review.next_review,
         }
 

@@ -189,7 +189,11 @@ class Quantity(Model):
 class Review(Model):
     last_reviewed: dt.date
     next_review: dt.date
-    reviewed_by: str = Field(min_length=1)
+    reviewed_by: str | None = Field(
+        default=None,
+        min_length=1,
+        description="who checked it; by default the clinic's medical_reviewer (content/clinic.yaml)",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Review:
@@ -317,6 +321,9 @@ class Clinic(Model):
         "must be the address where the site is published, starting with https:// and ending with / "
         "(for example https://www.example.org/)",
         "where the site is published (ends with /): links, QR codes, canonical URLs",
+    )
+    medical_reviewer: str = Field(
+        min_length=1, description="the doctor responsible for the medical content, named as its reviewer"
     )
     emergency_number: constrained(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
     brand_colour: Colour = "#1f4e79"

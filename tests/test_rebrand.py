@@ -1,0 +1,76 @@
+"""Another clinic changes only content/clinic.yaml and nothing of the old clinic remains."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import run_build
+
+pytestmark = pytest.mark.slow
+
+NEW_CLINIC = {
+    "name": "Studio Medico Prova",
+    "address": ["Via Inventata 7", "00100 Roma, Italia"],
+    "phone": "+39 06 0000 1111",
+    "email": "info@studio-prova.example.net",
+    "website": "https://studio-prova.example.net/",
+    "medical_reviewer": "Dr.ssa Giulia Prova",
+    "emergency_number": "118",
+    "brand_colour": "#7a1f3d",
+    "logo": "docs/assets/studio-logo.svg",
+    "fictional": True,
+}
+LOGO = "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='40'><circle cx='20' cy='20' r='18' fill='#7a1f3d'/></svg>"
+
+
+def site_text(site: Path) -> str:
+    parts = []
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".html", ".json", ".xml", ".css", ".js", ".txt"):
+            parts.append(path.read_text(encoding="utf-8", errors="replace"))
+        elif path.suffix == ".pdf":
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+            parts.append(re.sub(r"\s+", " ", text))
+    return "\n".join(parts)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_rebranding_is_one_file_and_leaves_nothing_of_the_old_clinic(project: Path):
+    old = yaml.safe_load((project / "content/clinic.yaml").read_text(encoding="utf-8"))
+    (project / "docs/assets/studio-logo.svg").write_text(LOGO, encoding="utf-8")
+    text = "# yaml-language-server: $schema=../schema/clinic.schema.json\n" + yaml.safe_dump(
+        NEW_CLINIC, allow_unicode=True, sort_keys=False
+    )
+    (project / "content/clinic.yaml").write_text(text, encoding="utf-8")
+    result = run_build(project, env={"CI": ""})
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = project / "site"
+    everything = site_text(site)
+    leftovers = [
+        value
+        for value in (
+            old["name"],
+            *old["address"],
+            old["phone"],
+            old["phone"].replace(" ", ""),
+            old["email"],
+            old["website"].split("//")[1].rstrip("/"),
+            old["medical_reviewer"],
+            old["brand_colour"],
+        )
+        if value.lower() in everything.lower()
+    ]
+    assert not leftovers, f"the old clinic remains in site/: {leftovers}"
+    for value in ("Studio Medico Prova", "Via Inventata 7", "+39 06 0000 1111", "Dr.ssa Giulia Prova", "#7a1f3d"):
+        assert value in everything, value
+    home = (site / "it" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../assets/clinic-logo.svg"' in home or 'src="/assets/clinic-logo.svg"' in home  # logo in the header
+    assert "tel:+390600001111" in home
+    assert "Made with" not in home
+    assert (site / "assets" / "clinic-logo.svg").read_text(encoding="utf-8") == LOGO
