@@ -38,7 +38,10 @@ def pdf_text(path: Path, *pages: int, raw: bool = False) -> str:
     """The text; ``raw`` keeps drawing order, so the two columns of the emergency box are not interleaved."""
     first_last = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
     out = subprocess.run(
-        ["pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", *first_last, str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", *first_last, str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     text = out.stdout.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
     return re.sub(r"\s+", " ", re.sub(r"-\n(?=[a-zà-ÿ])", "-", text))

@@ -56,6 +56,7 @@ class LanguageStatus:
     missing: int = 0
     stale: int = 0
     unreviewed: int = 0
+    untranslated: int = 0  # the same words as another language: copied, not translated
 
 
 @dataclass
@@ -477,7 +478,12 @@ def run_check(content: Content, today: dt.date, *, readability: bool = True) -> 
     report.findings += review_findings(content, today)
     report.findings += honesty_findings(content)
     report.findings += documents_findings(content)
-    report.findings += untranslated_findings(content)  # issue 12
+    copied = untranslated_findings(content)  # issue 12
+    report.findings += copied
+    for status in report.languages:  # a copied text is not a translated one
+        texts = {(f.path, f.text_id) for f in copied if f.lang == status.lang}
+        status.untranslated = len(texts)
+        status.translated = max(0, status.translated - len(texts))
     if readability:
         from .readability import page_readability
 
@@ -505,10 +511,11 @@ def _one_line(text: str) -> str:
 
 
 def format_report(report: Report) -> str:
-    lines = ["Translations", "  language  texts  translated  missing  stale  unreviewed"]
+    lines = ["Translations", "  language  texts  translated  missing  stale  unreviewed  untranslated"]
     for s in report.languages:
         lines.append(
             f"  {s.lang:<8}  {s.texts:>5}  {s.translated:>10}  {s.missing:>7}  {s.stale:>5}  {s.unreviewed:>10}"
+            f"  {s.untranslated:>12}"
         )
     if report.readability:
         lines += [
@@ -517,6 +524,9 @@ def format_report(report: Report) -> str:
             f"  {'page':<18} {'lang':<4} {'formula':<13} {'score':>5} {'min':>4} {'words/sentence':>14}  ok",
         ]
         for r in report.readability:
+            if r.note:  # a language with no readability formula says so
+                lines.append(f"  {r.page:<18} {r.lang:<4} {r.note}")
+                continue
             lines.append(
                 f"  {r.page:<18} {r.lang:<4} {r.formula:<13} {r.score:>5.0f} {r.threshold:>4.0f} "
                 f"{r.mean_sentence_length:>14.1f}  {'yes' if r.passes else 'NO'}"

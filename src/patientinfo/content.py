@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,8 +54,9 @@ class Content:
     def languages(self) -> list[str]:
         return self.settings.languages
 
-    @property
+    @cached_property
     def facts(self) -> dict[str, Fact]:
+        """Facts by id, built once (content is not changed after loading)."""
         return {fact.id: fact for fact in self.facts_file.facts}
 
     def text_path(self, lang: str, domain: str) -> str:
@@ -476,10 +478,12 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                     )
                 )
         ui = content.texts[lang]["ui"].root
+        # A heading or unit the source language lacks too is reported once, as a missing text.
+        source_ui = content.texts[source_lang]["ui"].root if lang != source_lang else {}
         # Every group and severity the pages show needs its heading in every language.
         for category, names in content.facts_file.groups.items():
             for index, name in enumerate(names):
-                if f"group.{name}" not in ui:
+                if f"group.{name}" not in ui and f"group.{name}" not in source_ui:
                     problems.append(
                         Problem(
                             facts_doc.path,
@@ -491,7 +495,7 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
         for fact in content.facts_file.facts:
             for name, quantity in fact.values.items():
                 unit = quantity.unit
-                if unit and not is_cldr_unit(unit) and f"unit.{unit}" not in ui:
+                if unit and not is_cldr_unit(unit) and f"unit.{unit}" not in ui and f"unit.{unit}" not in source_ui:
                     problems.append(
                         Problem(
                             facts_doc.path,

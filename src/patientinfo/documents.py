@@ -29,12 +29,21 @@ from functools import partial
 from pathlib import Path
 from typing import get_args
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError, select_autoescape
+from jinja2 import TemplateError, UndefinedError
 from markupsafe import escape
 
 from .content import Content
 from .errors import ContentError, Problem
-from .pdf import LeafletText, cached_pdf, css_string, font_files, html_to_pdf, leaflet_key, render_leaflet_html
+from .pdf import (
+    LeafletText,
+    cached_pdf,
+    css_string,
+    font_files,
+    html_environment,
+    html_to_pdf,
+    leaflet_key,
+    render_leaflet_html,
+)
 from .render import LanguageRenderer, today
 from .schema import Severity
 
@@ -125,16 +134,6 @@ class DocumentText(LeafletText):
         return questions
 
 
-def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("patientinfo", "templates"),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(["html", "j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _renderer(content: Content, lang: str) -> LanguageRenderer:
     # Never the clock: SOURCE_DATE_EPOCH when set (reproducible builds), else the review date.
     build_date = today() if os.environ.get("SOURCE_DATE_EPOCH") else content.facts_file.review.last_reviewed
@@ -159,7 +158,7 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
     review_date = renderer.fmt.date(content.facts_file.review.last_reviewed)
     try:
         return (
-            _environment()
+            html_environment()
             .get_template(template)
             .render(
                 lang=lang,

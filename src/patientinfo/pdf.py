@@ -14,7 +14,7 @@ import hashlib
 import io
 import urllib.parse
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import segno
@@ -116,16 +116,23 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{safe}"')
 
 
-def render_leaflet_html(content: Content, lang: str) -> str:
-    from .documents import version_id  # the forms print the same id (documents imports this module)
-
-    environment = Environment(
+@cache
+def html_environment() -> Environment:
+    """One Jinja environment for every printed document: templates are compiled once per process
+    (and again only when a template file changes: Jinja checks its date)."""
+    return Environment(
         loader=PackageLoader("patientinfo", "templates"),
         undefined=StrictUndefined,
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def render_leaflet_html(content: Content, lang: str) -> str:
+    from .documents import version_id  # the forms print the same id (documents imports this module)
+
+    environment = html_environment()
     # The build date only decides whether the overdue notice shows (no date of the clock is
     # printed), so the bytes stay the same from one day to the next until a review falls due.
     renderer = LanguageRenderer(content, lang, build_date=today())

@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from html import escape as html_escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
@@ -83,7 +83,9 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+@cache
 def make_environment() -> Environment:
+    """One environment per process: each template is compiled once, not once per language."""
     return Environment(
         loader=PackageLoader("patientinfo", "templates"),
         undefined=StrictUndefined,
@@ -427,7 +429,6 @@ class LanguageRenderer:
                 ]
             ) from None
 
-
     # ------------------------------------------------------------------ patient-safety helpers
     @staticmethod
     def tel(number: str) -> Markup:
@@ -474,6 +475,7 @@ class LanguageRenderer:
             return self.plain("ui", "about.source_kind", **parts)
         text = self.plain("ui", "about.source_kind_undated", **parts)
         return f"{text} ({parts['country']})" if parts["country"] else text
+
 
 def render_language(content: Content, lang: str, *, build_date: dt.date | None = None) -> dict[str, str]:
     """Markdown of every page of ``lang``, by file name (``risks.md``)."""

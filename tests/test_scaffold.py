@@ -1,0 +1,253 @@
+"""``patientinfo add-language``: a new language with every text still to translate, end to end.
+
+Scaffold German, see the build stop on the missing texts (site/ untouched), export a PO file for
+translators, then fill the language with a lazy copy of the English texts: the check reports
+them as untranslated and strict mode fails. Refused codes change nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+import yaml
+
+from conftest import REPO, run_build, run_cli, tree_digest
+from patientinfo.content import TEXT_DOMAINS, load_content
+from patientinfo.readability import FORMULAS, default_formula, page_readability
+from patientinfo.scaffold import ScaffoldError, add_language, edit_mkdocs, edit_settings
+from patientinfo.schema import ReadabilityRule, Settings
+
+
+def source_ids(root: Path) -> dict[str, list[str]]:
+    return {domain: list(load_content(root).texts["fr"][domain].root) for domain in TEXT_DOMAINS}
+
+
+def project_digest(root: Path) -> str:
+    return tree_digest(root / "content") + tree_digest(root / "docs") + (root / "mkdocs.yml").read_text()
+
+
+def test_add_language_then_build_then_lazy_copy(project: Path):
+    ids = source_ids(project)
+    settings_before = (project / "content" / "settings.yaml").read_text(encoding="utf-8")
+    mkdocs_before = (project / "mkdocs.yml").read_text(encoding="utf-8")
+
+    # 1. Scaffold German.
+    added = run_cli(project, "add-language", "de")
+    assert added.returncode == 0, added.stderr
+    assert "Added German (Deutsch), code 'de', locale de_DE; readability rule amstad (min 60)." in added.stdout
+    assert "Next steps:" in added.stdout and "translations export de" in added.stdout
+
+    # settings.yaml and mkdocs.yml: lines added, every other line (comments included) kept.
+    settings_text = (project / "content" / "settings.yaml").read_text(encoding="utf-8")
+    assert [line for line in settings_text.splitlines() if line not in settings_before.splitlines()] == [
+        "languages: [fr, it, en, de]  # content/<code>/ must exist for each; mkdocs.yml lists the same",
+        "  de: de_DE",
+        "    de: {formula: amstad, min: 60}",
+    ]
+    settings = Settings.model_validate(yaml.safe_load(settings_text))
+    assert settings.languages[-1] == "de" and settings.locale("de") == "de_DE"
+    assert settings.check.readability["de"] == ReadabilityRule(formula="amstad", min=60)
+    mkdocs_text = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert mkdocs_text.startswith(mkdocs_before)
+    i18n = next(p["i18n"] for p in yaml.safe_load(mkdocs_text)["plugins"] if isinstance(p, dict) and "i18n" in p)
+    assert [lang["locale"] for lang in i18n["languages"]] == ["fr", "it", "en", "de"]
+    assert i18n["languages"][-1] == {"locale": "de", "name": "Deutsch", "build": True, "site_name": "Mésothérapie"}
+
+    # content/de/: the schema line, then every source text as a comment; no text yet.
+    for domain in TEXT_DOMAINS:
+        path = project / "content" / "de" / f"{domain}.yaml"
+        text = path.read_text(encoding="utf-8")
+        first = (project / "content" / "en" / f"{domain}.yaml").read_text(encoding="utf-8").splitlines()[0]
+        assert text.splitlines()[0] == first
+        assert yaml.safe_load(text) is None
+        for text_id in ids[domain]:
+            assert f"\n# {text_id}:" in text, (domain, text_id)
+    guide = (project / "docs" / "de" / "editors.md").read_text(encoding="utf-8")
+    assert guide.startswith("---\ntitle: Editors' guide\n")
+    assert '!!! note "Not translated yet"' in guide and "German (Deutsch)" in guide
+
+    # 2. The build stops, names every missing text and the file to add it to, and keeps site/.
+    site = project / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the last good build", encoding="utf-8")
+    digest = tree_digest(site)
+    build = run_build(project)
+    output = build.stdout + build.stderr
+    assert build.returncode != 0
+    assert "Traceback" not in output
+    assert "The site build failed; site/ was not changed." in output
+    for domain, domain_ids in ids.items():
+        for text_id in domain_ids:
+            assert f"'{text_id}' has no text in language 'de': add it to content/de/{domain}.yaml" in output
+    assert tree_digest(site) == digest
+
+    # 3. Translators get a PO file with every text to translate.
+    exported = run_cli(project, "translations", "export", "de")
+    assert exported.returncode == 0, exported.stderr
+    po = polib.pofile(str(project / "translations" / "de.po"))
+    assert po.metadata["Language"] == "de"
+    assert len(po) >= sum(map(len, ids.values()))
+    assert all(entry.msgstr == "" and not entry.msgstr_plural.get(0) for entry in po)
+    assert "0 translated" in exported.stdout
+
+    # 4. A lazy copy of the English texts, copied source_hash included, is not a translation.
+    for domain in TEXT_DOMAINS:
+        shutil.copy(project / "content" / "en" / f"{domain}.yaml", project / "content" / "de" / f"{domain}.yaml")
+    local = run_cli(project, "check", "--no-readability")
+    assert local.returncode == 0, local.stderr
+    assert "content/de/facts.yaml:" in local.stdout
+    assert "'risk-redness' (de) is not translated: its text is the same as in en" in local.stdout
+    strict = run_cli(project, "check", "--no-readability", "--strict")
+    assert strict.returncode == 1
+    assert "Strict mode: the findings above fail the check." in strict.stderr
+    assert "Traceback" not in strict.stdout + strict.stderr
+
+
+def test_the_check_lists_the_texts_of_a_new_language_as_missing(project: Path):
+    count = sum(map(len, source_ids(project).values()))
+    add_language(project, "de")
+    result = run_cli(project, "check", "--no-readability")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("has no text in language 'de' (content/de/") == count
+
+
+def test_the_check_says_what_is_missing_without_a_traceback(project: Path):
+    add_language(project, "de")
+    result = run_cli(project, "check", "--no-readability")
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert "content/de/ui.yaml" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fr"], "error: 'fr' is already a language of this site (content/settings.yaml languages: fr, it, en)"),
+        (["en"], "error: 'en' is already a language of this site"),
+        (["xx"], "error: 'xx' is not a language Babel knows"),
+        (["DE"], "error: language codes are written in lower case: use 'de', not 'DE'"),
+        (["deu"], "error: 'deu' is not a two-letter language code"),
+        (["d"], "error: 'd' is not a two-letter language code"),
+        (["de", "--locale", "fr_FR"], "error: --locale 'fr_FR' is a locale of 'fr', not of 'de'"),
+        (["de", "--locale", "de-AT"], "error: --locale 'de-AT' must be a locale code like de_DE or de"),
+        (["de", "--locale", "de_XX"], "error: --locale 'de_XX' is not a locale Babel knows"),
+    ],
+)
+def test_refused_languages_change_nothing(project: Path, args: list[str], message: str):
+    before = project_digest(project)
+    result = run_cli(project, "add-language", *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert project_digest(project) == before
+
+
+def test_an_existing_folder_is_not_overwritten(project: Path):
+    (project / "content" / "de").mkdir()
+    (project / "content" / "de" / "facts.yaml").write_text("risk-redness: Hautrötung\n", encoding="utf-8")
+    before = project_digest(project)
+    with pytest.raises(ScaffoldError, match=r"content/de/ already exists"):
+        add_language(project, "de")
+    assert project_digest(project) == before
+
+
+def test_a_chosen_locale_and_a_language_without_readability_formula(project: Path):
+    added = add_language(project, "pt", "pt_PT")
+    assert added.formula is None and added.name == "Português"
+    settings = Settings.model_validate(yaml.safe_load((project / "content" / "settings.yaml").read_text()))
+    assert settings.locale("pt") == "pt_PT"
+    assert "pt" not in settings.check.readability
+    result = run_cli(project, "add-language", "es")
+    assert result.returncode == 0, result.stderr
+    assert "locale es_ES" in result.stdout and "readability rule fernandez_huerta (min 60)" in result.stdout
+    assert "es_ES is Babel's most likely locale for 'es'" in result.stdout
+
+
+def test_a_language_without_formula_is_said_so_not_scored_in_english(project: Path):
+    path = project / "content" / "settings.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["check"]["readability"] = {}  # no page rendered: fast
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    rows = page_readability(load_content(project))
+    assert [(r.lang, r.formula, r.passes) for r in rows] == [(lang, "none", True) for lang in ("fr", "it", "en")]
+    assert rows[0].note.startswith("no readability formula for 'fr': add one under check.readability")
+    assert "fr: {formula: kandel_moles, min: 60}" in rows[0].note
+
+
+def test_readability_formulas_one_per_language():
+    assert set(ReadabilityRule.model_fields["formula"].annotation.__args__) == set(FORMULAS)
+    samples = {
+        "fr": "Le médecin fait de petites piqûres dans la peau. Elles déposent un mélange de médicaments.",
+        "it": "Il medico fa tante piccole punture nella pelle. Depositano una miscela di farmaci.",
+        "en": "The doctor makes many small injections into the skin. They leave a mix of medicines.",
+        "de": "Der Arzt macht viele kleine Stiche in die Haut. Sie bringen eine Mischung von Medikamenten ein.",
+        "es": "El médico hace muchas pequeñas inyecciones en la piel. Depositan una mezcla de medicamentos.",
+        "nl": "De arts geeft veel kleine prikjes in de huid. Ze brengen een mengsel van medicijnen in.",
+        "ru": "Врач делает много маленьких уколов в кожу. Они вводят смесь лекарств под кожу.",
+    }
+    for lang, text in samples.items():
+        formula = default_formula(lang)
+        assert formula is not None
+        assert 40 < FORMULAS[formula](text) < 130, (lang, formula)
+    assert default_formula("pt") is None and default_formula("xx") is None
+
+
+def test_textstat_is_imported_only_when_a_score_is_asked_for():
+    code = "import sys, patientinfo.readability, patientinfo.scaffold; print('textstat' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+# --------------------------------------------------------------------------- text editing
+SETTINGS_BLOCK = """\
+# yaml-language-server: $schema=../schema/settings.schema.json
+source_language: fr
+languages:         # in the switcher's order
+  - fr
+  - it             # Italian
+check:
+  readability: {fr: {formula: kandel_moles, min: 60}}
+"""
+
+
+def test_settings_in_other_layouts_are_edited_in_place():
+    edited = edit_settings(SETTINGS_BLOCK, "de", "de_CH", "amstad")
+    assert edited.splitlines()[:5] == SETTINGS_BLOCK.splitlines()[:5]
+    assert "  - de\n" in edited and "locales:\n  de: de_CH\n" in edited
+    settings = Settings.model_validate(yaml.safe_load(edited))
+    assert settings.languages == ["fr", "it", "de"] and settings.locale("de") == "de_CH"
+    assert settings.check.readability["de"].formula == "amstad"
+    assert settings.check.readability["fr"].formula == "kandel_moles"
+
+    no_check = "source_language: fr\nlanguages: [fr]\nlocales: {fr: fr_FR}"  # no final newline
+    settings = Settings.model_validate(yaml.safe_load(edit_settings(no_check, "es", "es_ES", "fernandez_huerta")))
+    assert settings.languages == ["fr", "es"] and settings.locales == {"fr": "fr_FR", "es": "es_ES"}
+    assert settings.check.readability["es"].formula == "fernandez_huerta"
+
+    block_check = "source_language: fr\nlanguages: [fr]\ncheck:\n  allowed_digits: []\n"
+    settings = Settings.model_validate(yaml.safe_load(edit_settings(block_check, "nl", "nl_NL", "flesch_douma")))
+    assert settings.check.readability["nl"].formula == "flesch_douma"
+    unscored = Settings.model_validate(yaml.safe_load(edit_settings(block_check, "pt", "pt_PT", None)))
+    assert unscored.check.readability == {}
+
+
+def test_mkdocs_in_flow_layout_is_edited_in_place():
+    text = (
+        "site_name: Site\nplugins:\n  - search\n  - i18n:\n      docs_structure: folder\n"
+        "      languages: [{locale: fr, name: Français, default: true, site_name: Soins}]\n"
+    )
+    edited, site_name = edit_mkdocs(text, "it", "Italiano")
+    assert site_name == "Soins"
+    languages = yaml.safe_load(edited)["plugins"][1]["i18n"]["languages"]
+    assert languages[-1] == {"locale": "it", "name": "Italiano", "build": True, "site_name": "Soins"}
+    assert edit_mkdocs("site_name: Site\nplugins:\n  - search\n", "it", "Italiano") == (
+        "site_name: Site\nplugins:\n  - search\n",
+        None,
+    )
+    with pytest.raises(ScaffoldError, match="already lists the language 'fr'"):
+        edit_mkdocs(text, "fr", "Français")
