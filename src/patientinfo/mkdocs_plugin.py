@@ -34,6 +34,7 @@ from .content import Content, load_content
 from .documents import document_links, render_documents
 from .errors import ContentError
 from .pdf import leaflet_name, render_leaflets
+from .preview import PdfRefresher, error_banner, last_cached
 from .render import LanguageRenderer, render_site, today
 from .yamlio import tree_problems
 
@@ -138,7 +139,15 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         ]
         return errors, warnings
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Kept across the rebuilds of ``mkdocs serve`` (MkDocs keeps a plugin that has this)."""
+        self.serving = command == "serve"
+
     def __init__(self) -> None:
+        self.serving = False
+        self.errors: list = []
+        self.pdfs = PdfRefresher()
+        self._pdf_cache: Path | None = None
         self.content: Content | None = None
         self.source_docs_dir: Path | None = None
         self.staging: Path | None = None
@@ -148,6 +157,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         staging = (root / self.config.staging_dir).resolve()
         if Path(config.docs_dir).resolve() == staging:
             return config  # the other languages' passes of mkdocs-static-i18n: already staged
+        self._site_root = Path(config.site_dir)  # the languages' passes build into subfolders of it
         try:
             outside = [
                 problem
@@ -164,12 +174,20 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             self._editors_check(content, strict=bool(config.strict) or in_ci())
             pages = render_site(content)
             cache = Path(os.environ.get("PATIENTINFO_PDF_CACHE") or root / self.config.pdf_cache)
-            pdfs: dict[str, dict[str, bytes]] = {
-                lang: {leaflet_name(lang): pdf} for lang, pdf in render_leaflets(content, cache=cache).items()
-            }
-            for lang, documents in render_documents(content, cache=cache).items():
-                pdfs[lang].update(documents)
+            if self.serving:  # pages now, PDFs in the background (preview.py)
+                pdfs = last_cached(content, cache)
+            else:
+                pdfs = {lang: {leaflet_name(lang): pdf} for lang, pdf in render_leaflets(content, cache).items()}
+                for lang, documents in render_documents(content, cache).items():
+                    pdfs[lang].update(documents)
         except ContentError as exc:
+            if self.serving and self.content is not None and self.staging is not None:
+                log.error("patient information content has errors (the served pages show them):\n%s", exc)
+                self.errors = exc.problems
+                config.docs_dir = str(self.staging)
+                self._apply_brand(config, self.content)
+                config.site_url = config.site_url or self.content.clinic.website
+                return config
             raise PluginError(f"patient information content has errors:\n{exc}") from None
         except OSError as exc:  # a file that vanished or cannot be read while building
             where = exc.filename or "a content file"
@@ -195,6 +213,9 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         )
         self.content = content
         self.staging = staging
+        self.errors = []
+        if self.serving:
+            self._pdf_cache = cache
         config.docs_dir = str(staging)
         if not config.site_url:
             config.site_url = content.clinic.website
@@ -228,11 +249,14 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files) -> str:
         """The front matter's texts are HTML already escaped by the renderer. Material prints
-        titles as HTML (and sometimes escapes them again): as Markup they are escaped once."""
+        titles as HTML (and sometimes escapes them again): as Markup they are escaped once.
+        While serving content with errors, every page shows them on top."""
         for key in FRONT_MATTER_TEXTS:
             value = page.meta.get(key)
             if isinstance(value, str):
                 page.meta[key] = Markup(value)
+        if self.errors:
+            return error_banner(self.errors) + markdown
         return markdown
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
@@ -328,6 +352,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     def _after_all_languages(self, config: MkDocsConfig) -> None:
         if self.content is None:
             return
+        if self.serving and not self.errors and self._pdf_cache is not None and self.staging is not None:
+            self._refresh_pdfs(self._site_root)
         site = Path(config.site_dir)
         split_search_index(site, self.content.languages)
         default_404 = getattr(self, "_default_404", None)
@@ -335,6 +361,20 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             (site / "404.html").write_bytes(default_404)
 
     on_post_build = CombinedEvent(_keep_404, _after_all_languages)
+
+    def _refresh_pdfs(self, site: Path) -> None:
+        content, staging, languages = self.content, self.staging, self.content.languages
+        if getattr(self, "_refreshed_for", None) is content:  # once per build, not once per language
+            return
+        self._refreshed_for = content
+
+        def place(lang: str, name: str, pdf: bytes) -> None:
+            for target in (staging / lang / name, site / language_prefix(lang, languages) / name):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.is_file() or target.read_bytes() != pdf:
+                    target.write_bytes(pdf)
+
+        self.pdfs.start(content, self._pdf_cache, place)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.staging is not None:
