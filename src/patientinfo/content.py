@@ -49,6 +49,7 @@ class Content:
     clinic: Clinic
     texts: dict[str, dict[str, Catalog]]  # language -> domain -> catalog
     documents: dict[str, YamlDocument] = field(default_factory=dict)  # by shown path
+    derived: dict[str, dict] = field(default_factory=dict, repr=False)  # values computed once from it
 
     @property
     def languages(self) -> list[str]:

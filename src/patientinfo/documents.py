@@ -82,6 +82,13 @@ def version_id(content: Content, lang: str) -> str:
     """A short id of what a patient reads in ``lang``: the facts, sources, clinic and that
     language's texts. Equal content, equal id; any changed fact or text changes it. Comments,
     YAML layout and translators' review marks (``source_hash``) do not."""
+    known = content.derived.setdefault("version_id", {})
+    if lang not in known:
+        known[lang] = _version_id(content, lang)
+    return known[lang]
+
+
+def _version_id(content: Content, lang: str) -> str:
 
     def text(entry) -> dict:
         return {k: v for k, v in entry.model_dump(mode="json").items() if k != "source_hash" and v is not None}

@@ -19,6 +19,7 @@ import os
 import shutil
 from pathlib import Path
 
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -86,6 +87,22 @@ def staged_files(
     return files
 
 
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory, keyed by Jinja on the template's name and source, so
+    an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
 def config_line(config_file: str | None, option: str) -> int:
     """The line of ``option`` under the patientinfo plugin in mkdocs.yml (1 when not found)."""
     if not config_file:
@@ -139,6 +156,12 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         ]
         return errors, warnings
 
+    def on_env(self, env, config: MkDocsConfig, files):  # noqa: ANN001, ANN201
+        """mkdocs-static-i18n builds every language in full, and each build compiles Material's
+        templates again: one in-memory bytecode cache lets them compile once per process."""
+        env.bytecode_cache = self.bytecode_cache
+        return env
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Kept across the rebuilds of ``mkdocs serve`` (MkDocs keeps a plugin that has this)."""
         self.serving = command == "serve"
@@ -147,6 +170,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.serving = False
         self.errors: list = []
         self.pdfs = PdfRefresher()
+        self.bytecode_cache = MemoryBytecodeCache()
         self._pdf_cache: Path | None = None
         self.content: Content | None = None
         self.source_docs_dir: Path | None = None

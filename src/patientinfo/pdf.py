@@ -130,6 +130,15 @@ def html_environment() -> Environment:
 
 
 def render_leaflet_html(content: Content, lang: str) -> str:
+    """The leaflet's HTML (made once per content, language and day: the large print reuses it)."""
+    made = content.derived.setdefault("leaflet_html", {})
+    key = (lang, today())
+    if key not in made:
+        made[key] = _leaflet_html(content, lang)
+    return made[key]
+
+
+def _leaflet_html(content: Content, lang: str) -> str:
     from .documents import version_id  # the forms print the same id (documents imports this module)
 
     environment = html_environment()
@@ -217,17 +226,25 @@ def _identifier(html: str) -> bytes:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
+@cache
+def _renderer_fingerprint() -> str:
+    """WeasyPrint's version, this module and the fonts: read once per process, without
+    importing WeasyPrint (a second of start-up on a build that reuses every PDF)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("weasyprint").encode())
+    digest.update(Path(__file__).read_bytes())
+    for font in font_files().values():
+        digest.update(f"{font}:{font.stat().st_size}".encode())
+    return digest.hexdigest()
+
+
 def leaflet_key(content: Content, html: str) -> str:
     """What a leaflet's PDF depends on: its own HTML (every text, number and the CSS are in it),
     the logo, the fonts and this module. An edit that does not change a leaflet's HTML never
     re-renders it, so editing one language's page text leaves the other leaflets alone."""
-    from weasyprint import __version__ as weasyprint_version
-
     digest = hashlib.sha256(html.encode("utf-8"))
-    digest.update(weasyprint_version.encode())
-    digest.update(Path(__file__).read_bytes())
-    for font in font_files().values():
-        digest.update(f"{font}:{font.stat().st_size}".encode())
+    digest.update(_renderer_fingerprint().encode())
     if content.clinic.logo:
         digest.update((content.root / content.clinic.logo).read_bytes())
     return digest.hexdigest()[:16]
