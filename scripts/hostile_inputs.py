@@ -87,7 +87,11 @@ def in_text(relative: str, addition: str) -> Callable[[Path], None]:
 
         path = root / relative
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        key = next(k for k, v in data.items() if (isinstance(v, str) or "text" in v) and "{" not in str(v))
+
+        def text_of(value: object) -> str:
+            return value if isinstance(value, str) else str((value or {}).get("text") or "{")
+
+        key = next(k for k, v in data.items() if "{" not in text_of(v))
         if isinstance(data[key], str):
             data[key] += addition
         else:
@@ -95,6 +99,16 @@ def in_text(relative: str, addition: str) -> Callable[[Path], None]:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
 
     return apply
+
+
+def drop_first_text(path: Path) -> None:
+    """Delete the first text of a texts file (its id line and the indented lines under it)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if re.match(r"^[a-z0-9][\w.-]*:", line))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith(" "):
+        end += 1
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
 
 
 LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
@@ -139,9 +153,7 @@ CASES: dict[str, Callable[[Path], None]] = {
     ),
     "unknown source id": edit(FACTS, r"sources: \[([a-z0-9-]+)", r"sources: [no-such-source", regex=True),
     "unknown fact id in a dispute": edit(FACTS, r"(?<=facts: \[)[a-z0-9-]+", "no-such-fact", regex=True),
-    "missing translation": lambda r: (r / IT_FACTS).write_text(
-        re.sub(r"\A((?:#.*\n)*)[a-z0-9-]+:\n(?:  .*\n)+", r"\1", (r / IT_FACTS).read_text(), count=1)
-    ),
+    "missing translation": lambda r: drop_first_text(r / IT_FACTS),
     "unknown placeholder": in_text(EN_UI, " {nothing.here}"),
     "<script> in a text": in_text(EN_UI, " <script>alert(1)</script>"),
     "<img onerror> in a text": in_text(FR_PAGES, " <img src=x onerror=alert(1)>"),

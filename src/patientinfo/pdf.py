@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
+import threading
 import urllib.parse
 from collections.abc import Callable
 from functools import cache, partial
@@ -211,14 +213,19 @@ def render_leaflet(content: Content, lang: str, html: str | None = None) -> byte
 def cached_pdf(cache: Path | None, stem: str, key: str, make: Callable[[], bytes]) -> bytes:
     """``make()``, or the PDF kept in ``cache`` under the same ``key``; keeps one per ``stem``."""
     path = cache / f"{stem}-{key}.pdf" if cache else None
-    if path is not None and path.is_file():
-        return path.read_bytes()
-    pdf = make()
     if path is not None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
+    pdf = make()
+    if path is not None:  # several builds may share the cache: write whole files, never half
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob(f"{stem}-" + "?" * len(key) + ".pdf"):
-            old.unlink()
-        path.write_bytes(pdf)
+            old.unlink(missing_ok=True)
+        scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        scratch.write_bytes(pdf)
+        os.replace(scratch, path)
     return pdf
 
 

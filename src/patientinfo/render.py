@@ -172,7 +172,9 @@ class LanguageRenderer:
                 out.append(md_escape(piece[pos : match.start()]))
                 try:
                     value = resolve(match.group(1))
-                except (KeyError, FormatError) as exc:
+                except KeyError as exc:  # its message names the placeholder
+                    raise self._problem(domain, text_id, f"placeholder {exc.args[0]}") from None
+                except FormatError as exc:
                     raise self._problem(domain, text_id, f"placeholder '{match.group(0)}': {exc}") from None
                 out.append(value if isinstance(value, Markup) else md_escape(value))
                 pos = match.end()
@@ -200,7 +202,7 @@ class LanguageRenderer:
                 return clinic[value]
             if owner in facts and value in facts[owner].values:
                 return self.fmt.quantity(facts[owner].values[value])
-            raise KeyError("not a value of any fact, a clinic field, or a value given by the template")
+            raise KeyError(f"'{{{name}}}' is not a value of any fact, a clinic field, or a value given by the page")
 
         return resolve
 
@@ -227,7 +229,8 @@ class LanguageRenderer:
         try:
             return self.plain_text(entry.text or "", **extra)
         except (KeyError, FormatError) as exc:
-            raise self._problem(domain, text_id, f"placeholder: {exc}") from None
+            reason = exc.args[0] if exc.args else exc
+            raise self._problem(domain, text_id, f"placeholder {reason}") from None
 
     def plain_text(self, raw: str, **extra: object) -> str:
         resolve = self._resolve_global(extra)
