@@ -376,3 +376,21 @@ def test_a_value_needs_to_be_in_one_quote_only(project: Path):
         },
     )
     assert not [f for f in honesty(project) if f.text_id == "test-two-quotes"]
+
+
+def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_translations_current(project: Path):
+    from patientinfo.check import source_hash, typography_findings
+    from patientinfo.schema import TextEntry
+
+    pages = project / "content" / "fr" / "pages.yaml"
+    text = pages.read_text(encoding="utf-8")
+    key = next(line.split(":", 1)[0] for line in text.splitlines() if line.startswith("faq.title"))
+    edit = text.replace(f"{key}: ", f"{key}: Avant : ", 1) if f'{key}: "' not in text else None
+    if edit is None:
+        edit = text.replace(f'{key}: "', f'{key}: "Avant : ', 1)
+    pages.write_text(edit, encoding="utf-8")
+    findings = typography_findings(load_content(project, allow_missing_texts=True))
+    assert [f.text_id for f in findings] == [key]
+    assert "a plain space next to ':'" in findings[0].message
+    assert source_hash(TextEntry(text="Avant : oui")) == source_hash(TextEntry(text="Avant\u00a0: oui"))
+    assert source_hash(TextEntry(text="Avant : oui")) != source_hash(TextEntry(text="Après : oui"))

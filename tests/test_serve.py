@@ -34,7 +34,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": ""},  # an editor's preview, not CI
         )
         threading.Thread(target=self._read, daemon=True).start()
 

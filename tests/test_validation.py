@@ -107,10 +107,10 @@ def test_missing_translation_names_fact_and_language(project: Path):
 def test_missing_page_text_in_a_translation(project: Path):
     from conftest import edit_yaml
 
-    edit_yaml(project / "content" / "it" / "pages.yaml", lambda data: data.pop("risks.help"))
-    line = line_of(project / "content" / "fr" / "pages.yaml", "risks.help:")
+    edit_yaml(project / "content" / "it" / "pages.yaml", lambda data: data.pop("risks.list"))
+    line = line_of(project / "content" / "fr" / "pages.yaml", "risks.list:")
     with pytest.raises(
-        ContentError, match=rf"content/fr/pages\.yaml:{line}: 'risks\.help' has no text in language 'it'"
+        ContentError, match=rf"content/fr/pages\.yaml:{line}: 'risks\.list' has no text in language 'it'"
     ):
         load_content(project)
 

@@ -77,9 +77,14 @@ class Report:
         )
 
 
+TYPOGRAPHIC_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
+
+
 def source_hash(entry: TextEntry) -> str:
-    """A short fingerprint of a source-language text: it changes when the wording changes."""
+    """A short fingerprint of a source-language text: it changes when the wording changes, not
+    when a plain space becomes a non-breaking one (typography never makes a translation stale)."""
     canonical = json.dumps({"text": entry.text, "note": entry.note, "forms": entry.forms}, sort_keys=True)
+    canonical = canonical.replace("\\u00a0", " ").replace("\\u202f", " ").translate(TYPOGRAPHIC_SPACES)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
@@ -179,6 +184,38 @@ def wording_findings(content: Content) -> list[Finding]:
                                 line,
                                 f"'{text_id}' ({lang}) contains HTML or template syntax; it will be "
                                 f"shown literally, not interpreted",
+                                text_id,
+                                lang,
+                            )
+                        )
+    return findings
+
+
+FRENCH_PLAIN_SPACE = re.compile(r"(?<=\S) (?=[:;!?»])|(?<=«) ")
+
+
+def typography_findings(content: Content) -> list[Finding]:
+    """French typography: a non-breaking space before : ; ! ? » and after «. A plain space there
+    lets a line break leave the sign alone at the start of the next line. Changing a plain space
+    to a non-breaking one never makes a translation stale (see source_hash)."""
+    findings = []
+    for lang in content.languages:
+        if not content.settings.locale(lang).startswith("fr"):
+            continue
+        for domain in content.texts[lang]:
+            for text_id, entry in content.texts[lang][domain].root.items():
+                for text in entry.strings():
+                    for match in FRENCH_PLAIN_SPACE.finditer(text):
+                        sign = text[match.end()] if match.group(0) == " " and match.end() < len(text) else "«"
+                        shown = text[max(0, match.start() - 12) : match.end() + 2].replace("\n", " ")
+                        findings.append(
+                            Finding(
+                                "typography",
+                                content.text_path(lang, domain),
+                                content.text_line(lang, domain, text_id),
+                                f"'{text_id}' ({lang}): a plain space next to '{sign}' in \"{shown}\"; French "
+                                f"typography needs a non-breaking space there (U+00A0, Option+Space on a Mac, "
+                                f"Ctrl+Shift+Space in most word processors)",
                                 text_id,
                                 lang,
                             )
@@ -475,6 +512,7 @@ def run_check(content: Content, today: dt.date, *, readability: bool = True) -> 
     findings, report.languages = translation_findings(content)
     report.findings += findings
     report.findings += wording_findings(content)
+    report.findings += typography_findings(content)
     report.findings += review_findings(content, today)
     report.findings += honesty_findings(content)
     report.findings += documents_findings(content)
