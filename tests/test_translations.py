@@ -281,6 +281,11 @@ def test_importing_a_translation_publishes_it(git_project: Path):
     assert build.returncode == 0, build.stderr[-3000:]
     pages = [p for p in (git_project / "site" / "it").rglob("*.html") if NEW_ITALIAN in p.read_text(encoding="utf-8")]
     assert pages, "the imported Italian text is on no page of site/it/"
+    if shutil.which("pdftotext"):  # and in the Italian leaflet (the fact is one the leaflet prints)
+        leaflet = subprocess.run(
+            ["pdftotext", str(git_project / "site" / "it" / "leaflet-it.pdf"), "-"], capture_output=True, text=True
+        ).stdout
+        assert " ".join(NEW_ITALIAN.split()) in " ".join(leaflet.split())
 
 
 # --------------------------------------------------------------------------- refused imports
