@@ -775,6 +775,7 @@ def summary(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the serve latency and the scaling builds")
+    parser.add_argument("--no-scaling", action="store_true", help="skip the scaling builds (serve still measured)")
     parser.add_argument("--profile", action="store_true", help="also profile one warm build (cProfile), by stage")
     parser.add_argument("--lighthouse", action="store_true", help="also run Lighthouse (needs tools/lighthouse)")
     args = parser.parse_args()
@@ -792,7 +793,7 @@ def main() -> int:
             f"warm {warm_rss:.0f} MB, plain MkDocs {plain_rss:.0f} MB"
         )
         scale = None
-        if not args.quick:
+        if not (args.quick or args.no_scaling):
             scale, _ = measure_scaling(tmp, builds)
             one = scale["1x"].seconds
             say(
