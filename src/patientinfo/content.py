@@ -212,12 +212,8 @@ def _load(root: Path, relative: str, model: type[M], problems: list[Problem], do
 MISSING_TEXT = "has no text in language"
 
 
-def load_content(root: Path, *, allow_missing_texts: bool = False) -> Content:
-    """Load ``root/content``; raise ContentError listing every problem found.
-
-    ``allow_missing_texts`` lets the editors' check report missing translations as findings
-    (with the rest of its report) instead of stopping; a build never allows them.
-    """
+def load_files(root: Path) -> tuple[Content, SourcesFile]:
+    """Read and validate every content file on its own (no rule between files yet)."""
     problems: list[Problem] = []
     documents: dict[str, YamlDocument] = {}
     settings = _load(root, "content/settings.yaml", Settings, problems, documents)
@@ -252,7 +248,17 @@ def load_content(root: Path, *, allow_missing_texts: bool = False) -> Content:
         texts=texts,
         documents=documents,
     )
-    problems.extend(_cross_check(content, sources_file))
+    return content, sources_file
+
+
+def load_content(root: Path, *, allow_missing_texts: bool = False) -> Content:
+    """Load ``root/content``; raise ContentError listing every problem found.
+
+    ``allow_missing_texts`` lets the editors' check report missing translations as findings
+    (with the rest of its report) instead of stopping; a build never allows them.
+    """
+    content, sources_file = load_files(root)
+    problems = _cross_check(content, sources_file)
     if allow_missing_texts:
         problems = [p for p in problems if MISSING_TEXT not in p.message]
     if problems:

@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from .content import TEXT_DOMAINS, Content, load_content
 from .errors import ContentError, Problem
-from .schema import Catalog, Clinic, FactsFile, Settings, SourcesFile, TextEntry
+from .schema import TextEntry
 
 CONTEXT = re.compile(r"^(?P<domain>[a-z]+)/(?P<id>[^:\s]+)(?::(?P<field>text|note|forms\.[^:\s]+))?$")
 
@@ -49,31 +49,9 @@ def load_translatable(root: Path) -> tuple[Content, list[Problem]]:
         return load_content(root, allow_missing_texts=True), []
     except ContentError as exc:
         between_files = exc.problems
-    from .content import _load  # the per-file loading of load_content, without the cross-checks
+    from .content import load_files  # every file read and validated, without the rules between files
 
-    problems: list[Problem] = []
-    documents: dict = {}
-    settings = _load(root, "content/settings.yaml", Settings, problems, documents)
-    facts_file = _load(root, "content/facts.yaml", FactsFile, problems, documents)
-    sources_file = _load(root, "content/sources.yaml", SourcesFile, problems, documents)
-    clinic = _load(root, "content/clinic.yaml", Clinic, problems, documents)
-    texts: dict[str, dict[str, Catalog]] = {}
-    for lang in settings.languages if settings is not None else []:
-        for domain in TEXT_DOMAINS:
-            catalog = _load(root, f"content/{lang}/{domain}.yaml", Catalog, problems, documents)
-            if catalog is not None:
-                texts.setdefault(lang, {})[domain] = catalog
-    if problems or settings is None or facts_file is None or sources_file is None or clinic is None:
-        raise ContentError(problems or between_files)
-    content = Content(
-        root=root,
-        settings=settings,
-        facts_file=facts_file,
-        sources={source.id: source for source in sources_file.sources},
-        clinic=clinic,
-        texts=texts,
-        documents=documents,
-    )
+    content, _ = load_files(root)
     return content, between_files
 
 
