@@ -134,3 +134,16 @@ def test_while_the_content_has_an_error_the_pages_show_it(sample_project: Path):
         poll(lambda: server.get("/en/risks/"), lambda page: "The content has errors" not in page)
     finally:
         server.stop()
+
+
+def test_a_docs_edit_reuses_the_rendered_content(sample_project: Path):
+    server = Server(sample_project)
+    try:
+        server.wait_for("Serving on")
+        css = sample_project / "docs" / "assets" / "stylesheets" / "extra.css"
+        marker = f"/* {uuid.uuid4().hex} */"
+        edit_until_noticed(server, css, "\n", f"\n{marker}\n")
+        poll(lambda: server.get("/assets/stylesheets/extra.css"), lambda text: marker in text)
+        server.wait_for("content unchanged, pages reused")
+    finally:
+        server.stop()

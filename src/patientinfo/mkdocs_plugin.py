@@ -172,6 +172,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.pdfs = PdfRefresher()
         self.bytecode_cache = MemoryBytecodeCache()
         self._pdf_cache: Path | None = None
+        self._stamp: tuple | None = None
+        self._pages: dict[str, dict[str, str]] = {}
         self.content: Content | None = None
         self.source_docs_dir: Path | None = None
         self.staging: Path | None = None
@@ -194,13 +196,21 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             ]
             if outside:
                 raise ContentError(outside)
-            content = load_content(root)
-            self._editors_check(content, strict=bool(config.strict) or in_ci())
-            pages = render_site(content)
             cache = Path(os.environ.get("PATIENTINFO_PDF_CACHE") or root / self.config.pdf_cache)
-            if self.serving:  # pages now, PDFs in the background (preview.py)
+            stamp = inputs_stamp(root / self.config.content_dir, TEMPLATES) if self.serving else None
+            if stamp is not None and stamp == self._stamp and self.content is not None and not self.errors:
+                content, pages = self.content, self._pages  # only docs/ or the theme changed: reuse
+                log.info("patientinfo: content unchanged, pages reused")
+                pdfs = last_cached(content, cache)
+            elif self.serving:  # pages now, PDFs in the background (preview.py)
+                content = load_content(root)
+                self._editors_check(content, strict=bool(config.strict) or in_ci())
+                pages = render_site(content)
                 pdfs = last_cached(content, cache)
             else:
+                content = load_content(root)
+                self._editors_check(content, strict=bool(config.strict) or in_ci())
+                pages = render_site(content)
                 pdfs = {lang: {leaflet_name(lang): pdf} for lang, pdf in render_leaflets(content, cache).items()}
                 for lang, documents in render_documents(content, cache).items():
                     pdfs[lang].update(documents)
@@ -236,6 +246,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             written,
         )
         self.content = content
+        self._pages = pages
+        self._stamp = stamp
         self.staging = staging
         self.errors = []
         if self.serving:
@@ -409,6 +421,17 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             if path is not None and Path(path).exists():
                 server.watch(str(path))
         return server
+
+
+def inputs_stamp(*folders: Path) -> tuple:
+    """Names, sizes and modification times of every file the pages are made from: equal stamps,
+    equal pages (``mkdocs serve`` then skips loading and rendering for an edit of docs/)."""
+    return tuple(
+        (str(path), info.st_size, info.st_mtime_ns)
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink() and (info := path.stat())
+    )
 
 
 def tel_href(phone: str) -> str:
