@@ -200,3 +200,14 @@ def test_script_in_a_fact_shows_literally_on_the_page(rebuilt: Path):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "{{ 7*7 }}" in page and "Red skin" in page
+
+
+def test_the_editors_guide_is_not_in_the_patients_menu_but_linked_from_the_about_page(built_project: Path):
+    site = built_project / "site"
+    for lang in LANGS:
+        home = page_file(site, lang, "index").read_text(encoding="utf-8")
+        nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', home, re.S)
+        assert nav and "editors/" not in nav.group(0), lang
+        about = page_file(site, lang, "about").read_text(encoding="utf-8")
+        assert re.search(r'<a href="\.\./editors/">', about), lang
+        assert (site / PREFIX[lang] / "editors" / "index.html").is_file()
