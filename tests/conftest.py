@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -71,6 +73,17 @@ def tree_digest(folder: Path) -> str:
             digest.update(path.relative_to(folder).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def pdf_objects(raw: bytes) -> bytes:
+    """The PDF's objects with compressed streams (object streams included) inflated."""
+    parts = [raw]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
 
 
 def edit_yaml(path: Path, change) -> None:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import LANGS, REPO, copy_project, edit_yaml
+from conftest import LANGS, REPO, copy_project, edit_yaml, pdf_objects
 from patientinfo.content import load_content
 from patientinfo.documents import (
     DOCUMENTS,
@@ -55,18 +54,6 @@ def pdf_text(path: Path, *, above: int | None = None) -> str:
 def pdf_info(path: Path) -> dict[str, str]:
     out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
-
-
-def pdf_objects(path: Path) -> bytes:
-    """The PDF with its compressed streams inflated (the catalog's /Lang hides in one)."""
-    raw = path.read_bytes()
-    parts = [raw]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 def html_text(markup: str) -> str:
@@ -263,7 +250,7 @@ def test_pdfs_are_a4_tagged_titled_in_their_language_with_embedded_fonts(pdfs: P
         assert info["Page size"].startswith("595.276 x 841.89"), path.name
         assert info["Tagged"] == "yes", path.name
         assert renderer.plain("pages", "index.title") in info["Title"], path.name
-        assert f"/Lang ({lang})".encode() in pdf_objects(path), path.name
+        assert f"/Lang ({lang})".encode() in pdf_objects(path.read_bytes()), path.name
         fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
         rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
         assert rows and all("+" in row[0] and "yes" in row[-5:-2] for row in rows), (path.name, fonts)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import LANGS, copy_project
+from conftest import LANGS, copy_project, pdf_objects
 from patientinfo.content import load_content
 from patientinfo.pdf import render_leaflet
 from patientinfo.render import PAGES, LanguageRenderer
@@ -77,17 +76,6 @@ def test_fonts_are_embedded_and_subset(built_project: Path, lang: str):
     for row in rows:
         assert row[0].split("+")[0].isupper() and "+" in row[0], row  # subset prefix ABCDEF+Name
         assert "yes" in row[-5:-2], row  # emb
-
-
-def pdf_objects(raw: bytes) -> bytes:
-    """The PDF's objects with compressed streams (object streams included) inflated."""
-    parts = [raw]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(parts)
 
 
 def test_pdf_declares_its_language_and_structure(built_project: Path):

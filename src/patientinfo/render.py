@@ -443,12 +443,6 @@ class LanguageRenderer:
         clinic = self.content.clinic
         return {"phone": self.tel(clinic.phone), "emergency": self.tel(clinic.emergency_number)}
 
-    def severity_order(self) -> tuple[str, ...]:
-        """Every severity, in the order of the schema (absolute first)."""
-        from .schema import Severity
-
-        return Severity.__args__  # type: ignore[attr-defined,no-any-return]
-
     def source_type(self, source_id: str) -> str:
         return self.content.sources[source_id].type
 
