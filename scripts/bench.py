@@ -127,7 +127,7 @@ def letters(k: int) -> str:
 def multiply_facts(project: Path, times: int) -> int:
     """Every fact ``times`` times: copies ``<id>-x2``... right after the original, with the same
     text plus '(copy b)'... in every language; disputes and the FAQ unchanged. Returns the count."""
-    facts_file = project / "content/facts.yaml"
+    facts_file = project / "content/treatments/mesotherapy/facts.yaml"
     data = read_yaml(facts_file)
     originals = data["facts"]
     ids = {fact["id"] for fact in originals}
@@ -138,7 +138,7 @@ def multiply_facts(project: Path, times: int) -> int:
     data["facts"] = facts
     write_yaml(facts_file, data)
     for lang in read_yaml(project / "content/settings.yaml")["languages"]:
-        texts_file = project / "content" / lang / "facts.yaml"
+        texts_file = project / "content" / lang / "mesotherapy" / "facts.yaml"
         texts = read_yaml(texts_file)
         out = {}
         for text_id, entry in texts.items():
@@ -308,8 +308,8 @@ def wait_idle(pid: int, timeout: float = 180.0) -> None:
 def pick_fact(project: Path, site: Path) -> tuple[str, str]:
     """An English fact (plain text, no placeholder) shown on a page other than the home page:
     (fact id, page path like 'en/risks/')."""
-    texts = read_yaml(project / "content/en/facts.yaml")
-    facts = {f["id"] for f in read_yaml(project / "content/facts.yaml")["facts"]}
+    texts = read_yaml(project / "content/en/mesotherapy/facts.yaml")
+    facts = {f["id"] for f in read_yaml(project / "content/treatments/mesotherapy/facts.yaml")["facts"]}
     pages = {
         path.parent.relative_to(site).as_posix() + "/": path.read_text(encoding="utf-8")
         for path in sorted((site / "en").glob("*/index.html"))
@@ -392,7 +392,7 @@ def measure_serve(tmp: Path, builds: BuildFigures) -> ServeFigures:
         wait_idle(process.pid)
         for _ in range(3):
             word = unique_word()
-            append_to_fact(project / "content/en/facts.yaml", fact_id, word)
+            append_to_fact(project / "content/en/mesotherapy/facts.yaml", fact_id, word)
             fact_times.append(wait_for(base + page, word))
             wait_idle(process.pid)
         css = project / "docs/assets/stylesheets/extra.css"
@@ -414,7 +414,8 @@ def measure_serve(tmp: Path, builds: BuildFigures) -> ServeFigures:
         return ", ".join("timeout" if v is None else f"{v:.2f}" for v in values)
 
     figures = ServeFigures(fact_times, docs_times, page, fact_id, startup)
-    say(f"   fact edit (content/en/facts.yaml) -> /{page}:  median {fmt_median(fact_times)}   [{shown(fact_times)}]")
+    edited = "content/en/mesotherapy/facts.yaml"
+    say(f"   fact edit ({edited}) -> /{page}:  median {fmt_median(fact_times)}   [{shown(fact_times)}]")
     say(f"   docs edit (docs/assets/stylesheets/extra.css):  median {fmt_median(docs_times)}   [{shown(docs_times)}]")
     return figures
 

@@ -17,12 +17,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 FACTS, CLINIC, SETTINGS, SOURCES = (
-    "content/facts.yaml",
+    "content/treatments/mesotherapy/facts.yaml",
     "content/clinic.yaml",
     "content/settings.yaml",
-    "content/sources.yaml",
+    "content/treatments/mesotherapy/sources.yaml",
 )
-EN_UI, FR_PAGES, IT_FACTS = "content/en/ui.yaml", "content/fr/pages.yaml", "content/it/facts.yaml"
+EN_UI = "content/en/ui.yaml"
+FR_PAGES, IT_FACTS = "content/fr/mesotherapy/pages.yaml", "content/it/mesotherapy/facts.yaml"
 
 
 def digest(folder: Path) -> str:

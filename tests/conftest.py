@@ -27,7 +27,7 @@ LANGS = ("fr", "it", "en")
 def pinned_epoch() -> str:
     """The clock every test runs with: the day the shipped content was last reviewed, so that no
     test depends on today's date (a review falling due would otherwise fail CI one day)."""
-    review = yaml.safe_load((REPO / "content/facts.yaml").read_text(encoding="utf-8"))["review"]
+    review = yaml.safe_load((REPO / "content/treatments/mesotherapy/facts.yaml").read_text(encoding="utf-8"))["review"]
     moment = datetime.datetime.combine(review["last_reviewed"], datetime.time(12), tzinfo=datetime.UTC)
     return str(int(moment.timestamp()))
 
@@ -107,7 +107,6 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SAMPLE_FACTS = {
-    "treatment": "example-therapy",
     "review": {"last_reviewed": "2026-01-10", "next_review": "2026-07-10", "reviewed_by": "Dr Test"},  # overrides
     "groups": {"indication": ["pain"], "substance": ["medicine"]},
     "facts": [
@@ -210,17 +209,52 @@ SAMPLE_TEXTS = {
 }
 
 
-def write_sample(root: Path) -> Path:
-    """A made-up treatment in three languages, reusing the real page and interface texts."""
-    copy_project(root)
+SAMPLE_ID = "example-therapy"
+SAMPLE_NAMES = {"fr": "Thérapie d’exemple", "it": "Terapia di esempio", "en": "Example therapy"}
+
+
+def dump(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def add_sample_treatment(root: Path, *, keep_mesotherapy: bool) -> Path:
+    """The made-up treatment ``example-therapy`` in three languages, with its own facts, sources
+    and name, reusing mesotherapy's page and document texts; next to mesotherapy, or instead."""
     content = root / "content"
-    (content / "facts.yaml").write_text(yaml.safe_dump(SAMPLE_FACTS, allow_unicode=True, sort_keys=False))
-    (content / "sources.yaml").write_text(yaml.safe_dump(SAMPLE_SOURCES, allow_unicode=True, sort_keys=False))
-    for lang, texts in SAMPLE_TEXTS.items():
-        (content / lang / "facts.yaml").write_text(yaml.safe_dump(texts, allow_unicode=True, sort_keys=False))
+    for lang in LANGS:
+        shutil.copytree(content / lang / "mesotherapy", content / lang / SAMPLE_ID)
+        dump(content / lang / SAMPLE_ID / "facts.yaml", SAMPLE_TEXTS[lang])
+        edit_yaml(content / lang / SAMPLE_ID / "pages.yaml", lambda data, lang=lang: name_sample(data, lang))
+    dump(content / "treatments" / SAMPLE_ID / "facts.yaml", SAMPLE_FACTS)
+    dump(content / "treatments" / SAMPLE_ID / "sources.yaml", SAMPLE_SOURCES)
+    treatments = ["mesotherapy", SAMPLE_ID] if keep_mesotherapy else [SAMPLE_ID]
+    edit_yaml(content / "settings.yaml", lambda data: data.update(treatments=treatments))
+    if not keep_mesotherapy:
+        shutil.rmtree(content / "treatments" / "mesotherapy")
+        for lang in LANGS:
+            shutil.rmtree(content / lang / "mesotherapy")
     return root
+
+
+def name_sample(pages: dict, lang: str) -> None:
+    """The sample's own name and title (texts without source_hash: not reviewed translations)."""
+    pages["index.name"] = {"text": SAMPLE_NAMES[lang]}
+    pages["index.title"] = {"text": SAMPLE_NAMES[lang]}
+
+
+def write_sample(root: Path) -> Path:
+    """A project whose only treatment is the made-up one."""
+    copy_project(root)
+    return add_sample_treatment(root, keep_mesotherapy=False)
 
 
 @pytest.fixture
 def sample_project(tmp_path: Path) -> Path:
     return write_sample(tmp_path / "sample")
+
+
+@pytest.fixture
+def two_treatments(tmp_path: Path) -> Path:
+    """The real project with the made-up treatment beside mesotherapy (never published)."""
+    return add_sample_treatment(copy_project(tmp_path / "two"), keep_mesotherapy=True)

@@ -15,8 +15,8 @@ import yaml
 from patientinfo.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
 
 MODELS = {
-    "content/facts.yaml": FactsFile,
-    "content/sources.yaml": SourcesFile,
+    "content/treatments/mesotherapy/facts.yaml": FactsFile,
+    "content/treatments/mesotherapy/sources.yaml": SourcesFile,
     "content/clinic.yaml": Clinic,
     "content/settings.yaml": Settings,
 }
@@ -81,7 +81,7 @@ def content_files(root: Path) -> dict[str, type]:
     files = dict(MODELS)
     settings = yaml.safe_load((root / "content/settings.yaml").read_text(encoding="utf-8"))
     for lang in settings["languages"]:
-        for path in sorted((root / "content" / lang).glob("*.yaml")):
+        for path in sorted((root / "content" / lang).rglob("*.yaml")):
             files[path.relative_to(root).as_posix()] = TEXT_MODEL
     return files
 

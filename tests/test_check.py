@@ -13,7 +13,7 @@ import yaml
 
 from conftest import LANGS, REPO, edit_yaml, run_cli
 from patientinfo.check import honesty_findings, mark_reviewed, quoted_numbers, run_check
-from patientinfo.content import load_content
+from patientinfo.content import load_content, load_site
 from patientinfo.errors import ContentError
 from patientinfo.render import PAGES
 
@@ -31,7 +31,7 @@ def line_of(path: Path, needle: str) -> int:
 
 
 def change_french_text(project: Path, text_id: str, new_text: str) -> None:
-    path = project / "content" / "fr" / "facts.yaml"
+    path = project / "content" / "fr" / "mesotherapy" / "facts.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     old = data[text_id]["text"]
     text = path.read_text(encoding="utf-8")
@@ -52,14 +52,14 @@ def test_one_changed_french_text_is_stale_in_italian_and_english(project: Path):
     assert {(f.text_id, f.lang) for f in stale} == {("risk-redness", "it"), ("risk-redness", "en")}
     for finding in stale:
         path = project / finding.path
-        assert finding.path == f"content/{finding.lang}/facts.yaml"
+        assert finding.path == f"content/{finding.lang}/mesotherapy/facts.yaml"
         assert finding.line == line_of(path, "risk-redness:")
     assert not [f for f in report.findings if f.kind != "stale"]
 
     result = check_cli(project, "--no-readability", ci=True)
     assert result.returncode == 1
     assert re.search(
-        rf"content/it/facts\.yaml:{line_of(project / 'content/it/facts.yaml', 'risk-redness:')}: 'risk-redness' \(it\)",
+        rf"content/it/mesotherapy/facts\.yaml:{line_of(project / 'content/it/mesotherapy/facts.yaml', 'risk-redness:')}: 'risk-redness' \(it\)",
         result.stdout,
     )
 
@@ -74,9 +74,9 @@ def test_one_changed_french_text_is_stale_in_italian_and_english(project: Path):
 
 def test_marking_reviewed_changes_one_line_only(project: Path):
     change_french_text(project, "ci-period", "Pendant les règles, la mésothérapie est déconseillée.")
-    path = project / "content" / "it" / "facts.yaml"
+    path = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     before = path.read_text(encoding="utf-8").splitlines()
-    mark_reviewed(load_content(project), "ci-period", "it")
+    mark_reviewed(load_site(project), "ci-period", "it")
     after = path.read_text(encoding="utf-8").splitlines()
     assert len(after) == len(before)
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
@@ -84,20 +84,20 @@ def test_marking_reviewed_changes_one_line_only(project: Path):
 
 
 def test_a_digit_typed_into_italian_is_reported(project: Path):
-    path = project / "content" / "it" / "facts.yaml"
+    path = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(sched-individual:\n  text: \")", r"\1In 2 casi su 3, ", text)
     path.write_text(text, encoding="utf-8")
     report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
     digits = [f for f in report.findings if f.kind == "digit"]
     assert [(f.path, f.line, f.text_id, f.lang) for f in digits] == [
-        ("content/it/facts.yaml", line_of(path, "sched-individual:"), "sched-individual", "it")
+        ("content/it/mesotherapy/facts.yaml", line_of(path, "sched-individual:"), "sched-individual", "it")
     ] * 2
     assert "'2'" in digits[0].message and "'3'" in digits[1].message
 
 
 def test_allowed_digits_are_declared_not_guessed(project: Path):
-    path = project / "content" / "it" / "facts.yaml"
+    path = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     text = re.sub(r"(?m)^(sched-individual:\n  text: \")", r"\1Vedi punto 7. ", path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
     settings = project / "content" / "settings.yaml"
@@ -109,7 +109,7 @@ def test_allowed_digits_are_declared_not_guessed(project: Path):
 
 
 def test_html_in_a_text_is_reported(project: Path):
-    path = project / "content" / "en" / "facts.yaml"
+    path = project / "content" / "en" / "mesotherapy" / "facts.yaml"
     text = re.sub(r"(?m)^(risk-marks:\n  text: \")", r"\1<b>Note</b> ", path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
     report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
@@ -123,12 +123,12 @@ def test_overdue_review_is_reported(project: Path):
     late = content.facts_file.review.next_review + dt.timedelta(days=1)
     report = run_check(content, late, readability=False)
     overdue = [f for f in report.findings if f.kind == "overdue"]
-    assert len(overdue) == 1 and overdue[0].path == "content/facts.yaml"
-    assert overdue[0].line == line_of(project / "content/facts.yaml", "  next_review:")
+    assert len(overdue) == 1 and overdue[0].path == "content/treatments/mesotherapy/facts.yaml"
+    assert overdue[0].line == line_of(project / "content/treatments/mesotherapy/facts.yaml", "  next_review:")
 
 
 def test_missing_translation_is_counted_in_the_report(project: Path):
-    path = project / "content" / "en" / "facts.yaml"
+    path = project / "content" / "en" / "mesotherapy" / "facts.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     del data["ci-breastfeeding"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -141,7 +141,7 @@ def test_missing_translation_is_counted_in_the_report(project: Path):
 
 
 def test_a_treatment_without_alternatives_is_an_error(project: Path):
-    path = project / "content" / "facts.yaml"
+    path = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["facts"] = [f for f in data["facts"] if f["category"] != "alternative"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -178,7 +178,7 @@ def test_content_files_reference_their_schema():
 
 
 def test_overdue_review_of_one_fact_is_reported_at_its_line(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     text = facts.read_text(encoding="utf-8").replace(
         "  - id: ci-period\n",
         "  - id: ci-period\n    review: {last_reviewed: 2025-01-02, next_review: 2025-07-02, reviewed_by: Dr Old}\n",
@@ -203,7 +203,9 @@ def source_of_type(project: Path, clinic: bool) -> str:
 
 
 def add_fact(project: Path, fact: dict) -> None:
-    edit_yaml(project / "content" / "facts.yaml", lambda data: data["facts"].append(fact))
+    edit_yaml(
+        project / "content" / "treatments" / "mesotherapy" / "facts.yaml", lambda data: data["facts"].append(fact)
+    )
 
 
 @pytest.mark.parametrize(
@@ -244,7 +246,7 @@ def test_a_value_changed_away_from_its_quote_is_an_honesty_finding(project: Path
     quoted = set().union(*(quoted_numbers(q) for q in fact.quotes.values()))
     new_min = next(n for n in range(quantity.min + 1, 1000) if n not in quoted)
     new_max = next(n for n in range(new_min + 1, 1000) if n not in quoted)
-    path = project / "content" / "facts.yaml"
+    path = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index(f"  - id: {fact.id}\n")
     end = text.find("\n  - id: ", start + 1)
@@ -262,13 +264,13 @@ def test_a_value_changed_away_from_its_quote_is_an_honesty_finding(project: Path
 
     findings = [f for f in honesty(project) if f.text_id == fact.id]
     assert len(findings) == 1
-    assert (findings[0].path, findings[0].line) == ("content/facts.yaml", line)
+    assert (findings[0].path, findings[0].line) == ("content/treatments/mesotherapy/facts.yaml", line)
     assert f"value '{name}'" in findings[0].message and str(new_min) in findings[0].message
     assert "Fix:" in findings[0].message
 
     result = check_cli(project, "--no-readability", ci=True)
     assert result.returncode == 1
-    assert f"content/facts.yaml:{line}: fact '{fact.id}' value '{name}'" in result.stdout
+    assert f"content/treatments/mesotherapy/facts.yaml:{line}: fact '{fact.id}' value '{name}'" in result.stdout
 
 
 def test_a_clinic_page_cited_without_its_quote_is_an_honesty_finding(project: Path):
@@ -285,14 +287,16 @@ def test_a_clinic_page_cited_without_its_quote_is_an_honesty_finding(project: Pa
         item = next(f for f in data["facts"] if f["id"] == fact.id)
         del item["quotes"][source_id]
 
-    edit_yaml(project / "content" / "facts.yaml", drop_quote)
-    lines = (project / "content" / "facts.yaml").read_text(encoding="utf-8").splitlines()
+    edit_yaml(project / "content" / "treatments" / "mesotherapy" / "facts.yaml", drop_quote)
+    lines = (project / "content" / "treatments" / "mesotherapy" / "facts.yaml").read_text(encoding="utf-8").splitlines()
     start = lines.index(f"- id: {fact.id}")
     sources_at = next(i for i in range(start, len(lines)) if lines[i].strip() == "sources:")
     source_line = next(i for i in range(sources_at, len(lines)) if lines[i].strip() == f"- {source_id}") + 1
 
     new = [f for f in honesty(project) if (f.text_id, f.message) not in before]
-    assert [(f.text_id, f.path, f.line) for f in new] == [(fact.id, "content/facts.yaml", source_line)]
+    assert [(f.text_id, f.path, f.line) for f in new] == [
+        (fact.id, "content/treatments/mesotherapy/facts.yaml", source_line)
+    ]
     assert source_id in new[0].message and "quotes" in new[0].message
 
 
@@ -382,7 +386,7 @@ def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_tr
     from patientinfo.check import source_hash, typography_findings
     from patientinfo.schema import TextEntry
 
-    pages = project / "content" / "fr" / "pages.yaml"
+    pages = project / "content" / "fr" / "mesotherapy" / "pages.yaml"
     text = pages.read_text(encoding="utf-8")
     key = next(line.split(":", 1)[0] for line in text.splitlines() if line.startswith("faq.title"))
     edit = text.replace(f"{key}: ", f"{key}: Avant : ", 1) if f'{key}: "' not in text else None

@@ -17,12 +17,14 @@ def epoch_of(day: dt.date) -> str:
 
 
 def test_the_suite_runs_on_the_contents_review_day_not_today():
-    review = yaml.safe_load((REPO / "content/facts.yaml").read_text(encoding="utf-8"))["review"]
+    review = yaml.safe_load((REPO / "content/treatments/mesotherapy/facts.yaml").read_text(encoding="utf-8"))["review"]
     assert os.environ["SOURCE_DATE_EPOCH"] == pinned_epoch() == epoch_of(review["last_reviewed"])
 
 
 def test_a_year_after_the_review_was_due_the_strict_check_says_so(project: Path):
-    review = yaml.safe_load((project / "content/facts.yaml").read_text(encoding="utf-8"))["review"]
+    review = yaml.safe_load((project / "content/treatments/mesotherapy/facts.yaml").read_text(encoding="utf-8"))[
+        "review"
+    ]
     later = review["next_review"] + dt.timedelta(days=365)
     result = run_cli(project, "check", "--strict", "--no-readability", env={"SOURCE_DATE_EPOCH": epoch_of(later)})
     assert result.returncode == 1

@@ -135,7 +135,7 @@ def test_record_card_has_sessions_to_fill_in_warning_signs_and_the_clinic_phone(
 
 
 def test_every_document_is_escaped(project: Path):
-    path = project / "content" / "fr" / "documents.yaml"
+    path = project / "content" / "fr" / "mesotherapy" / "documents.yaml"
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^consent\.title: "[^"]*"', 'consent.title: "<script>alert(1)</script> {{ 7*7 }}"', text)
     path.write_text(text, encoding="utf-8")
@@ -160,14 +160,14 @@ def test_adding_a_contraindication_adds_a_question_in_every_language(project: Pa
     severity = next(f.severity for f in before.facts_file.facts if f.category == "contraindication")
     source = next(iter(before.sources))
     edit_yaml(
-        project / "content" / "facts.yaml",
+        project / "content" / "treatments" / "mesotherapy" / "facts.yaml",
         lambda data: data["facts"].append(
             {"id": "ci-test-new", "category": "contraindication", "severity": severity, "sources": [source]}
         ),
     )
     words = {"fr": "Une maladie de test.", "it": "Una malattia di prova.", "en": "A test illness."}
     for lang, words_of_lang in words.items():
-        path = project / "content" / lang / "facts.yaml"
+        path = project / "content" / lang / "mesotherapy" / "facts.yaml"
         path.write_text(path.read_text(encoding="utf-8") + f'\nci-test-new: "{words_of_lang}"\n', encoding="utf-8")
     after = load_content(project)
     for lang in LANGS:
@@ -186,9 +186,9 @@ def test_a_question_for_a_fact_that_is_no_longer_a_contraindication_is_reported(
         return {(f.path, f.text_id) for f in report.findings if f.kind == "unknown"}
 
     before = unknown()
-    path = project / "content" / "fr" / "documents.yaml"
+    path = project / "content" / "fr" / "mesotherapy" / "documents.yaml"
     path.write_text(path.read_text(encoding="utf-8") + '\nquestion.no-such-fact: "Une question ?"\n', encoding="utf-8")
-    assert unknown() - before == {("content/fr/documents.yaml", "question.no-such-fact")}
+    assert unknown() - before == {("content/fr/mesotherapy/documents.yaml", "question.no-such-fact")}
 
 
 # --------------------------------------------------------------------------- version id
@@ -202,7 +202,7 @@ def test_version_id_is_stable_short_and_per_language(content):
 def test_a_changed_fact_changes_every_version_id_and_a_comment_does_not(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     before = {lang: version_id(load_content(project), lang) for lang in LANGS}
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8") + "\n# an editor's comment\n", encoding="utf-8")
     assert {lang: version_id(load_content(project), lang) for lang in LANGS} == before
 
@@ -221,7 +221,7 @@ def test_a_changed_fact_changes_every_version_id_and_a_comment_does_not(tmp_path
 
 def test_a_changed_text_changes_only_its_language(project: Path):
     before = {lang: version_id(load_content(project), lang) for lang in LANGS}
-    path = project / "content" / "en" / "documents.yaml"
+    path = project / "content" / "en" / "mesotherapy" / "documents.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     entry = data["record.intro"]
     entry["text"] = entry["text"] + " Thank you."

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_build, tree_digest
+from conftest import edit_yaml, run_build, tree_digest
 from patientinfo.content import load_content
 from patientinfo.errors import ContentError
 from patientinfo.schema import Clinic, FactsFile, Settings, SourcesFile
 from payloads import content_files, free_text_paths, inject_everywhere
 
-FACTS = "content/facts.yaml"
+FACTS = "content/treatments/mesotherapy/facts.yaml"
 
 
 def write(project: Path, relative: str, data: str | bytes) -> Path:
@@ -47,22 +47,32 @@ def test_nested_aliases_are_refused_before_they_expand(project: Path):
         laughs += f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n"
     write(project, FACTS, laughs)
     message = load_error(project)
-    assert re.search(r"^content/facts\.yaml:1:4: YAML anchors and aliases .* are not allowed", message, re.M), message
+    assert re.search(
+        r"^content/treatments/mesotherapy/facts\.yaml:1:4: YAML anchors and aliases .* are not allowed", message, re.M
+    ), message
 
 
 def test_a_thousand_levels_of_nesting_is_a_message_not_a_recursion_error(project: Path):
     write(project, FACTS, "".join(" " * i + f"k{i}:\n" for i in range(1000)) + " " * 1000 + "x: 1\n")
-    assert re.search(r"content/facts\.yaml:33:33: the content is nested more than 32 levels", load_error(project))
+    assert re.search(
+        r"content/treatments/mesotherapy/facts\.yaml:33:33: the content is nested more than 32 levels",
+        load_error(project),
+    )
 
 
 def test_deep_flow_nesting_is_a_message(project: Path):
     write(project, FACTS, "a: " + "[" * 100_000 + "]" * 100_000 + "\n")
-    assert "content/facts.yaml:1:35: the content is nested more than 32 levels" in load_error(project)
+    assert "content/treatments/mesotherapy/facts.yaml:1:35: the content is nested more than 32 levels" in load_error(
+        project
+    )
 
 
 def test_a_huge_file_is_refused_by_size(project: Path):
     write(project, FACTS, 'x: "' + "a" * 3_000_000 + '"\n')
-    assert "content/facts.yaml:1: the file is 2.9 MiB; content files are limited to 2 MiB" in load_error(project)
+    assert (
+        "content/treatments/mesotherapy/facts.yaml:1: the file is 2.9 MiB; content files are limited to 2 MiB"
+        in load_error(project)
+    )
 
 
 # --------------------------------------------------------------------------- plain words
@@ -74,15 +84,17 @@ def test_an_impossible_date_names_line_and_column(project: Path):
     line = next(i for i, row in enumerate(text.splitlines(), 1) if row.strip().startswith("last_reviewed:"))
     column = text.splitlines()[line - 1].index("last_reviewed:") + len("last_reviewed: ") + 1
     facts.write_text(re.sub(r"last_reviewed: \S+", "last_reviewed: 2027-13-45", text, count=1), encoding="utf-8")
-    assert f"content/facts.yaml:{line}:{column}: '2027-13-45' is not a real date: write it as YYYY-MM-DD" in (
-        load_error(project)
+    assert (
+        f"content/treatments/mesotherapy/facts.yaml:{line}:{column}: '2027-13-45' is not a real date: write it as YYYY-MM-DD"
+        in (load_error(project))
     )
 
 
 def test_a_tab_used_for_indentation(project: Path):
     write(project, FACTS, "treatment: x\nreview:\n\tlast_reviewed: 2026-01-01\n")
-    assert "content/facts.yaml:3:1: a tab character is used here; YAML needs spaces for indentation" in (
-        load_error(project)
+    assert (
+        "content/treatments/mesotherapy/facts.yaml:3:1: a tab character is used here; YAML needs spaces for indentation"
+        in (load_error(project))
     )
 
 
@@ -165,13 +177,18 @@ def test_allowed_inline_markup_renders_and_other_markup_shows_literally():
 def test_a_content_file_that_links_outside_the_repository_is_refused(project: Path):
     (project / FACTS).unlink()
     os.symlink("/etc/passwd", project / FACTS)
-    assert "content/facts.yaml:1: this is a symbolic link to a file outside the repository" in load_error(project)
+    assert (
+        "content/treatments/mesotherapy/facts.yaml:1: this is a symbolic link to a file outside the repository"
+        in load_error(project)
+    )
 
 
 def test_a_content_file_that_is_a_folder(project: Path):
     (project / FACTS).unlink()
     (project / FACTS).mkdir()
-    assert "content/facts.yaml:1: this is a folder, but a file is expected here" in load_error(project)
+    assert "content/treatments/mesotherapy/facts.yaml:1: this is a folder, but a file is expected here" in load_error(
+        project
+    )
 
 
 @pytest.mark.parametrize(
@@ -256,7 +273,10 @@ def _site_files(site: Path) -> dict[str, str]:
 NOT_SHOWN = (
     (FACTS, "quotes"),  # the seed's verbatim words, checked against the seed, never published
     ("content/settings.yaml", "reason"),  # why a digit may be typed into a text
-    ("content/sources.yaml", "file"),  # the seed's file name: patients see the source's name instead
+    (
+        "content/treatments/mesotherapy/sources.yaml",
+        "file",
+    ),  # the seed's file name: patients see the source's name instead
 )
 
 
@@ -267,7 +287,11 @@ def shown_only_sometimes(file: str, path: tuple) -> bool:
     if any(file == where and field in path for where, field in NOT_SHOWN):
         return True
     text_id = str(path[0]) if path else ""
-    if file == "content/sources.yaml" and path[-1] == "label" and sources_of_type("clinic_protocol", path[1]):
+    if (
+        file == "content/treatments/mesotherapy/sources.yaml"
+        and path[-1] == "label"
+        and sources_of_type("clinic_protocol", path[1])
+    ):
         return True  # the clinic's own advice is named in each language (ui text), not by its label
     # questionnaire.prompt: the generic question, for a contraindication that has no own question
     return "forms" in path or text_id.startswith(("review.overdue", "language.", "questionnaire.prompt"))
@@ -276,12 +300,22 @@ def shown_only_sometimes(file: str, path: tuple) -> bool:
 def sources_of_type(kind: str, index: int) -> bool:
     from conftest import REPO
 
-    sources = yaml.safe_load((REPO / "content/sources.yaml").read_text(encoding="utf-8"))["sources"]
+    sources = yaml.safe_load((REPO / "content/treatments/mesotherapy/sources.yaml").read_text(encoding="utf-8"))[
+        "sources"
+    ]
     return sources[index]["type"] == kind
 
 
 @pytest.mark.slow
 def test_every_text_is_escaped_exactly_once_everywhere(project: Path):
+    # Every text shown somewhere: every country's facts (a clinic with no country), the home page
+    # of a site with several treatments, and the notice of an example treatment (the second one).
+    edit_yaml(project / "content/clinic.yaml", lambda data: data.pop("country"))
+    shutil.copytree(project / "content/treatments/mesotherapy", project / "content/treatments/second")
+    edit_yaml(project / "content/treatments/second/facts.yaml", lambda data: data.update(example=True))
+    for lang in ("fr", "it", "en"):
+        shutil.copytree(project / "content" / lang / "mesotherapy", project / "content" / lang / "second")
+    edit_yaml(project / "content/settings.yaml", lambda data: data.update(treatments=["mesotherapy", "second"]))
     placed = inject_everywhere(project)
     assert len(placed) > 500  # every text of every language, clinic, sources, settings
     settings = project / "content/settings.yaml"
@@ -319,13 +353,13 @@ def test_every_text_is_escaped_exactly_once_everywhere(project: Path):
     for name, text in files.items():
         if name.endswith("search_index.json"):
             json.loads(text)  # still valid JSON
-    jsonld = re.findall(r'<script type="application/ld\+json">(.*?)</script>', files["index.html"], re.S)
+    jsonld = re.findall(r'<script type="application/ld\+json">(.*?)</script>', files["mesotherapy/index.html"], re.S)
     assert jsonld and "<x-p" in json.loads(jsonld[0])["name"]  # JSON-LD carries the plain text
 
 
 @pytest.mark.slow
 def test_a_quote_in_a_description_cannot_break_out_of_its_attribute(project: Path):
-    pages = project / "content/en/pages.yaml"
+    pages = project / "content/en/mesotherapy/pages.yaml"
     data = yaml.safe_load(pages.read_text(encoding="utf-8"))
     entry = data["risks.description"]
     if isinstance(entry, dict):
@@ -352,6 +386,11 @@ def test_leaflets_never_fetch_anything_outside_the_repository(tmp_path: Path):
 
 def test_free_text_fields_cover_every_content_file(project: Path):
     files = content_files(project)
-    assert {"content/facts.yaml", "content/clinic.yaml", "content/sources.yaml", "content/settings.yaml"} <= set(files)
+    assert {
+        "content/treatments/mesotherapy/facts.yaml",
+        "content/clinic.yaml",
+        "content/treatments/mesotherapy/sources.yaml",
+        "content/settings.yaml",
+    } <= set(files)
     for lang in ("fr", "it", "en"):
-        assert f"content/{lang}/ui.yaml" in files and f"content/{lang}/pages.yaml" in files
+        assert f"content/{lang}/ui.yaml" in files and f"content/{lang}/mesotherapy/pages.yaml" in files

@@ -75,7 +75,7 @@ def test_front_matter_is_valid_yaml(site):
 
 
 def test_html_and_template_syntax_in_a_text_stay_literal(project: Path):
-    texts = project / "content" / "fr" / "facts.yaml"
+    texts = project / "content" / "fr" / "mesotherapy" / "facts.yaml"
     data = yaml.safe_load(texts.read_text(encoding="utf-8"))
     data["risk-redness"]["text"] = (
         "Rougeur <script>alert(1)</script> {{ 7*7 }} *gras* [lien](https://x.example.org/?a=1&b=2) _x_"
@@ -105,9 +105,10 @@ def test_missing_fact_value_in_a_page_text_is_an_error(project: Path):
     def break_it(data):
         data["faq.intro"]["text"] = "{clinic.fax} " + data["faq.intro"]["text"]
 
-    edit_yaml(project / "content" / "en" / "pages.yaml", break_it)
+    edit_yaml(project / "content" / "en" / "mesotherapy" / "pages.yaml", break_it)
     with pytest.raises(
-        ContentError, match=r"content/en/pages\.yaml:\d+: 'faq\.intro' \(language 'en'\): placeholder '\{clinic\.fax\}'"
+        ContentError,
+        match=r"content/en/mesotherapy/pages\.yaml:\d+: 'faq\.intro' \(language 'en'\): placeholder '\{clinic\.fax\}'",
     ):
         render_language(load_content(project), "en")
 
@@ -121,7 +122,7 @@ def test_sample_treatment_renders(sample_project: Path):
 
 
 def test_a_page_shows_the_stalest_review_of_its_facts(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     text = facts.read_text(encoding="utf-8")
     text = text.replace(
         "  - id: risk-marks\n",

@@ -30,7 +30,7 @@ def older_review_on_first_risk(project: Path) -> tuple[str, dt.date]:
         }
         chosen.update(id=fact["id"], day=day)
 
-    edit_yaml(project / "content/facts.yaml", change)
+    edit_yaml(project / "content/treatments/mesotherapy/facts.yaml", change)
     return chosen["id"], chosen["day"]
 
 

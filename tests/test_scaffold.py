@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from conftest import REPO, run_build, run_cli, tree_digest
-from patientinfo.content import TEXT_DOMAINS, load_content
+from patientinfo.content import TEXT_DOMAINS, load_content, text_path
 from patientinfo.readability import FORMULAS, default_formula, page_readability
-from patientinfo.scaffold import ScaffoldError, add_language, edit_mkdocs, edit_settings
+from patientinfo.scaffold import ScaffoldError, add_language, edit_settings
 from patientinfo.schema import ReadabilityRule, Settings
 
 
@@ -42,27 +42,25 @@ def test_add_language_then_build_then_lazy_copy(project: Path):
     assert "Added German (Deutsch), code 'de', locale de_DE; readability rule amstad (min 60)." in added.stdout
     assert "Next steps:" in added.stdout and "translations export de" in added.stdout
 
-    # settings.yaml and mkdocs.yml: lines added, every other line (comments included) kept.
+    # settings.yaml: lines added, every other line (comments included) kept; mkdocs.yml untouched
+    # (the site's languages follow settings.yaml).
     settings_text = (project / "content" / "settings.yaml").read_text(encoding="utf-8")
     assert [line for line in settings_text.splitlines() if line not in settings_before.splitlines()] == [
-        "languages: [fr, it, en, de]  # content/<code>/ must exist for each; mkdocs.yml lists the same",
+        "languages: [fr, it, en, de]  # content/<code>/ must exist for each; the site's language switcher follows "
+        "this list",
         "  de: de_DE",
         "    de: {formula: amstad, min: 60}",
     ]
     settings = Settings.model_validate(yaml.safe_load(settings_text))
     assert settings.languages[-1] == "de" and settings.locale("de") == "de_DE"
     assert settings.check.readability["de"] == ReadabilityRule(formula="amstad", min=60)
-    mkdocs_text = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    assert mkdocs_text.startswith(mkdocs_before)
-    i18n = next(p["i18n"] for p in yaml.safe_load(mkdocs_text)["plugins"] if isinstance(p, dict) and "i18n" in p)
-    assert [lang["locale"] for lang in i18n["languages"]] == ["fr", "it", "en", "de"]
-    assert i18n["languages"][-1] == {"locale": "de", "name": "Deutsch", "build": True, "site_name": "Mésothérapie"}
+    assert (project / "mkdocs.yml").read_text(encoding="utf-8") == mkdocs_before
 
     # content/de/: the schema line, then every source text as a comment; no text yet.
     for domain in TEXT_DOMAINS:
-        path = project / "content" / "de" / f"{domain}.yaml"
+        path = project / text_path("de", domain, "mesotherapy")
         text = path.read_text(encoding="utf-8")
-        first = (project / "content" / "en" / f"{domain}.yaml").read_text(encoding="utf-8").splitlines()[0]
+        first = (project / text_path("en", domain, "mesotherapy")).read_text(encoding="utf-8").splitlines()[0]
         assert text.splitlines()[0] == first
         assert yaml.safe_load(text) is None
         for text_id in ids[domain]:
@@ -83,7 +81,8 @@ def test_add_language_then_build_then_lazy_copy(project: Path):
     assert "The site build failed; site/ was not changed." in output
     for domain, domain_ids in ids.items():
         for text_id in domain_ids:
-            assert f"'{text_id}' has no text in language 'de': add it to content/de/{domain}.yaml" in output
+            where = text_path("de", domain, "mesotherapy")
+            assert f"'{text_id}' has no text in language 'de': add it to {where}" in output
     assert tree_digest(site) == digest
 
     # 3. Translators get a PO file with every text to translate.
@@ -97,10 +96,10 @@ def test_add_language_then_build_then_lazy_copy(project: Path):
 
     # 4. A lazy copy of the English texts, copied source_hash included, is not a translation.
     for domain in TEXT_DOMAINS:
-        shutil.copy(project / "content" / "en" / f"{domain}.yaml", project / "content" / "de" / f"{domain}.yaml")
+        shutil.copy(project / text_path("en", domain, "mesotherapy"), project / text_path("de", domain, "mesotherapy"))
     local = run_cli(project, "check", "--no-readability")
     assert local.returncode == 0, local.stderr
-    assert "content/de/facts.yaml:" in local.stdout
+    assert "content/de/mesotherapy/facts.yaml:" in local.stdout
     assert "'risk-redness' (de) is not translated: its text is the same as in en" in local.stdout
     strict = run_cli(project, "check", "--no-readability", "--strict")
     assert strict.returncode == 1
@@ -149,7 +148,7 @@ def test_refused_languages_change_nothing(project: Path, args: list[str], messag
 
 def test_an_existing_folder_is_not_overwritten(project: Path):
     (project / "content" / "de").mkdir()
-    (project / "content" / "de" / "facts.yaml").write_text("risk-redness: Hautrötung\n", encoding="utf-8")
+    (project / "content" / "de" / "ui.yaml").write_text("nav.home: Startseite\n", encoding="utf-8")
     before = project_digest(project)
     with pytest.raises(ScaffoldError, match=r"content/de/ already exists"):
         add_language(project, "de")
@@ -210,6 +209,7 @@ source_language: fr
 languages:         # in the switcher's order
   - fr
   - it             # Italian
+treatments: [a-treatment]
 check:
   readability: {fr: {formula: kandel_moles, min: 60}}
 """
@@ -224,30 +224,13 @@ def test_settings_in_other_layouts_are_edited_in_place():
     assert settings.check.readability["de"].formula == "amstad"
     assert settings.check.readability["fr"].formula == "kandel_moles"
 
-    no_check = "source_language: fr\nlanguages: [fr]\nlocales: {fr: fr_FR}"  # no final newline
+    no_check = "source_language: fr\ntreatments: [t]\nlanguages: [fr]\nlocales: {fr: fr_FR}"  # no final newline
     settings = Settings.model_validate(yaml.safe_load(edit_settings(no_check, "es", "es_ES", "fernandez_huerta")))
     assert settings.languages == ["fr", "es"] and settings.locales == {"fr": "fr_FR", "es": "es_ES"}
     assert settings.check.readability["es"].formula == "fernandez_huerta"
 
-    block_check = "source_language: fr\nlanguages: [fr]\ncheck:\n  allowed_digits: []\n"
+    block_check = "source_language: fr\ntreatments: [t]\nlanguages: [fr]\ncheck:\n  allowed_digits: []\n"
     settings = Settings.model_validate(yaml.safe_load(edit_settings(block_check, "nl", "nl_NL", "flesch_douma")))
     assert settings.check.readability["nl"].formula == "flesch_douma"
     unscored = Settings.model_validate(yaml.safe_load(edit_settings(block_check, "pt", "pt_PT", None)))
     assert unscored.check.readability == {}
-
-
-def test_mkdocs_in_flow_layout_is_edited_in_place():
-    text = (
-        "site_name: Site\nplugins:\n  - search\n  - i18n:\n      docs_structure: folder\n"
-        "      languages: [{locale: fr, name: Français, default: true, site_name: Soins}]\n"
-    )
-    edited, site_name = edit_mkdocs(text, "it", "Italiano")
-    assert site_name == "Soins"
-    languages = yaml.safe_load(edited)["plugins"][1]["i18n"]["languages"]
-    assert languages[-1] == {"locale": "it", "name": "Italiano", "build": True, "site_name": "Soins"}
-    assert edit_mkdocs("site_name: Site\nplugins:\n  - search\n", "it", "Italiano") == (
-        "site_name: Site\nplugins:\n  - search\n",
-        None,
-    )
-    with pytest.raises(ScaffoldError, match="already lists the language 'fr'"):
-        edit_mkdocs(text, "fr", "Français")

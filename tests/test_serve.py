@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SAMPLE_ID
+
 pytestmark = pytest.mark.slow
 
 
@@ -100,10 +102,11 @@ def edit_until_noticed(server: Server, path: Path, old: str, new: str) -> None:
 def test_a_changed_fact_rebuilds_once_and_the_pdfs_follow(sample_project: Path):
     server = Server(sample_project)
     try:
+        server.wait_for("Serving on")
         server.wait_for("PDFs up to date")  # the PDFs of the content as it is
         before = server.get_bytes("/it/leaflet-it.pdf")
         word = f"leggero{uuid.uuid4().hex[:6]}"  # a text no cached PDF has
-        texts = sample_project / "content" / "it" / "facts.yaml"
+        texts = sample_project / "content" / "it" / SAMPLE_ID / "facts.yaml"
         edit_until_noticed(server, texts, "Un livido", f"Un livido {word}")
         poll(lambda: server.get("/it/risks/"), lambda page: word in page)
         # The page comes first; the leaflet follows once WeasyPrint has made it again.

@@ -142,34 +142,34 @@ def rebuilt(built_project: Path, tmp_path: Path) -> Path:
 
 BAD_INPUTS = {
     "malformed YAML": (
-        "content/facts.yaml",
+        "content/treatments/mesotherapy/facts.yaml",
         "  - id: tech-volume\n",
         "  - id: tech-volume\n    sources: [oops\n",
-        r"content/facts\.yaml:\d+:\d+: a list in \[ \] is not closed",
+        r"content/treatments/mesotherapy/facts\.yaml:\d+:\d+: a list in \[ \] is not closed",
     ),
     "wrong type": (
-        "content/facts.yaml",
+        "content/treatments/mesotherapy/facts.yaml",
         "sessions: {min: 10, max: 12",
         'sessions: {min: "ten", max: 12',
-        r"content/facts\.yaml:\d+: facts\[\d+\]\.values\.sessions\.min \(id 'sched-course-long'\)",
+        r"content/treatments/mesotherapy/facts\.yaml:\d+: facts\[\d+\]\.values\.sessions\.min \(id 'sched-course-long'\)",
     ),
     "unknown source": (
-        "content/facts.yaml",
+        "content/treatments/mesotherapy/facts.yaml",
         'sources: [seed-003]\n    quotes: {seed-003: "des rougeurs"}',
         "sources: [seed-042]\n    quotes: {}",
-        r"content/facts\.yaml:\d+: .*unknown source 'seed-042'",
+        r"content/treatments/mesotherapy/facts\.yaml:\d+: .*unknown source 'seed-042'",
     ),
     "duplicate id": (
-        "content/facts.yaml",
+        "content/treatments/mesotherapy/facts.yaml",
         "  - id: risk-marks\n",
         "  - id: risk-redness\n",
-        r"content/facts\.yaml:\d+: duplicate fact id 'risk-redness'",
+        r"content/treatments/mesotherapy/facts\.yaml:\d+: duplicate fact id 'risk-redness'",
     ),
     "missing translation": (
-        "content/it/facts.yaml",
+        "content/it/mesotherapy/facts.yaml",
         "ci-period:",
         "ci-period-typo:",
-        r"content/facts\.yaml:\d+: 'ci-period' has no text in language 'it'",
+        r"content/treatments/mesotherapy/facts\.yaml:\d+: 'ci-period' has no text in language 'it'",
     ),
 }
 
@@ -189,7 +189,7 @@ def test_bad_input_fails_and_keeps_the_last_good_site(rebuilt: Path, case: str):
 
 
 def test_script_in_a_fact_shows_literally_on_the_page(rebuilt: Path):
-    path = rebuilt / "content" / "en" / "facts.yaml"
+    path = rebuilt / "content" / "en" / "mesotherapy" / "facts.yaml"
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(risk-redness:\n  text: )(.*)$", r'\1"Red skin <script>alert(1)</script> {{ 7*7 }}"', text)
     path.write_text(text, encoding="utf-8")

@@ -71,7 +71,7 @@ def msgstr_line(path: Path, context: str) -> int:
 def reviewed_fact(root: Path, *, placeholders: bool = False) -> str:
     """A fact whose text is reviewed in every language and written on one line in the French file."""
     content = load_content(root, allow_missing_texts=True)
-    french = (root / "content" / "fr" / "facts.yaml").read_text(encoding="utf-8")
+    french = (root / "content" / "fr" / "mesotherapy" / "facts.yaml").read_text(encoding="utf-8")
     reviewed = None
     for lang in targets(root):
         ids = {
@@ -85,11 +85,11 @@ def reviewed_fact(root: Path, *, placeholders: bool = False) -> str:
         one_line = french.count(json.dumps(text, ensure_ascii=False)) == 1
         if text_id in (reviewed or set()) and ("{" in text) == placeholders and one_line:
             return text_id
-    pytest.skip("no reviewed fact written on one line in content/fr/facts.yaml")
+    pytest.skip("no reviewed fact written on one line in content/fr/mesotherapy/facts.yaml")
 
 
 def change_french(root: Path, text_id: str) -> tuple[str, str]:
-    path = root / "content" / "fr" / "facts.yaml"
+    path = root / "content" / "fr" / "mesotherapy" / "facts.yaml"
     old = yaml.safe_load(path.read_text(encoding="utf-8"))[text_id]["text"]
     new = old + " Cette phrase a été ajoutée pour le test."
     text = path.read_text(encoding="utf-8")
@@ -146,7 +146,7 @@ def test_every_exported_file_passes_msgfmt_check(project: Path, tmp_path: Path):
 
 def test_a_new_translation_goes_where_the_source_has_it(project: Path, tmp_path: Path):
     """An Italian entry removed, then translated again: the file comes back byte for byte."""
-    it_file = project / "content" / "it" / "facts.yaml"
+    it_file = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     original = it_file.read_text(encoding="utf-8")
     content = load_content(project, allow_missing_texts=True)
     text_id = next(
@@ -181,10 +181,10 @@ def test_clearing_the_fuzzy_mark_confirms_a_translation(project: Path, tmp_path:
     po = polib.pofile(str(path))
     entry(po, f"facts/{text_id}").flags.remove("fuzzy")
     po.save(str(path))
-    it_file = project / "content" / "it" / "facts.yaml"
+    it_file = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     text_before = yaml.safe_load(it_file.read_text(encoding="utf-8"))[text_id]["text"]
     result = import_po(project, path, "it.po")
-    assert not result.errors and result.reviewed == 1 and result.written == ["content/it/facts.yaml"]
+    assert not result.errors and result.reviewed == 1 and result.written == ["content/it/mesotherapy/facts.yaml"]
     data = yaml.safe_load(it_file.read_text(encoding="utf-8"))[text_id]
     assert data["text"] == text_before
     assert data["source_hash"] == source_hash(load_content(project).texts["fr"]["facts"].root[text_id])
@@ -222,12 +222,12 @@ def test_a_changed_french_text_makes_the_italian_entry_fuzzy_with_the_old_text(g
     path = export(git_project, "it")
     po = polib.pofile(str(path))
     changed = entry(po, f"facts/{text_id}")
-    italian = yaml.safe_load((git_project / "content/it/facts.yaml").read_text(encoding="utf-8"))[text_id]
+    italian = yaml.safe_load((git_project / "content/it/mesotherapy/facts.yaml").read_text(encoding="utf-8"))[text_id]
     assert "fuzzy" in changed.flags
     assert changed.previous_msgid == old and changed.msgid == new
     assert changed.msgstr == italian["text"]
     assert "fuzzy" not in entry(po, f"facts/{unchanged_id}").flags
-    assert previous_source_text(git_project, "facts", text_id, italian["source_hash"]) == old
+    assert previous_source_text(git_project, "facts", text_id, italian["source_hash"], "mesotherapy") == old
     if MSGFMT:
         result = subprocess.run([MSGFMT, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
@@ -244,7 +244,7 @@ def test_without_git_history_a_stale_entry_is_fuzzy_without_previous_text(projec
     changed = entry(polib.pofile(str(export(project, "it"))), f"facts/{text_id}")
     assert "fuzzy" in changed.flags and changed.previous_msgid is None
     assert "the source text changed since this translation was reviewed" in changed.comment
-    italian = yaml.safe_load((project / "content/it/facts.yaml").read_text(encoding="utf-8"))[text_id]
+    italian = yaml.safe_load((project / "content/it/mesotherapy/facts.yaml").read_text(encoding="utf-8"))[text_id]
     assert previous_source_text(project, "facts", text_id, italian["source_hash"]) is None
 
 
@@ -254,7 +254,7 @@ def test_importing_a_translation_publishes_it(git_project: Path):
     old, new = change_french(git_project, text_id)
     git(git_project, "commit", "-q", "-am", "French text changed")
     path = export(git_project, "it")
-    it_file = git_project / "content" / "it" / "facts.yaml"
+    it_file = git_project / "content" / "it" / "mesotherapy" / "facts.yaml"
     before = it_file.read_text(encoding="utf-8").splitlines()
 
     # The translator updates the text and clears the fuzzy mark, as Weblate or Poedit would.
@@ -268,7 +268,7 @@ def test_importing_a_translation_publishes_it(git_project: Path):
     result = translations(git_project, "import", "translations/it.po")
     assert result.returncode == 0, result.stderr
     assert "1 changed" in result.stdout and "1 marked reviewed" in result.stdout
-    assert "Changed: content/it/facts.yaml." in result.stdout
+    assert "Changed: content/it/mesotherapy/facts.yaml." in result.stdout
     data = yaml.safe_load(it_file.read_text(encoding="utf-8"))
     french = load_content(git_project).texts["fr"]["facts"].root[text_id]
     assert data[text_id]["text"] == NEW_ITALIAN

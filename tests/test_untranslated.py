@@ -12,7 +12,7 @@ import pytest
 
 from conftest import REPO, edit_yaml, run_cli
 from patientinfo.check import load_identical, run_check, untranslated_findings
-from patientinfo.content import TEXT_DOMAINS, load_content
+from patientinfo.content import TEXT_DOMAINS, load_content, text_path
 from patientinfo.errors import ContentError
 from patientinfo.scaffold import add_language
 
@@ -23,7 +23,7 @@ def untranslated(root: Path) -> list:
 
 def set_entry(root: Path, lang: str, domain: str, text_id: str, **fields: str | None) -> Path:
     """Change fields of one entry (None removes one); the file is rewritten without its comments."""
-    path = root / "content" / lang / f"{domain}.yaml"
+    path = root / text_path(lang, domain, "mesotherapy")
 
     def change(data: dict) -> None:
         entry = data[text_id] if isinstance(data[text_id], dict) else {"text": data[text_id]}
@@ -50,7 +50,7 @@ def lazy_german(project: Path) -> Path:
     """The project with German added, then filled with a copy of the English texts."""
     add_language(project, "de")
     for domain in TEXT_DOMAINS:
-        shutil.copy(project / "content" / "en" / f"{domain}.yaml", project / "content" / "de" / f"{domain}.yaml")
+        shutil.copy(project / text_path("en", domain, "mesotherapy"), project / text_path("de", domain, "mesotherapy"))
     return project
 
 
@@ -69,12 +69,12 @@ def test_a_copied_language_is_reported_text_by_text(lazy_german: Path):
     # Every German text of two words or more is reported, at its own line.
     expected = 0
     for domain in TEXT_DOMAINS:
-        path = lazy_german / "content" / "de" / f"{domain}.yaml"
+        path = lazy_german / text_path("de", domain, "mesotherapy")
         for text_id in content.texts["de"][domain].root:
             finding = next((f for f in findings if f.text_id == text_id and f.path.endswith(f"/{domain}.yaml")), None)
             if finding is not None:
                 expected += 1
-                assert finding.path == f"content/de/{domain}.yaml"
+                assert finding.path == text_path("de", domain, "mesotherapy")
                 assert finding.line == line_of(path, f"{text_id}:")
     assert expected == len(findings) > 300
     risk = next(f for f in findings if f.text_id == "risk-redness")
@@ -87,7 +87,7 @@ def test_a_copied_language_is_reported_text_by_text(lazy_german: Path):
 def test_the_check_reports_a_copied_language_and_strict_fails(lazy_german: Path):
     local = run_cli(lazy_german, "check", "--no-readability", "--json", "report.json")
     assert local.returncode == 0, local.stderr  # locally: warnings
-    assert "content/de/pages.yaml:" in local.stdout and "is not translated" in local.stdout
+    assert "content/de/mesotherapy/pages.yaml:" in local.stdout and "is not translated" in local.stdout
     kinds = {f["kind"] for f in json.loads((lazy_german / "report.json").read_text(encoding="utf-8"))["findings"]}
     assert "untranslated" in kinds
     strict = run_cli(lazy_german, "check", "--no-readability", "--strict")
@@ -100,7 +100,7 @@ def test_a_text_left_in_french_is_reported(project: Path):
     path = set_entry(project, "it", "facts", "risk-redness", text=french, source_hash=None)
     findings = untranslated(project)
     assert [(f.path, f.line, f.text_id, f.lang) for f in findings] == [
-        ("content/it/facts.yaml", line_of(path, "risk-redness:"), "risk-redness", "it")
+        ("content/it/mesotherapy/facts.yaml", line_of(path, "risk-redness:"), "risk-redness", "it")
     ]
     assert "its text is the same as in fr (the source)" in findings[0].message
     assert "source_hash" not in findings[0].message  # no hash: the check also says "unreviewed"

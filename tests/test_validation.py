@@ -33,33 +33,35 @@ def test_shipped_content_is_valid():
 
 
 def test_sample_content_is_valid(sample_project: Path):
-    assert load_content(sample_project).facts_file.treatment == "example-therapy"
+    assert load_content(sample_project).treatment == "example-therapy"
 
 
 def test_malformed_yaml_names_file_and_line(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     line = line_of(facts, "id: tech-volume")
     replace_in(facts, "  - id: tech-volume\n", "  - id: tech-volume\n    sources: [oops\n")
-    with pytest.raises(ContentError, match=r"content/facts\.yaml:\d+:\d+: a list in \[ \] is not closed") as caught:
+    with pytest.raises(
+        ContentError, match=r"content/treatments/mesotherapy/facts\.yaml:\d+:\d+: a list in \[ \] is not closed"
+    ) as caught:
         load_content(project)
     reported = int(re.search(r"facts\.yaml:(\d+)", str(caught.value)).group(1))
     assert line <= reported <= line + 4
 
 
 def test_wrong_type_names_field_fact_and_line(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     replace_in(facts, "sessions: {min: 3, max: 5, unit: session}", 'sessions: {min: "three", max: 5, unit: session}')
     line = line_of(facts, 'min: "three"')
     with pytest.raises(
         ContentError,
-        match=rf"content/facts\.yaml:{line}: facts\[\d+\]\.values\.sessions\.min \(id 'sched-course-short'\): "
+        match=rf"content/treatments/mesotherapy/facts\.yaml:{line}: facts\[\d+\]\.values\.sessions\.min \(id 'sched-course-short'\): "
         r"must be a number, not the text 'three'",
     ):
         load_content(project)
 
 
 def test_unknown_source_id(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     replace_in(
         facts, 'sources: [seed-003]\n    quotes: {seed-003: "des rougeurs"}', "sources: [seed-999]\n    quotes: {}"
     )
@@ -69,37 +71,37 @@ def test_unknown_source_id(project: Path):
 
 
 def test_duplicate_fact_id(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     first = line_of(facts, "  - id: risk-redness")
     second = line_of(facts, "  - id: risk-marks")
     replace_in(facts, "  - id: risk-marks\n", "  - id: risk-redness\n")
     with pytest.raises(
         ContentError,
-        match=rf"content/facts\.yaml:{second}: duplicate fact id 'risk-redness' \(first on line {first}\)",
+        match=rf"content/treatments/mesotherapy/facts\.yaml:{second}: duplicate fact id 'risk-redness' \(first on line {first}\)",
     ):
         load_content(project)
 
 
 def test_duplicate_key_in_a_translation(project: Path):
-    texts = project / "content" / "it" / "facts.yaml"
+    texts = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     original = texts.read_text(encoding="utf-8")
     texts.write_text(original + '\nrisk-redness:\n  text: "doppione"\n', encoding="utf-8")
     last = len(texts.read_text(encoding="utf-8").splitlines()) - 1
-    with pytest.raises(ContentError, match=rf"content/it/facts\.yaml:{last}: duplicate key 'risk-redness'"):
+    with pytest.raises(ContentError, match=rf"content/it/mesotherapy/facts\.yaml:{last}: duplicate key 'risk-redness'"):
         load_content(project)
 
 
 def test_missing_translation_names_fact_and_language(project: Path):
-    texts = project / "content" / "en" / "facts.yaml"
+    texts = project / "content" / "en" / "mesotherapy" / "facts.yaml"
     import yaml
 
     data = yaml.safe_load(texts.read_text(encoding="utf-8"))
     del data["ci-pregnancy"]
     texts.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    line = line_of(project / "content" / "facts.yaml", "- id: ci-pregnancy")
+    line = line_of(project / "content" / "treatments" / "mesotherapy" / "facts.yaml", "- id: ci-pregnancy")
     with pytest.raises(
         ContentError,
-        match=rf"content/facts\.yaml:{line}: 'ci-pregnancy' has no text in language 'en': add it to content/en/facts\.yaml",
+        match=rf"content/treatments/mesotherapy/facts\.yaml:{line}: 'ci-pregnancy' has no text in language 'en': add it to content/en/mesotherapy/facts\.yaml",
     ):
         load_content(project)
 
@@ -107,26 +109,27 @@ def test_missing_translation_names_fact_and_language(project: Path):
 def test_missing_page_text_in_a_translation(project: Path):
     from conftest import edit_yaml
 
-    edit_yaml(project / "content" / "it" / "pages.yaml", lambda data: data.pop("risks.list"))
-    line = line_of(project / "content" / "fr" / "pages.yaml", "risks.list:")
+    edit_yaml(project / "content" / "it" / "mesotherapy" / "pages.yaml", lambda data: data.pop("risks.list"))
+    line = line_of(project / "content" / "fr" / "mesotherapy" / "pages.yaml", "risks.list:")
     with pytest.raises(
-        ContentError, match=rf"content/fr/pages\.yaml:{line}: 'risks\.list' has no text in language 'it'"
+        ContentError, match=rf"content/fr/mesotherapy/pages\.yaml:{line}: 'risks\.list' has no text in language 'it'"
     ):
         load_content(project)
 
 
 def test_unknown_id_in_a_translation(project: Path):
-    texts = project / "content" / "it" / "facts.yaml"
+    texts = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     texts.write_text(texts.read_text(encoding="utf-8") + '\nrisk-unheard-of:\n  text: "Nuovo"\n', encoding="utf-8")
     line = line_of(texts, "risk-unheard-of:")
     with pytest.raises(
-        ContentError, match=rf"content/it/facts\.yaml:{line}: unknown id 'risk-unheard-of' \(language 'it'\)"
+        ContentError,
+        match=rf"content/it/mesotherapy/facts\.yaml:{line}: unknown id 'risk-unheard-of' \(language 'it'\)",
     ):
         load_content(project)
 
 
 def test_unknown_placeholder_and_unshown_value(project: Path):
-    texts = project / "content" / "it" / "facts.yaml"
+    texts = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     text = texts.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(sched-course-long:\n  text: )(.*)$", r'\1"Da dieci a dodici {sedute}."', text)
     texts.write_text(text, encoding="utf-8")
@@ -135,17 +138,17 @@ def test_unknown_placeholder_and_unshown_value(project: Path):
         load_content(project)
     message = str(caught.value)
     assert (
-        f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): unknown placeholder '{{sedute}}'"
+        f"content/it/mesotherapy/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): unknown placeholder '{{sedute}}'"
         in message
     )
     assert (
-        f"content/it/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): value '{{sessions}}' is never shown"
+        f"content/it/mesotherapy/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): value '{{sessions}}' is never shown"
         in message
     )
 
 
 def test_quantity_with_two_shapes(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     replace_in(
         facts, "length: {about: 4, unit: length-millimeter}", "length: {about: 4, max: 5, unit: length-millimeter}"
     )
@@ -155,7 +158,7 @@ def test_quantity_with_two_shapes(project: Path):
 
 
 def test_unknown_unit(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     replace_in(facts, "injections: {max: 100, unit: injection}", "injections: {max: 100, unit: jab}")
     with pytest.raises(
         ContentError, match=r"fact 'tech-injection-count' value 'injections': unit 'jab' is neither a CLDR unit"
@@ -164,7 +167,7 @@ def test_unknown_unit(project: Path):
 
 
 def test_every_problem_is_reported_at_once(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     replace_in(facts, "severity: absolute\n    key: true", "severity: fatal\n    key: true")
     replace_in(
         facts, "category: alternative\n    sources: [seed-000]", "category: alternatives\n    sources: [seed-000]"
@@ -176,12 +179,12 @@ def test_every_problem_is_reported_at_once(project: Path):
 
 
 def test_group_without_a_heading(project: Path):
-    facts = project / "content" / "facts.yaml"
+    facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     replace_in(facts, "indication: [pain, sport,", "indication: [pain, sports,")
     replace_in(facts, "group: sport\n", "group: sports\n")
     line = line_of(facts, "indication: [pain, sports,")
     with pytest.raises(
         ContentError,
-        match=rf"content/facts\.yaml:{line}: group 'sports' has no heading 'group\.sports' in content/fr/ui\.yaml",
+        match=rf"content/treatments/mesotherapy/facts\.yaml:{line}: group 'sports' has no heading 'group\.sports' in content/fr/ui\.yaml",
     ):
         load_content(project)

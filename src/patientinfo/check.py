@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .content import TEXT_DOMAINS, Content
+from .content import TEXT_DOMAINS, Content, Site
 from .schema import TextEntry
 from .translations import display_text, previous_source_text
 
@@ -88,14 +88,16 @@ def source_hash(entry: TextEntry) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def translation_findings(content: Content) -> tuple[list[Finding], list[LanguageStatus]]:
+def translation_findings(
+    content: Content, domains: tuple[str, ...] = TEXT_DOMAINS
+) -> tuple[list[Finding], list[LanguageStatus]]:
     findings: list[Finding] = []
     statuses: list[LanguageStatus] = []
     source = content.settings.source_language
     for lang in content.languages:
         status = LanguageStatus(lang)
         statuses.append(status)
-        for domain in TEXT_DOMAINS:
+        for domain in domains:
             originals = content.texts[source][domain].root
             translations = content.texts[lang][domain].root
             for text_id, original in originals.items():
@@ -143,7 +145,9 @@ def translation_findings(content: Content) -> tuple[list[Finding], list[Language
                             f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
                             text_id,
                             lang,
-                            old_source=previous_source_text(content.root, domain, text_id, entry.source_hash),
+                            old_source=previous_source_text(
+                                content.root, domain, text_id, entry.source_hash, content.treatment
+                            ),
                             new_source=display_text(original),
                             translation=display_text(entry),
                         )
@@ -225,7 +229,7 @@ def typography_findings(content: Content) -> list[Finding]:
 
 def review_findings(content: Content, today: dt.date) -> list[Finding]:
     """The treatment's review and each fact's own review, once past their next review date."""
-    document = content.documents["content/facts.yaml"]
+    document = content.documents[content.facts_path]
     findings = []
     review = content.facts_file.review
     if today > review.next_review:
@@ -391,11 +395,11 @@ def _date_in_quote(day: dt.date, quote: str, months: dict[str, int]) -> bool:
 
 def honesty_findings(content: Content) -> list[Finding]:
     """Facts whose numbers no longer appear in the words they quote, and clinic pages cited unquoted."""
-    document = content.documents["content/facts.yaml"]
+    document = content.documents[content.facts_path]
     months = _month_names(content)
     findings: list[Finding] = []
     fix_value = (
-        "Fix: read the source again and correct the value in content/facts.yaml; if the source "
+        "Fix: read the source again and correct the value in the treatment's facts.yaml; if the source "
         "really gives this number, replace the quote with the source's exact words that give it."
     )
     for index, fact in enumerate(content.facts_file.facts):
@@ -469,7 +473,7 @@ def documents_findings(content: Content) -> list[Finding]:
                     content.text_path(source, "documents"),
                     content.text_line(source, "documents", text_id),
                     f"'{text_id}' asks a question for '{fact_id}', which is not a contraindication in "
-                    f"content/facts.yaml: rename it to the fact's new id, or remove it from every language",
+                    f"{content.facts_path}: rename it to the fact's new id, or remove it from every language",
                     text_id,
                     source,
                 )
@@ -507,16 +511,39 @@ def documents_readability(content: Content) -> list[ReadabilityRow]:
     return rows
 
 
-def run_check(content: Content, today: dt.date, *, readability: bool = True) -> Report:
+def run_site_check(site: Site, today: dt.date, *, readability: bool = True) -> Report:
+    """The check of every treatment, in one report; the shared interface texts (ui.yaml) are
+    checked and counted once."""
     report = Report()
-    findings, report.languages = translation_findings(content)
-    report.findings += findings
-    report.findings += wording_findings(content)
-    report.findings += typography_findings(content)
-    report.findings += review_findings(content, today)
-    report.findings += honesty_findings(content)
-    report.findings += documents_findings(content)
+    for index, content in enumerate(site.treatments.values()):
+        part = run_check(content, today, readability=readability, with_ui=index == 0)
+        report.findings += part.findings
+        report.readability += part.readability
+        if not report.languages:
+            report.languages = part.languages
+            continue
+        for total, status in zip(report.languages, part.languages, strict=True):
+            for name in ("texts", "translated", "missing", "stale", "unreviewed", "untranslated"):
+                setattr(total, name, getattr(total, name) + getattr(status, name))
+    return report
+
+
+def run_check(content: Content, today: dt.date, *, readability: bool = True, with_ui: bool = True) -> Report:
+    """The check of one treatment (and, ``with_ui``, of the site's interface texts)."""
+    report = Report()
+    domains = TEXT_DOMAINS if with_ui else tuple(d for d in TEXT_DOMAINS if d != "ui")
+    findings, report.languages = translation_findings(content, domains)
+    findings += wording_findings(content)
+    findings += typography_findings(content)
+    findings += review_findings(content, today)
+    findings += honesty_findings(content)
+    findings += documents_findings(content)
     copied = untranslated_findings(content)  # issue 12
+    if not with_ui:
+        ui_paths = {content.text_path(lang, "ui") for lang in content.languages}
+        findings = [f for f in findings if f.path not in ui_paths]
+        copied = [f for f in copied if f.path not in ui_paths]
+    report.findings += findings
     report.findings += copied
     for status in report.languages:  # a copied text is not a translated one
         texts = {(f.path, f.text_id) for f in copied if f.lang == status.lang}
@@ -617,13 +644,14 @@ def _with_hash(text: str, key: yaml.Node, value: yaml.Node, new_hash: str) -> st
     return before + f"\n{indent}text: {scalar}\n{indent}source_hash: {quoted}" + after
 
 
-def mark_reviewed(content: Content, text_id: str, lang: str) -> Path:
-    """Record that ``text_id`` in ``lang`` translates the current source text. Returns the file."""
-    if lang == content.settings.source_language:
+def mark_reviewed(site: Site, text_id: str, lang: str) -> Path:
+    """Record that ``text_id`` in ``lang`` translates the current source text. Returns the file
+    (the first that has it: the interface's, then each treatment's)."""
+    if lang == site.settings.source_language:
         raise ValueError(f"'{lang}' is the source language: its texts are not translations")
-    if lang not in content.languages:
+    if lang not in site.languages:
         raise ValueError(f"unknown language '{lang}'")
-    for domain in TEXT_DOMAINS:
+    for content, domain in ((c, d) for c in site.treatments.values() for d in TEXT_DOMAINS):
         original = content.texts[content.settings.source_language][domain].root.get(text_id)
         if original is None or text_id not in content.texts[lang][domain].root:
             continue
@@ -635,10 +663,13 @@ def mark_reviewed(content: Content, text_id: str, lang: str) -> Path:
     raise ValueError(f"no text '{text_id}' in language '{lang}' (and in the source language)")
 
 
-def mark_all_reviewed(content: Content, lang: str) -> int:
+def mark_all_reviewed(site: Site, lang: str) -> int:
     """Mark every text of ``lang`` reviewed; for a translator who has just reviewed them all."""
     count = 0
-    for domain in TEXT_DOMAINS:
+    first = site.first
+    for content, domain in ((c, d) for c in site.treatments.values() for d in TEXT_DOMAINS):
+        if domain == "ui" and content is not first:
+            continue  # the interface's texts are shared: marked once
         originals = content.texts[content.settings.source_language][domain].root
         path = content.root / content.text_path(lang, domain)
         text = path.read_text(encoding="utf-8")
@@ -742,7 +773,9 @@ def untranslated_findings(content: Content) -> list[Finding]:
     from .translations import entry_fields
 
     source = content.settings.source_language
-    source_ids = {text_id for catalog in content.texts[source].values() for text_id in catalog.root}
+    source_ids = set(content.site_text_ids) or {
+        text_id for catalog in content.texts[source].values() for text_id in catalog.root
+    }
     findings: list[Finding] = []
     earlier: list[str] = [source]
     for lang in content.languages:

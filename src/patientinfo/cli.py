@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from .build import in_ci
-from .check import format_report, mark_all_reviewed, mark_reviewed, run_check
-from .content import load_content
+from .check import format_report, mark_all_reviewed, mark_reviewed, run_site_check
+from .content import load_site
 from .errors import ContentError
 from .render import today
 
@@ -40,24 +40,24 @@ def build(root: Path, site: Path, *, strict: bool) -> int:
 
 def check(root: Path, args: argparse.Namespace) -> int:
     try:
-        content = load_content(root, allow_missing_texts=True)
+        site = load_site(root, allow_missing_texts=True)
     except ContentError as exc:
         print_problems(exc, "fix them first:")
         return 1
     try:
         if args.mark_reviewed:
             text_id, lang = args.mark_reviewed
-            path = mark_reviewed(content, text_id, lang)
+            path = mark_reviewed(site, text_id, lang)
             print(f"{path.relative_to(root)}: '{text_id}' ({lang}) marked as reviewed")
             return 0
         if args.mark_all_reviewed:
-            count = mark_all_reviewed(content, args.mark_all_reviewed)
+            count = mark_all_reviewed(site, args.mark_all_reviewed)
             print(f"{count} text(s) of '{args.mark_all_reviewed}' marked as reviewed")
             return 0
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = run_check(content, today(), readability=not args.no_readability)
+    report = run_site_check(site, today(), readability=not args.no_readability)
     print(format_report(report))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -75,16 +75,16 @@ def write_schemas(root: Path) -> int:
 
     folder = root / "schema"
     folder.mkdir(exist_ok=True)
-    for name, model in (
-        ("facts", FactsFile),
-        ("sources", SourcesFile),
-        ("clinic", Clinic),
-        ("settings", Settings),
-        ("texts", Catalog),
+    for name, model, title in (
+        ("facts", FactsFile, "content/treatments/<id>/facts.yaml"),
+        ("sources", SourcesFile, "content/treatments/<id>/sources.yaml"),
+        ("clinic", Clinic, "content/clinic.yaml"),
+        ("settings", Settings, "content/settings.yaml"),
+        ("texts", Catalog, "content/<lang>/ui.yaml and content/<lang>/<id>/*.yaml"),
     ):
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = f"content/{name}.yaml" if name != "texts" else "content/<lang>/*.yaml"
+        schema["title"] = title
         (folder / f"{name}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
     print(f"JSON Schemas written to {folder.relative_to(root)}/")
     return 0
@@ -99,6 +99,11 @@ def add_translations_parser(commands: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="write the PO file of a language (default: translations/LANG.po)")
     export.add_argument("lang", metavar="LANG", help="a language of content/settings.yaml, e.g. it")
     export.add_argument("-o", "--output", metavar="FILE", help="where to write it ('-' for standard output)")
+    export.add_argument(
+        "--treatment",
+        metavar="ID",
+        help="the treatment whose texts to export, with the site's words (default: the first)",
+    )
     imported = actions.add_parser("import", help="check a translated PO file, then write it into content/LANG/")
     imported.add_argument("file", metavar="FILE", help="the PO file (its header names the language)")
     imported.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
@@ -127,7 +132,7 @@ def translations(root: Path, args: argparse.Namespace) -> int:
             print("No file changed.")
         return 0
     try:
-        content, _ = load_translatable(root)  # a language being translated may still miss texts
+        content, _ = load_translatable(root, args.treatment)  # a language being translated may still miss texts
     except ContentError as exc:
         print_problems(exc, "fix them first:")
         return 1
@@ -146,7 +151,8 @@ def translations(root: Path, args: argparse.Namespace) -> int:
         )
         return 2
     to_stdout = args.output == "-"
-    output = None if to_stdout else Path(args.output) if args.output else root / "translations" / f"{lang}.po"
+    name = f"{lang}-{content.treatment}.po" if content.several_treatments else f"{lang}.po"
+    output = None if to_stdout else Path(args.output) if args.output else root / "translations" / name
     text, messages = export_file(content, lang, output)
     fuzzy = sum(m.fuzzy for m in messages)
     missing = sum(m.translation is None for m in messages)
@@ -167,11 +173,11 @@ def translations(root: Path, args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------- add-language (issue 12) begin
-# ``patientinfo add-language CODE [--locale xx_YY]``: settings, mkdocs.yml, content/CODE/ with every
-# text still to translate, docs/CODE/editors.md. The work is done in scaffold.py.
+# ``patientinfo add-language CODE [--locale xx_YY]``: settings, content/CODE/ with every text still
+# to translate, docs/CODE/editors.md. The work is done in scaffold.py.
 def add_language_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "add-language", help="add a language: settings, mkdocs.yml and content/CODE/ with every text to translate"
+        "add-language", help="add a language: settings and content/CODE/ with every text to translate"
     )
     parser.add_argument("code", metavar="CODE", help="two-letter language code in lower case, e.g. de")
     parser.add_argument("--locale", metavar="LOCALE", help="Babel locale for numbers and dates, e.g. de_AT")
@@ -191,6 +197,51 @@ def add_language(root: Path, args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------- add-language (issue 12) end
+
+
+def add_treatment_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "add-treatment", help="add a treatment: settings, its facts and sources, and its texts to write"
+    )
+    parser.add_argument("id", metavar="ID", help="the treatment's id: lower case and hyphens, e.g. hyaluronic-acid")
+    parser.add_argument(
+        "--from", dest="template", metavar="EXISTING", help="start from a copy of this treatment's facts and sources"
+    )
+
+
+def add_treatment(root: Path, args: argparse.Namespace) -> int:
+    from .add_treatment import add_treatment as scaffold_treatment
+    from .add_treatment import next_steps
+    from .scaffold import ScaffoldError
+
+    try:
+        added = scaffold_treatment(root, args.id, args.template, today=today())
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(next_steps(added))
+    return 0
+
+
+def new_site_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("new-site", help="start a new clinic's site with an example treatment")
+    parser.add_argument("folder", metavar="DIR", help="a new (or empty) folder for the project")
+
+
+def new_site(args: argparse.Namespace) -> int:
+    from .new_site import new_site as make_site
+    from .new_site import next_steps
+    from .scaffold import ScaffoldError
+
+    target = Path(args.folder)
+    try:
+        written = make_site(target, today=today())
+        write_schemas(target.resolve())
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(next_steps(target, written))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,7 +264,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("schema", help="write JSON Schemas of the content files to schema/")
     add_translations_parser(commands)  # translations (issue 13)
     add_language_parser(commands)  # add-language (issue 12)
+    add_treatment_parser(commands)
+    new_site_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "new-site":  # not inside a project: the folder is the argument
+        return new_site(args)
     root = repo_root()
     if args.command == "build":
         return build(root, (root / args.site_dir).resolve(), strict=args.strict or in_ci())
@@ -225,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
         return translations(root, args)
     if args.command == "add-language":  # add-language (issue 12)
         return add_language(root, args)
+    if args.command == "add-treatment":
+        return add_treatment(root, args)
     return 2
 
 

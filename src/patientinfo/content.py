@@ -40,38 +40,68 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass
 class Content:
-    """All content of one site, validated. Pure data: rendering lives elsewhere."""
+    """One treatment of the site, validated, with the site's settings, clinic and interface
+    texts. Pure data: rendering lives elsewhere."""
 
     root: Path
     settings: Settings
     facts_file: FactsFile
     sources: dict[str, Source]
     clinic: Clinic
-    texts: dict[str, dict[str, Catalog]]  # language -> domain -> catalog
+    texts: dict[str, dict[str, Catalog]]  # language -> domain -> catalog ("ui" is shared by treatments)
     documents: dict[str, YamlDocument] = field(default_factory=dict)  # by shown path
     derived: dict[str, dict] = field(default_factory=dict, repr=False)  # values computed once from it
+    treatment: str = ""  # the treatment's id: its folder under content/treatments/ and content/<lang>/
+    site_text_ids: frozenset[str] = frozenset()  # every source-language text id of the site (identical.yaml)
 
     @property
     def languages(self) -> list[str]:
         return self.settings.languages
+
+    @property
+    def several_treatments(self) -> bool:
+        """With one treatment the site has short URLs; with several, each has its own folder."""
+        return len(self.settings.treatments) > 1
+
+    @property
+    def folder(self) -> str:
+        """Where the treatment's pages and PDFs sit in a language: '' with one treatment (short
+        URLs), '<treatment>/' with several."""
+        return f"{self.treatment}/" if self.several_treatments else ""
 
     @cached_property
     def facts(self) -> dict[str, Fact]:
         """Facts by id, built once (content is not changed after loading)."""
         return {fact.id: fact for fact in self.facts_file.facts}
 
+    @property
+    def facts_path(self) -> str:
+        return facts_path(self.treatment)
+
+    @property
+    def sources_path(self) -> str:
+        return sources_path(self.treatment)
+
     def text_path(self, lang: str, domain: str) -> str:
-        return f"content/{lang}/{domain}.yaml"
+        return text_path(lang, domain, self.treatment)
 
     def text_line(self, lang: str, domain: str, text_id: str) -> int:
         document = self.documents.get(self.text_path(lang, domain))
         return document.line([text_id]) if document else 1
 
     def fact_line(self, fact_id: str) -> int:
-        document = self.documents["content/facts.yaml"]
-        for index, fact in enumerate(self.facts_file.facts):
-            if fact.id == fact_id:
-                return document.line(["facts", index, "id"])
+        """The line of the id of a fact, dispute, question or excluded statement (1 if unknown)."""
+        document = self.documents[self.facts_path]
+        ff = self.facts_file
+        for section, items in (
+            ("facts", ff.facts),
+            ("disputes", ff.disputes),
+            ("faq", ff.faq),
+            ("excluded", ff.excluded),
+        ):
+            for index, item in enumerate(items):
+                if item.id == fact_id:
+                    return document.line([section, index, "id"])
         return 1
 
     def entry(self, lang: str, domain: str, text_id: str) -> TextEntry:
@@ -88,6 +118,41 @@ class Content:
                 ]
             )
         return catalog[text_id]
+
+
+@dataclass
+class Site:
+    """Every treatment of the site; they share the settings, the clinic and the interface texts."""
+
+    root: Path
+    settings: Settings
+    clinic: Clinic
+    treatments: dict[str, Content]  # in the order of settings.treatments
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.languages
+
+    @property
+    def several_treatments(self) -> bool:
+        return len(self.treatments) > 1
+
+    @property
+    def first(self) -> Content:
+        return next(iter(self.treatments.values()))
+
+
+def facts_path(treatment: str) -> str:
+    return f"content/treatments/{treatment}/facts.yaml"
+
+
+def sources_path(treatment: str) -> str:
+    return f"content/treatments/{treatment}/sources.yaml"
+
+
+def text_path(lang: str, domain: str, treatment: str) -> str:
+    """``content/<lang>/ui.yaml`` (the site's words) or ``content/<lang>/<treatment>/<domain>.yaml``."""
+    return f"content/{lang}/ui.yaml" if domain == "ui" else f"content/{lang}/{treatment}/{domain}.yaml"
 
 
 def _describe(loc: tuple[str | int, ...], data: object) -> str:
@@ -212,16 +277,19 @@ def _load(root: Path, relative: str, model: type[M], problems: list[Problem], do
 MISSING_TEXT = "has no text in language"
 
 
-def load_files(root: Path) -> tuple[Content, SourcesFile]:
+def load_files(root: Path) -> tuple[Site, dict[str, SourcesFile]]:
     """Read and validate every content file on its own (no rule between files yet)."""
     problems: list[Problem] = []
     documents: dict[str, YamlDocument] = {}
     settings = _load(root, "content/settings.yaml", Settings, problems, documents)
-    facts_file = _load(root, "content/facts.yaml", FactsFile, problems, documents)
-    sources_file = _load(root, "content/sources.yaml", SourcesFile, problems, documents)
     clinic = _load(root, "content/clinic.yaml", Clinic, problems, documents)
-    texts: dict[str, dict[str, Catalog]] = {}
+    treatments = settings.treatments if settings is not None else []
+    facts_files = {t: _load(root, facts_path(t), FactsFile, problems, documents) for t in treatments}
+    sources_files = {t: _load(root, sources_path(t), SourcesFile, problems, documents) for t in treatments}
+    ui: dict[str, Catalog] = {}
+    texts: dict[str, dict[str, dict[str, Catalog]]] = {t: {} for t in treatments}  # treatment -> lang -> domain
     if settings is not None:
+        problems += _unlisted_treatments(root, settings, documents["content/settings.yaml"])
         for lang in settings.languages:
             try:
                 Locale.parse(settings.locale(lang))
@@ -233,37 +301,89 @@ def load_files(root: Path) -> tuple[Content, SourcesFile]:
                         f"languages: '{settings.locale(lang)}' is not a locale Babel knows",
                     )
                 )
-            for domain in TEXT_DOMAINS:
-                catalog = _load(root, f"content/{lang}/{domain}.yaml", Catalog, problems, documents)
-                if catalog is not None:
-                    texts.setdefault(lang, {})[domain] = catalog
-    if problems or settings is None or facts_file is None or sources_file is None or clinic is None:
+            catalog = _load(root, text_path(lang, "ui", ""), Catalog, problems, documents)
+            if catalog is not None:
+                ui[lang] = catalog
+            for treatment in treatments:
+                for domain in TEXT_DOMAINS:
+                    if domain == "ui":
+                        continue
+                    catalog = _load(root, text_path(lang, domain, treatment), Catalog, problems, documents)
+                    if catalog is not None:
+                        texts[treatment].setdefault(lang, {})[domain] = catalog
+    if (
+        problems
+        or settings is None
+        or clinic is None
+        or any(f is None for f in facts_files.values())
+        or any(f is None for f in sources_files.values())
+    ):
         raise ContentError(problems)
-    content = Content(
+    source = settings.source_language
+    site_text_ids = frozenset(ui[source].root).union(
+        *(catalog.root for by_lang in texts.values() for catalog in by_lang.get(source, {}).values())
+    )
+    site = Site(
         root=root,
         settings=settings,
-        facts_file=facts_file,
-        sources={source.id: source for source in sources_file.sources},
         clinic=clinic,
-        texts=texts,
-        documents=documents,
+        treatments={
+            t: Content(
+                root=root,
+                settings=settings,
+                facts_file=facts_files[t],
+                sources={source.id: source for source in sources_files[t].sources},
+                clinic=clinic,
+                texts={lang: {"ui": ui[lang], **texts[t][lang]} for lang in settings.languages},
+                documents=documents,
+                treatment=t,
+                site_text_ids=site_text_ids,
+            )
+            for t in treatments
+        },
     )
-    return content, sources_file
+    return site, sources_files  # type: ignore[return-value]
 
 
-def load_content(root: Path, *, allow_missing_texts: bool = False) -> Content:
-    """Load ``root/content``; raise ContentError listing every problem found.
+def _unlisted_treatments(root: Path, settings: Settings, settings_doc: YamlDocument) -> list[Problem]:
+    """A treatment folder that settings.yaml does not list would silently not be published."""
+    folder = root / "content" / "treatments"
+    found = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+    return [
+        Problem(
+            "content/settings.yaml",
+            settings_doc.line(["treatments"]),
+            f"treatments: content/treatments/{name}/ exists but '{name}' is not listed: add it to treatments "
+            "(or remove the folder)",
+        )
+        for name in found
+        if name not in settings.treatments
+    ]
+
+
+def load_site(root: Path, *, allow_missing_texts: bool = False) -> Site:
+    """Load ``root/content``, every treatment; raise ContentError listing every problem found.
 
     ``allow_missing_texts`` lets the editors' check report missing translations as findings
     (with the rest of its report) instead of stopping; a build never allows them.
     """
-    content, sources_file = load_files(root)
-    problems = _cross_check(content, sources_file)
+    site, sources_files = load_files(root)
+    problems = [
+        problem
+        for treatment, content in site.treatments.items()
+        for problem in _cross_check(content, sources_files[treatment])
+    ]
     if allow_missing_texts:
         problems = [p for p in problems if MISSING_TEXT not in p.message]
     if problems:
         raise ContentError(problems)
-    return content
+    return site
+
+
+def load_content(root: Path, *, treatment: str | None = None, allow_missing_texts: bool = False) -> Content:
+    """One treatment of ``root/content`` (the first listed unless named), after checking them all."""
+    site = load_site(root, allow_missing_texts=allow_missing_texts)
+    return site.treatments[treatment] if treatment else site.first
 
 
 def _duplicates(ids: Iterable[tuple[str, int]], path: str, what: str) -> list[Problem]:
@@ -280,8 +400,8 @@ def _duplicates(ids: Iterable[tuple[str, int]], path: str, what: str) -> list[Pr
 def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
     """Rules that span files: ids that must exist, texts that must exist in every language."""
     problems: list[Problem] = []
-    facts_doc = content.documents["content/facts.yaml"]
-    sources_doc = content.documents["content/sources.yaml"]
+    facts_doc = content.documents[content.facts_path]
+    sources_doc = content.documents[content.sources_path]
     ff = content.facts_file
     fp = facts_doc.path
 
@@ -308,7 +428,7 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                     fp,
                     facts_doc.line(loc),
                     f"{_describe(tuple(loc), facts_doc.data)}: unknown source '{source_id}' "
-                    "(not in content/sources.yaml)",
+                    f"(not in {content.sources_path})",
                 )
             )
 
@@ -360,6 +480,7 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                 )
 
     problems += _logo_problems(content)
+    problems += _country_problems(content)
     present = {fact.category for fact in ff.facts}
     for category in REQUIRED_CATEGORIES:
         if category not in present:
@@ -374,6 +495,25 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
             )
     problems += _check_texts(content, [tid for _, _, tid in text_ids])
     return problems
+
+
+def _country_problems(content: Content) -> list[Problem]:
+    """A clinic whose country has none of the country-specific facts would show its patients no
+    way to report a side effect: say so rather than show nothing."""
+    country = content.clinic.country
+    countries = {fact.country for fact in content.facts_file.facts if fact.country}
+    if country is None or not countries or country in countries:
+        return []
+    clinic_doc = content.documents["content/clinic.yaml"]
+    return [
+        Problem(
+            clinic_doc.path,
+            clinic_doc.line(["country"]),
+            f"country '{country}': {content.facts_path} has facts for {', '.join(sorted(countries))} only "
+            f"(such as the official side-effect reporting system); add the facts for '{country}' with "
+            f"'country: {country}', or leave country out to show every country's",
+        )
+    ]
 
 
 def _logo_problems(content: Content) -> list[Problem]:
@@ -401,7 +541,7 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     facts = content.facts
     source_lang = content.settings.source_language
-    facts_doc = content.documents["content/facts.yaml"]
+    facts_doc = content.documents[content.facts_path]
     wanted_by_domain = {
         "facts": fact_text_ids,
         **{domain: list(content.texts[source_lang][domain].root) for domain in TEXT_DOMAINS if domain != "facts"},
@@ -416,7 +556,7 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                 if domain == "facts":
                     where = Problem(
                         facts_doc.path,
-                        content.fact_line(text_id) if text_id in facts else 1,
+                        content.fact_line(text_id),
                         f"'{text_id}' {MISSING_TEXT} '{lang}': add it to {path}",
                     )
                 else:
@@ -428,7 +568,7 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                 problems.append(where)
             for text_id in catalog:
                 if text_id not in wanted:
-                    origin = "content/facts.yaml" if domain == "facts" else content.text_path(source_lang, domain)
+                    origin = content.facts_path if domain == "facts" else content.text_path(source_lang, domain)
                     problems.append(
                         Problem(
                             path,

@@ -32,17 +32,20 @@ from typing import get_args
 from jinja2 import TemplateError, UndefinedError
 from markupsafe import escape
 
-from .content import Content
+from .content import Content, Site
 from .errors import ContentError, Problem
 from .pdf import (
     LeafletText,
+    cache_stem,
     cached_pdf,
     css_string,
     font_files,
     html_environment,
     html_to_pdf,
     leaflet_key,
+    leaflet_name,
     render_leaflet_html,
+    render_leaflets,
 )
 from .render import LanguageRenderer, today
 from .schema import Severity
@@ -260,7 +263,7 @@ def render_documents(content: Content, cache: Path | None = None) -> dict[str, d
                 html = render_document_html(content, lang, kind)
                 pdf = cached_pdf(
                     cache,
-                    name.removesuffix(".pdf"),
+                    cache_stem(content, name),
                     leaflet_key(content, html),
                     partial(render_document, content, lang, kind, html),
                 )
@@ -271,3 +274,20 @@ def render_documents(content: Content, cache: Path | None = None) -> dict[str, d
     if problems:
         raise ContentError(problems)
     return result
+
+
+def render_pdfs(site: Site, cache: Path | None = None) -> dict[str, dict[str, bytes]]:
+    """Every treatment's leaflet and documents, by language and path in the language's folder."""
+    pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in site.languages}
+    problems: list[Problem] = []
+    for content in site.treatments.values():
+        try:
+            for lang, pdf in render_leaflets(content, cache).items():
+                pdfs[lang][content.folder + leaflet_name(lang)] = pdf
+            for lang, documents in render_documents(content, cache).items():
+                pdfs[lang].update({content.folder + name: pdf for name, pdf in documents.items()})
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    return pdfs

@@ -31,12 +31,12 @@ from mkdocs.structure.pages import Page
 
 from .brand import BRAND_CSS, footer, logo_file, staged_brand_files
 from .build import in_ci
-from .content import Content, load_content
-from .documents import document_links, render_documents
+from .content import Site, load_site
+from .documents import document_links, render_pdfs
 from .errors import ContentError
-from .pdf import leaflet_name, render_leaflets
+from .pdf import leaflet_name
 from .preview import PdfRefresher, error_banner, last_cached
-from .render import LanguageRenderer, render_site, today
+from .render import LanguageRenderer, render_pages, today
 from .yamlio import tree_problems
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
@@ -174,7 +174,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self._pdf_cache: Path | None = None
         self._stamp: tuple | None = None
         self._pages: dict[str, dict[str, str]] = {}
-        self.content: Content | None = None
+        self.site: Site | None = None
         self.source_docs_dir: Path | None = None
         self.staging: Path | None = None
 
@@ -198,54 +198,43 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 raise ContentError(outside)
             cache = Path(os.environ.get("PATIENTINFO_PDF_CACHE") or root / self.config.pdf_cache)
             stamp = inputs_stamp(root / self.config.content_dir, TEMPLATES) if self.serving else None
-            if stamp is not None and stamp == self._stamp and self.content is not None and not self.errors:
-                content, pages = self.content, self._pages  # only docs/ or the theme changed: reuse
+            if stamp is not None and stamp == self._stamp and self.site is not None and not self.errors:
+                site, pages = self.site, self._pages  # only docs/ or the theme changed: reuse
                 log.info("patientinfo: content unchanged, pages reused")
-                pdfs = last_cached(content, cache)
+                pdfs = last_cached(site, cache)
             elif self.serving:  # pages now, PDFs in the background (preview.py)
-                content = load_content(root)
-                self._editors_check(content, strict=bool(config.strict) or in_ci())
-                pages = render_site(content)
-                pdfs = last_cached(content, cache)
+                site = load_site(root)
+                self._editors_check(site, strict=bool(config.strict) or in_ci())
+                pages = render_pages(site)
+                pdfs = last_cached(site, cache)
             else:
-                content = load_content(root)
-                self._editors_check(content, strict=bool(config.strict) or in_ci())
-                pages = render_site(content)
-                pdfs = {lang: {leaflet_name(lang): pdf} for lang, pdf in render_leaflets(content, cache).items()}
-                for lang, documents in render_documents(content, cache).items():
-                    pdfs[lang].update(documents)
+                site = load_site(root)
+                self._editors_check(site, strict=bool(config.strict) or in_ci())
+                pages = render_pages(site)
+                pdfs = render_pdfs(site, cache)
         except ContentError as exc:
-            if self.serving and self.content is not None and self.staging is not None:
+            if self.serving and self.site is not None and self.staging is not None:
                 log.error("patient information content has errors (the served pages show them):\n%s", exc)
                 self.errors = exc.problems
                 config.docs_dir = str(self.staging)
-                self._apply_brand(config, self.content)
-                config.site_url = config.site_url or self.content.clinic.website
+                self._apply_site(config, self.site)
                 return config
             raise PluginError(f"patient information content has errors:\n{exc}") from None
         except OSError as exc:  # a file that vanished or cannot be read while building
             where = exc.filename or "a content file"
             raise PluginError(f"{where}: cannot be read ({exc.strerror}); the site was not changed") from None
-        i18n = config.plugins.get("i18n")
-        if i18n is not None:
-            configured = [lang.locale for lang in i18n.config.languages]
-            if configured != content.languages:
-                raise PluginError(
-                    f"mkdocs.yml lists the languages {configured} but content/settings.yaml lists "
-                    f"{content.languages}: list the same languages, in the same order"
-                )
         self.source_docs_dir = Path(config.docs_dir).resolve()
         files = staged_files(self.source_docs_dir, pages, pdfs)
-        files.update(staged_brand_files(content.clinic, root))
+        files.update(staged_brand_files(site.clinic, root))
         written = sync_tree(files, staging)
-        self._apply_brand(config, content)
+        self._apply_site(config, site)
         log.info(
             "patientinfo: %d pages in %d languages, %d files changed",
             sum(map(len, pages.values())),
             len(pages),
             written,
         )
-        self.content = content
+        self.site = site
         self._pages = pages
         self._stamp = stamp
         self.staging = staging
@@ -253,28 +242,35 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if self.serving:
             self._pdf_cache = cache
         config.docs_dir = str(staging)
-        if not config.site_url:
-            config.site_url = content.clinic.website
         return config
 
+    def _apply_site(self, config: MkDocsConfig, site: Site) -> None:
+        """What mkdocs.yml does not repeat: the menu, the languages and the clinic's look."""
+        self._apply_brand(config, site)
+        config.site_url = config.site_url or site.clinic.website
+        config.nav = site_nav(site)
+        i18n = config.plugins.get("i18n")
+        if i18n is not None:
+            i18n.config.languages = i18n_languages(site)
+
     @staticmethod
-    def _apply_brand(config: MkDocsConfig, content: Content) -> None:
+    def _apply_brand(config: MkDocsConfig, site: Site) -> None:
         """Colour, logo and footer come from content/clinic.yaml: rebranding is one file."""
         if BRAND_CSS not in config.extra_css:
             config.extra_css.append(BRAND_CSS)
-        published = logo_file(content.clinic)
+        published = logo_file(site.clinic)
         if published:
             config.theme["logo"] = published
-        config.copyright = footer(content.clinic)
+        config.copyright = footer(site.clinic)
         config.extra["generator"] = False
 
-    def _editors_check(self, content: Content, *, strict: bool) -> None:
+    def _editors_check(self, site: Site, *, strict: bool) -> None:
         """The editors' check runs with every build, so ``mkdocs build`` and ``mkdocs serve`` alone
         say what ``scripts/check`` says. Strict (``--strict``, ``strict: true`` or CI): any
         finding stops the build; otherwise each is a warning. Readability is left to the check."""
-        from .check import run_check
+        from .check import run_site_check
 
-        findings = run_check(content, today(), readability=False).findings
+        findings = run_site_check(site, today(), readability=False).findings
         if findings and strict:
             listed = "\n".join(str(finding) for finding in findings)
             raise PluginError(
@@ -297,11 +293,11 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
         """Absolute language alternates, the language's root (for its own search), JSON-LD."""
-        if self.content is None:
+        if self.site is None:
             return context
-        languages = self.content.languages
+        languages = self.site.languages
         lang, path = language_of(page.url, languages)
-        site_url = config.site_url or self.content.clinic.website
+        site_url = config.site_url or self.site.clinic.website
 
         def absolute(language: str) -> str:
             return site_url + language_prefix(language, languages) + path
@@ -325,43 +321,48 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 "about": {"@type": "MedicalTherapy", "name": text["treatment"]},
                 "publisher": {
                     "@type": "MedicalClinic",
-                    "name": self.content.clinic.name,
-                    "telephone": self.content.clinic.phone,
+                    "name": self.site.clinic.name,
+                    "telephone": self.site.clinic.phone,
                     "url": site_url,
                 },
             }
+        content = self.site.treatments.get(str(meta.get("treatment_id", "")))
+        if content is None and not self.site.several_treatments:
+            content = self.site.first  # the editors' guide of a one-treatment site: its leaflet too
+        folder = language_prefix(lang, languages) + (content.folder if content else "")
         context["pi"] = {
             "leaflet": {
-                "href": language_prefix(lang, languages) + leaflet_name(lang),
-                "label": LanguageRenderer(self.content, lang).plain("ui", "leaflet.download"),
-            },
+                "href": folder + leaflet_name(lang),
+                "label": LanguageRenderer(content, lang).plain("ui", "leaflet.download"),
+            }
+            if content
+            else None,
             "alternates": alternates,
             "language_root": language_prefix(lang, languages),
             "language_roots": [language_prefix(language, languages) for language in languages],
             "search_worker": "assets/javascripts/workers/search-i18n.js",
             "jsonld": jsonld,
-            "documents": [
-                {"href": language_prefix(lang, languages) + name, "label": label}
-                for name, label in document_links(self.content, lang)
-            ],
+            "documents": [{"href": folder + name, "label": label} for name, label in document_links(content, lang)]
+            if content
+            else [],
             "clinic": {
-                "name": self.content.clinic.name,
-                "phone": self.content.clinic.phone,
-                "tel": tel_href(self.content.clinic.phone),
+                "name": self.site.clinic.name,
+                "phone": self.site.clinic.phone,
+                "tel": tel_href(self.site.clinic.phone),
             },
         }
         return context
 
     def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
         """The 404 page's words in the language being built (Material's are English only)."""
-        if template_name == "404.html" and self.content is not None:
-            lang = self._building_language(config) or self.content.languages[0]
-            renderer = LanguageRenderer(self.content, lang)
+        if template_name == "404.html" and self.site is not None:
+            lang = self._building_language(config) or self.site.languages[0]
+            renderer = LanguageRenderer(self.site.first, lang)
             context["pi_404"] = {
                 "title": renderer.plain("ui", "notfound.title"),
                 "text": renderer.plain("ui", "notfound.text"),
                 "home": renderer.plain("ui", "notfound.home"),
-                "href": "/" + language_prefix(lang, self.content.languages),
+                "href": "/" + language_prefix(lang, self.site.languages),
             }
         return context
 
@@ -372,13 +373,13 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     @event_priority(100)  # before mkdocs-static-i18n builds the other languages over site/404.html
     def _keep_404(self, config: MkDocsConfig) -> None:
         """Keep each language's 404 page: every language's build writes site/404.html."""
-        if self.content is None:
+        if self.site is None:
             return
         site = Path(config.site_dir)
-        lang = self._building_language(config) or self.content.languages[0]
+        lang = self._building_language(config) or self.site.languages[0]
         page = site / "404.html"
         if page.is_file():
-            if lang == self.content.languages[0]:
+            if lang == self.site.languages[0]:
                 self._default_404 = page.read_bytes()
             else:
                 (site / lang).mkdir(parents=True, exist_ok=True)
@@ -386,31 +387,31 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     @event_priority(-200)  # after mkdocs-static-i18n has merged every language's search entries
     def _after_all_languages(self, config: MkDocsConfig) -> None:
-        if self.content is None:
+        if self.site is None:
             return
         if self.serving and not self.errors and self._pdf_cache is not None and self.staging is not None:
             self._refresh_pdfs(self._site_root)
-        site = Path(config.site_dir)
-        split_search_index(site, self.content.languages)
+        site_dir = Path(config.site_dir)
+        split_search_index(site_dir, self.site.languages)
         default_404 = getattr(self, "_default_404", None)
         if default_404 is not None:  # the last language built wrote its own over it
-            (site / "404.html").write_bytes(default_404)
+            (site_dir / "404.html").write_bytes(default_404)
 
     on_post_build = CombinedEvent(_keep_404, _after_all_languages)
 
-    def _refresh_pdfs(self, site: Path) -> None:
-        content, staging, languages = self.content, self.staging, self.content.languages
-        if getattr(self, "_refreshed_for", None) is content:  # once per build, not once per language
+    def _refresh_pdfs(self, site_dir: Path) -> None:
+        site, staging, languages = self.site, self.staging, self.site.languages
+        if getattr(self, "_refreshed_for", None) is site:  # once per build, not once per language
             return
-        self._refreshed_for = content
+        self._refreshed_for = site
 
-        def place(lang: str, name: str, pdf: bytes) -> None:
-            for target in (staging / lang / name, site / language_prefix(lang, languages) / name):
+        def place(lang: str, name: str, pdf: bytes) -> None:  # name: relative to the language's folder
+            for target in (staging / lang / name, site_dir / language_prefix(lang, languages) / name):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 if not target.is_file() or target.read_bytes() != pdf:
                     target.write_bytes(pdf)
 
-        self.pdfs.start(content, self._pdf_cache, place)
+        self.pdfs.start(site, self._pdf_cache, place)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.staging is not None:
@@ -479,3 +480,57 @@ def split_search_index(site_dir: Path, languages: list[str]) -> dict[str, int]:
             # Material looks for <language root>/sitemap.xml; the sitemap lists every language.
             shutil.copy(site_dir / "sitemap.xml", root / "sitemap.xml")
     return counts
+
+
+def site_nav(site: Site) -> list:
+    """The menu: a treatment's pages in order; with several treatments, the home page then one
+    section per treatment, titled in the default language (i18n_languages translates it)."""
+    from .render import PAGES
+
+    if not site.several_treatments:
+        return [f"{page}.md" for page in PAGES]
+    lang = site.languages[0]
+    return ["index.md"] + [
+        {escaped(LanguageRenderer(content, lang).plain("pages", "index.name")): [f"{t}/{page}.md" for page in PAGES]}
+        for t, content in site.treatments.items()
+    ]
+
+
+def escaped(text: str) -> Markup:
+    """A text from content/ as the theme needs it: Material prints the site name and the menu's
+    section titles as they are in some places and escapes them in others; Markup is escaped once."""
+    return Markup(html.escape(text, quote=True))
+
+
+def i18n_languages(site: Site) -> list:
+    """mkdocs-static-i18n's languages, from content/settings.yaml: their order, names in their
+    own words, site names and the treatments' section titles."""
+    from babel import Locale
+    from mkdocs_static_i18n.config import I18nPluginLanguage
+
+    default = site.languages[0]
+    items = []
+    for lang in site.languages:
+        name = Locale.parse(site.settings.locale(lang)).get_language_name(site.settings.locale(lang)) or lang
+        titles = {t: LanguageRenderer(c, lang).plain("pages", "index.name") for t, c in site.treatments.items()}
+        defaults = {t: LanguageRenderer(c, default).plain("pages", "index.name") for t, c in site.treatments.items()}
+        item = I18nPluginLanguage()
+        item.load_dict(
+            {
+                "locale": lang,
+                "name": name[:1].upper() + name[1:],
+                "default": lang == default,
+                "build": True,
+                "site_name": escaped(
+                    site.clinic.name if site.several_treatments else titles[site.settings.treatments[0]]
+                ),
+                "nav_translations": {escaped(defaults[t]): escaped(titles[t]) for t in titles}
+                if site.several_treatments
+                else None,
+            }
+        )
+        errors, _ = item.validate()
+        if errors:
+            raise PluginError(f"content/settings.yaml: language '{lang}' cannot be configured: {errors[0][1]}")
+        items.append(item)
+    return items

@@ -41,13 +41,19 @@ def font_files() -> dict[str, Path]:
 
 
 def language_url(content: Content, lang: str) -> str:
-    """The site's address in ``lang``: the default language sits at the root."""
+    """The treatment's address in ``lang``: the default language sits at the root."""
     base = content.clinic.website
-    return base if lang == content.languages[0] else f"{base}{lang}/"
+    return (base if lang == content.languages[0] else f"{base}{lang}/") + content.folder
 
 
 def leaflet_name(lang: str) -> str:
+    """``leaflet-it.pdf``, in the treatment's folder of the language."""
     return f"leaflet-{lang}.pdf"
+
+
+def cache_stem(content: Content, name: str) -> str:
+    """The name of a PDF in the cache: the treatment's id and the file's name."""
+    return f"{content.treatment}-{name.removesuffix('.pdf')}"
 
 
 def qr_svg(url: str) -> Markup:
@@ -87,7 +93,9 @@ class LeafletText:
         return self.r.fmt.join(labels)
 
     def facts(self, category: str | None = None, **filters: object) -> list[str]:
-        return [f.id for f in self.r.facts(category, **filters)]  # type: ignore[arg-type]
+        """The facts the leaflet prints: those not marked ``leaflet: false`` (it must fit its pages)."""
+        facts = self.r.content.facts
+        return [f.id for f in self.r.facts(category, **filters) if facts[f.id].leaflet]  # type: ignore[arg-type]
 
 
 def LocalFetcher(repo_root: Path):  # noqa: N802 (a class made on first use: WeasyPrint is imported lazily)
@@ -263,7 +271,7 @@ def render_leaflets(content: Content, cache: Path | None = None) -> dict[str, by
     problems: list[Problem] = []
     for lang in content.languages:
         html = render_leaflet_html(content, lang)
-        stem = leaflet_name(lang).removesuffix(".pdf")
+        stem = cache_stem(content, leaflet_name(lang))
         try:
             leaflets[lang] = cached_pdf(
                 cache, stem, leaflet_key(content, html), partial(render_leaflet, content, lang, html)

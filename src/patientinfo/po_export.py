@@ -214,14 +214,14 @@ def export_catalog(content: Content, lang: str) -> tuple[polib.POFile, list[Mess
     commenter = Commenter(content, lang)
     po = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     po.header = (
-        f"Texts of the patient information on '{content.facts_file.treatment}' ({content.clinic.name}),\n"
+        f"Texts of the patient information on '{content.treatment}' ({content.clinic.name}),\n"
         f"to translate from '{source_lang}' into '{lang}'.\n"
         f"Made by: patientinfo translations export {lang}\n"
         "Bring back with: patientinfo translations import FILE (then scripts/check, scripts/build)."
     )
     date = content_date(content.root)
     po.metadata = {
-        "Project-Id-Version": f"{content.facts_file.treatment} (patientinfo {__version__})",
+        "Project-Id-Version": f"{content.treatment} (patientinfo {__version__})",
         "Report-Msgid-Bugs-To": content.clinic.email,
         "POT-Creation-Date": date,
         "PO-Revision-Date": date,
@@ -234,6 +234,7 @@ def export_catalog(content: Content, lang: str) -> tuple[polib.POFile, list[Mess
         "Plural-Forms": get_plural(locale).plural_forms,
         "X-Generator": f"patientinfo {__version__}",
         "X-Source-Language": source_lang,
+        "X-Treatment": content.treatment,
     }
     for message in messages:
         flags = []

@@ -123,6 +123,11 @@ def problems_of(message: Message, new: str, lang: str, content: Content) -> list
     return found
 
 
+def _treatment(po: polib.POFile) -> str | None:
+    """The treatment the file's texts belong to (its X-Treatment header), else the site's first."""
+    return po.metadata.get("X-Treatment") or None
+
+
 def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> ImportResult:
     """Check every entry of the PO file at ``path``, then write the translations (all or nothing)."""
     result = ImportResult()
@@ -135,7 +140,7 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
     lang = result.lang = _language(po, path)
     header_line = next((i + 1 for i, line in enumerate(lines) if line.startswith('"Language:')), 1)
     try:
-        content, known = load_translatable(root)
+        content, known = load_translatable(root, _treatment(po))
     except ContentError as exc:
         result.errors = list(exc.problems)
         return result
@@ -335,7 +340,7 @@ def _write(
         for relative, text in new_texts.items():
             (Path(scratch) / relative).write_text(text, encoding="utf-8")
         try:
-            after = load_translatable(Path(scratch))[1]
+            after = load_translatable(Path(scratch), content.treatment)[1]
         except ContentError as exc:
             after = exc.problems
         before = {(p.path, p.message) for p in known}

@@ -13,10 +13,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .content import Content
-from .documents import DOCUMENTS, document_name, render_documents
+from .content import Content, Site
+from .documents import DOCUMENTS, document_name, render_pdfs
 from .errors import ContentError, Problem
-from .pdf import leaflet_name, render_leaflets
+from .pdf import cache_stem, leaflet_name
 from .render import md_escape
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
@@ -29,15 +29,16 @@ def pdf_names(content: Content) -> dict[str, list[str]]:
     }
 
 
-def last_cached(content: Content, cache: Path) -> dict[str, dict[str, bytes]]:
+def last_cached(site: Site, cache: Path) -> dict[str, dict[str, bytes]]:
     """The newest cached PDF of each name, whatever content it was made from."""
     found: dict[str, dict[str, bytes]] = {}
-    for lang, names in pdf_names(content).items():
-        for name in names:
-            stem = name.removesuffix(".pdf")
-            versions = sorted(cache.glob(f"{stem}-" + "?" * KEY_LENGTH + ".pdf"), key=lambda p: p.stat().st_mtime)
-            if versions:
-                found.setdefault(lang, {})[name] = versions[-1].read_bytes()
+    for content in site.treatments.values():
+        for lang, names in pdf_names(content).items():
+            for name in names:
+                stem = cache_stem(content, name)
+                versions = sorted(cache.glob(f"{stem}-" + "?" * KEY_LENGTH + ".pdf"), key=lambda p: p.stat().st_mtime)
+                if versions:
+                    found.setdefault(lang, {})[content.folder + name] = versions[-1].read_bytes()
     return found
 
 
@@ -49,16 +50,14 @@ class PdfRefresher:
         self.generation = 0
         self.lock = threading.Lock()
 
-    def start(self, content: Content, cache: Path, place: Callable[[str, str, bytes], None]) -> threading.Thread:
+    def start(self, site: Site, cache: Path, place: Callable[[str, str, bytes], None]) -> threading.Thread:
         with self.lock:
             self.generation += 1
             generation = self.generation
 
         def work() -> None:
             try:
-                pdfs = {lang: {leaflet_name(lang): pdf} for lang, pdf in render_leaflets(content, cache).items()}
-                for lang, documents in render_documents(content, cache).items():
-                    pdfs[lang].update(documents)
+                pdfs = render_pdfs(site, cache)
             except ContentError as exc:
                 log.error("patientinfo: the PDFs could not be made:\n%s", exc)
                 return

@@ -23,7 +23,7 @@ from html import escape as html_escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
 from markupsafe import Markup
 
-from .content import Content
+from .content import Content, Site
 from .errors import ContentError, Problem
 from .formatting import FormatError, Formatter
 from .markup import render_inline, strip_inline
@@ -306,6 +306,8 @@ class LanguageRenderer:
     ) -> list[FactView]:
         chosen = []
         for fact in self.content.facts_file.facts:
+            if not self.applies(fact.id):
+                continue
             if category is not None and fact.category != category:
                 continue
             if group is not None and fact.group != group:
@@ -320,6 +322,12 @@ class LanguageRenderer:
                 continue
             chosen.append(self.fact(fact.id))
         return chosen
+
+    def applies(self, fact_id: str) -> bool:
+        """A fact for one country's patients (its reporting system) is shown by a clinic of that
+        country only; a clinic with no country shows every country's."""
+        country = self.content.facts[fact_id].country
+        return country is None or self.content.clinic.country in (None, country)
 
     def groups(self, category: str) -> list[str]:
         return list(self.content.facts_file.groups.get(category, []))
@@ -347,7 +355,7 @@ class LanguageRenderer:
                     item.id,
                     self.text("facts", item.id),
                     self._render(entry.note, self._resolve_global({}), "facts", item.id) if entry.note else None,
-                    [self.fact(f) for f in item.facts],
+                    [self.fact(f) for f in item.facts if self.applies(f)],
                     [self.dispute(d) for d in item.disputes],
                 )
             )
@@ -386,7 +394,8 @@ class LanguageRenderer:
             "---",
             f"title: {json.dumps(html(title), ensure_ascii=False)}",
             f"description: {json.dumps(html(description), ensure_ascii=False)}",
-            f"treatment: {json.dumps(html(self.plain('pages', 'index.title')), ensure_ascii=False)}",
+            f"treatment: {json.dumps(html(self.plain('pages', 'index.name')), ensure_ascii=False)}",
+            f"treatment_id: {json.dumps(self.content.treatment)}",
             f"last_reviewed: {json.dumps(review['last_iso'])}",
             f"reviewed_by: {json.dumps(html(str(review['by'])), ensure_ascii=False)}",
             "---",
@@ -409,6 +418,8 @@ class LanguageRenderer:
                 sources=self.content.sources,
                 severities=SEVERITIES,
                 steps=STEPS,
+                site_root="../" if self.content.several_treatments else "",  # where editors.md is
+                example=self.content.facts_file.example,
             )
             return f"{self.front_matter(page)}\n{body}"
         except UndefinedError as exc:
@@ -481,6 +492,34 @@ def render_language(content: Content, lang: str, *, build_date: dt.date | None =
     return {f"{page}.md": renderer.render_page(environment, page) for page in PAGES}
 
 
+def render_home(site: Site, lang: str) -> str:
+    """The home page of a site with several treatments: each treatment, with its description."""
+    renderer = LanguageRenderer(site.first, lang)
+    treatments = []
+    for treatment, content in site.treatments.items():
+        own = LanguageRenderer(content, lang)
+        treatments.append(
+            {"href": f"{treatment}/index.md", "title": own.t("index.name"), "description": own.t("index.description")}
+        )
+    title = html_escape(renderer.plain("ui", "home.title"), quote=True)
+    description = html_escape(renderer.plain("ui", "home.description"), quote=True)
+    example = any(content.facts_file.example for content in site.treatments.values())
+    template = "src/patientinfo/templates/home.md.j2"
+    try:
+        body = (
+            make_environment()
+            .get_template("home.md.j2")
+            .render(ui=renderer.ui, treatments=treatments, clinic=site.clinic, example=example)
+        )
+    except TemplateError as exc:  # UndefinedError included: a template mistake, named as such
+        raise ContentError([Problem(template, getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None
+    front = [
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        f"description: {json.dumps(description, ensure_ascii=False)}",
+    ]
+    return "\n".join(["---", *front, "---", body])
+
+
 def render_site(content: Content, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
     """Every page of every language; collects the problems of all languages before failing."""
     pages: dict[str, dict[str, str]] = {}
@@ -492,4 +531,23 @@ def render_site(content: Content, *, build_date: dt.date | None = None) -> dict[
             problems.extend(exc.problems)
     if problems:
         raise ContentError(problems)
+    return pages
+
+
+def render_pages(site: Site, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
+    """Every page of every treatment and language, by language and path in the language's folder
+    (``risks.md``, or ``<treatment>/risks.md`` with several treatments, then with a home page)."""
+    pages: dict[str, dict[str, str]] = {lang: {} for lang in site.languages}
+    problems: list[Problem] = []
+    for content in site.treatments.values():
+        try:
+            for lang, by_name in render_site(content, build_date=build_date).items():
+                pages[lang].update({content.folder + name: markdown for name, markdown in by_name.items()})
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+    if site.several_treatments:
+        for lang in site.languages:
+            pages[lang]["index.md"] = render_home(site, lang)
     return pages

@@ -1,12 +1,12 @@
 """``patientinfo add-language CODE``: everything a new language needs, with every text still to write.
 
-It edits the text of ``content/settings.yaml`` (languages, locales, readability rule) and of
-``mkdocs.yml`` (the i18n languages), so their comments and layout stay as they are; it creates
-``content/CODE/{facts,pages,ui,documents}.yaml``, where every text of the source language is
-written out as a comment (the id and the French words to translate). Those files are valid
-YAML with no text in them, so the build stops and names every missing text, and the check
-reports them as missing; ``translations export CODE`` gives translators a PO file of them. It
-also copies the editors' guide into ``docs/CODE/``, marked as not translated yet.
+It edits the text of ``content/settings.yaml`` (languages, locales, readability rule), so its
+comments and layout stay as they are (the site's languages follow it: mkdocs.yml does not list
+them); it creates ``content/CODE/ui.yaml`` and ``content/CODE/<treatment>/*.yaml``, where every
+text of the source language is written out as a comment (the id and the French words to
+translate). Those files are valid YAML with no text in them, so the build stops and names every
+missing text, and the check reports them as missing; ``translations export CODE`` gives
+translators a PO file of them. It also copies the editors' guide into ``docs/CODE/``, marked as not translated yet.
 
 Everything is worked out and checked before the first file is written: a refused language
 (unknown to Babel, upper case, already there) changes nothing.
@@ -14,7 +14,6 @@ Everything is worked out and checked before the first file is written: a refused
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from pydantic import ValidationError
 
-from .content import TEXT_DOMAINS
+from .content import TEXT_DOMAINS, text_path
 from .errors import ContentError
 from .readability import DEFAULT_MIN, default_formula
 from .schema import Settings
@@ -216,48 +215,11 @@ def edit_settings(text: str, code: str, locale: str, formula: str | None) -> str
     return _add_key(text, readability, code, _rule(formula))
 
 
-def edit_mkdocs(text: str, code: str, name: str) -> tuple[str, str | None]:
-    """mkdocs.yml with ``code`` added to the i18n plugin's languages, and the site name used.
-
-    Returns the text unchanged (and None) when mkdocs.yml has no i18n plugin."""
-    root = _compose(text, "mkdocs.yml")
-    plugins = _child(root, "plugins")
-    i18n = None
-    for item in plugins.value if isinstance(plugins, yaml.SequenceNode) else []:
-        i18n = _child(item, "i18n") or i18n
-    languages = _child(i18n, "languages")
-    if languages is None:
-        return text, None
-    if not isinstance(languages, yaml.SequenceNode) or not languages.value:
-        raise ScaffoldError("mkdocs.yml: the i18n plugin's 'languages' must be a list; fix it first")
-    site_name = None
-    for item in languages.value:
-        locale, default, item_name = _child(item, "locale"), _child(item, "default"), _child(item, "site_name")
-        if isinstance(locale, yaml.ScalarNode) and locale.value == code:
-            raise ScaffoldError(f"mkdocs.yml already lists the language '{code}' in the i18n plugin's languages")
-        if item_name is not None and (site_name is None or (default is not None and default.value == "true")):
-            site_name = item_name.value
-    if site_name is None:
-        top = _child(root, "site_name")
-        site_name = top.value if isinstance(top, yaml.ScalarNode) else ""
-    quoted_name, quoted_site = json.dumps(name, ensure_ascii=False), json.dumps(site_name, ensure_ascii=False)
-    if languages.flow_style:
-        item = f"{{locale: {code}, name: {quoted_name}, build: true, site_name: {quoted_site}}}"
-        return _append_item(text, languages, item), site_name
-    first = languages.value[-1]
-    indent = " " * first.value[0][0].start_mark.column if isinstance(first, yaml.MappingNode) else ""
-    block = (
-        f"locale: {code}\n{indent}name: {quoted_name}\n{indent}build: true\n"
-        f"{indent}site_name: {quoted_site}  # the source language's name until a translator gives this one"
-    )
-    return _append_item(text, languages, "", block), site_name
-
-
 # --------------------------------------------------------------------------- new files
-def first_line(root: Path, domain: str, source: str) -> str:
+def first_line(root: Path, domain: str, source: str, treatment: str) -> str:
     """The schema line of an existing text file (``content/en/`` first, as the other languages)."""
     for lang in ("en", source):
-        path = root / "content" / lang / f"{domain}.yaml"
+        path = root / text_path(lang, domain, treatment)
         try:
             line = path.read_text(encoding="utf-8").split("\n", 1)[0].strip()
         except (OSError, UnicodeDecodeError):
@@ -295,9 +257,9 @@ def commented_texts(source_text: str, shown: str) -> list[str]:
     return lines
 
 
-def text_file(root: Path, domain: str, source: str, added: AddedLanguage) -> str:
-    source_path = root / "content" / source / f"{domain}.yaml"
-    shown = f"content/{source}/{domain}.yaml"
+def text_file(root: Path, domain: str, source: str, added: AddedLanguage, treatment: str) -> str:
+    shown = text_path(source, domain, treatment)
+    source_path = root / shown
     try:
         load_yaml(source_path, root)  # refuses what the build would refuse (a link outside, a bad byte...)
         source_text = source_path.read_text(encoding="utf-8")
@@ -305,7 +267,7 @@ def text_file(root: Path, domain: str, source: str, added: AddedLanguage) -> str
         raise ScaffoldError(f"{exc}\nfix {shown} first") from None
     source_name = Locale.parse(source).english_name
     header = [
-        first_line(root, domain, source),
+        first_line(root, domain, source, treatment),
         f"# {added.english_name} ({added.name}) texts: {DOMAIN_WORDS.get(domain, domain)}.",
         f"# Made by 'patientinfo add-language {added.code}' from {shown}: no text is translated yet.",
         f"# Each text is below as a comment, with its id and the {source_name} words to translate. To translate",
@@ -382,21 +344,12 @@ def add_language(root: Path, code: str, locale: str | None = None) -> AddedLangu
         raise ScaffoldError(f"content/settings.yaml could not be edited automatically; add '{code}' by hand")
     writes["content/settings.yaml"] = new_settings
 
-    mkdocs_path = root / "mkdocs.yml"
-    if mkdocs_path.is_file():
-        mkdocs_text = mkdocs_path.read_text(encoding="utf-8")
-        new_mkdocs, site_name = edit_mkdocs(mkdocs_text, code, added.name)
-        if site_name is None:
-            added.notes.append("mkdocs.yml has no i18n languages list: nothing added there")
-        else:
-            _compose(new_mkdocs, "mkdocs.yml (after adding the language)")
-            writes["mkdocs.yml"] = new_mkdocs
-            added.notes.append(
-                f"mkdocs.yml: the site name of '{code}' is the {source} one ({site_name}) until you change it"
-            )
-
-    for domain in TEXT_DOMAINS:
-        writes[f"content/{code}/{domain}.yaml"] = text_file(root, domain, source, added)
+    # The site's menu, language switcher and search follow content/settings.yaml: mkdocs.yml is not edited.
+    writes[text_path(code, "ui", "")] = text_file(root, "ui", source, added, "")
+    for treatment in checked.treatments:
+        for domain in TEXT_DOMAINS:
+            if domain != "ui":
+                writes[text_path(code, domain, treatment)] = text_file(root, domain, source, added, treatment)
 
     guide_target = f"docs/{code}/editors.md"
     if (root / guide_target).exists():
@@ -436,13 +389,13 @@ def next_steps(added: AddedLanguage) -> str:
         ),
         "",
         "Next steps:",
-        f"  1. Translate every text. Either edit content/{code}/*.yaml (each text is there as a comment: remove",
+        f"  1. Translate every text. Either edit content/{code}/ (each text is there as a comment: remove",
         "     the '# ' and translate it), or give translators a PO file (Weblate, Poedit...):",
         f"       python -m patientinfo translations export {code}      # writes translations/{code}.po",
         f"       python -m patientinfo translations import translations/{code}.po",
         "  2. python -m patientinfo check    lists the texts still missing, untranslated (the same as in",
         "     another language) or unreviewed.",
         "  3. python -m patientinfo build    stops and lists the missing texts until every one is translated.",
-        f"  4. Translate the site name of '{code}' in mkdocs.yml and docs/{code}/editors.md.",
+        f"  4. Translate docs/{code}/editors.md, the editors' guide (a copy of another language's until then).",
     ]
     return "\n".join(lines)

@@ -202,6 +202,11 @@ class Review(Model):
         return self
 
 
+CountryCode = constrained(
+    r"^[A-Z]{2}$", "must be a country's two-letter code in capitals, like FR, IT or GB", "ISO 3166 country code"
+)
+
+
 class Fact(Model):
     """One statement about the treatment, with the sources that make it."""
 
@@ -218,6 +223,15 @@ class Fact(Model):
     note_sources: list[Id] = Field(default_factory=list)
     review: Review | None = Field(
         default=None, description="when this fact was checked, if not with the whole treatment"
+    )
+    leaflet: bool = Field(
+        default=True,
+        description="false: left out of the printed leaflet, which must fit its pages (the site shows it)",
+    )
+    country: CountryCode | None = Field(
+        default=None,
+        description="only for patients of this country (e.g. its side-effect reporting system): shown when the "
+        "clinic's country (content/clinic.yaml) is this one",
     )
 
     @model_validator(mode="after")
@@ -260,7 +274,11 @@ class Excluded(Model):
 
 
 class FactsFile(Model):
-    treatment: Id
+    example: bool = Field(
+        default=False,
+        description="an example treatment to replace (patientinfo new-site): every page, leaflet and form says its "
+        "facts are not medical information",
+    )
     review: Review
     groups: dict[Category, list[Id]] = Field(default_factory=dict)
     facts: list[Fact] = Field(min_length=1)
@@ -326,6 +344,11 @@ class Clinic(Model):
         min_length=1, description="the doctor responsible for the medical content, named as its reviewer"
     )
     emergency_number: constrained(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
+    country: CountryCode | None = Field(
+        default=None,
+        description="where the clinic is (e.g. FR): decides which country's facts are shown, such as the official "
+        "side-effect reporting system; without it, every country's are shown",
+    )
     brand_colour: Colour = "#1f4e79"
     logo: RepoPath | None = Field(default=None, description="an .svg or .png file, path relative to the repository")
     fictional: bool = False
@@ -361,9 +384,18 @@ class CheckSettings(Model):
     allowed_digits: list[AllowedDigits] = Field(default_factory=list)
 
 
+# Folder names a treatment id may not take: they are languages' or the site's own.
+RESERVED_FOLDERS = frozenset({"treatments", "assets", "search", "ui", "editors", "brand"})
+
+
 class Settings(Model):
     source_language: LangCode
     languages: list[LangCode] = Field(min_length=1)
+    treatments: list[Id] = Field(
+        min_length=1,
+        description="the treatments of this site, in the home page's order; each has content/treatments/<id>/ "
+        "and content/<lang>/<id>/",
+    )
     locales: dict[str, LocaleCode] = Field(
         default_factory=dict, description="Babel locale per language, e.g. en: en_GB"
     )
@@ -378,6 +410,13 @@ class Settings(Model):
             raise ValueError(f"source_language '{self.source_language}' is not in languages")
         if len(set(self.languages)) != len(self.languages):
             raise ValueError("a language is listed twice")
+        if len(set(self.treatments)) != len(self.treatments):
+            raise ValueError("a treatment is listed twice")
+        clash = sorted(set(self.treatments) & (set(self.languages) | RESERVED_FOLDERS))
+        if clash:
+            raise ValueError(
+                f"treatment id '{clash[0]}' is also the name of a language or of a folder of the site: choose another"
+            )
         unknown = sorted(set(self.locales) - set(self.languages))
         if unknown:
             raise ValueError(f"locales given for unknown languages: {', '.join(unknown)}")

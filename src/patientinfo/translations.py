@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .content import TEXT_DOMAINS, Content, load_content
+from .content import TEXT_DOMAINS, Content, text_path
 from .errors import ContentError, Problem
 from .schema import TextEntry
 
@@ -37,7 +37,7 @@ UNREVIEWED = "unreviewed"  # records no source text
 MISSING = "missing"  # no translation yet
 
 
-def load_translatable(root: Path) -> tuple[Content, list[Problem]]:
+def load_translatable(root: Path, treatment: str | None = None) -> tuple[Content, list[Problem]]:
     """The content, for exchanging texts with translators, and the problems it still has.
 
     Fully checked when it can be. A language being translated may still lack texts that other
@@ -45,14 +45,24 @@ def load_translatable(root: Path) -> tuple[Content, list[Problem]]:
     read and validated on its own (a YAML or schema error is a ContentError), and the problems
     between files are returned, so that an import can tell which ones it did not cause.
     """
+    from .content import load_files, load_site  # load_files: each file on its own, no rule between files
+
     try:
-        return load_content(root, allow_missing_texts=True), []
+        site, between_files = load_site(root, allow_missing_texts=True), []
     except ContentError as exc:
         between_files = exc.problems
-    from .content import load_files  # every file read and validated, without the rules between files
-
-    content, _ = load_files(root)
-    return content, between_files
+        site, _ = load_files(root)
+    if treatment is not None and treatment not in site.treatments:
+        raise ContentError(
+            [
+                Problem(
+                    "content/settings.yaml",
+                    1,
+                    f"'{treatment}' is not a treatment of this site (treatments: {', '.join(site.treatments)})",
+                )
+            ]
+        )
+    return site.treatments[treatment] if treatment else site.first, between_files
 
 
 def entry_fields(entry: TextEntry | str | dict) -> dict[str, str]:
@@ -141,7 +151,9 @@ def language_messages(content: Content, lang: str, *, history: bool = True) -> l
             target_fields = entry_fields(translation) if translation is not None else {}
             previous: dict[str, str] | None = None
             if state == STALE and history and translation is not None and translation.source_hash:
-                earlier = previous_source_entry(content.root, domain, text_id, translation.source_hash, source_lang)
+                earlier = previous_source_entry(
+                    content.root, domain, text_id, translation.source_hash, source_lang, content.treatment
+                )
                 previous = entry_fields(earlier) if earlier is not None else None
             fields = list(source_fields)
             if any(f.startswith("forms.") for f in source_fields):
@@ -176,10 +188,14 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _revisions(root: str, relative: str, head: str) -> tuple[str, ...]:
-    """Commits that changed ``relative``, newest first (``head`` only keys the cache)."""
-    out = _git(Path(root), "log", "--format=%H", head, "--", relative)
-    return tuple(out.split()) if out else ()
+def _revisions(root: str, relative: str, head: str) -> tuple[tuple[str, str], ...]:
+    """(commit, path then) of the commits that changed ``relative``, newest first, following
+    the file across renames (``head`` only keys the cache)."""
+    out = _git(Path(root), "log", "--follow", "--format=%H", "--name-only", head, "--", relative)
+    if not out:
+        return ()
+    lines = [line for line in out.splitlines() if line.strip()]
+    return tuple((lines[i], lines[i + 1]) for i in range(0, len(lines) - 1, 2))
 
 
 @lru_cache(maxsize=256)
@@ -211,7 +227,12 @@ def _source_language(root: Path) -> str:
 
 
 def previous_source_entry(
-    root: Path, domain: str, text_id: str, wanted_hash: str, source_lang: str | None = None
+    root: Path,
+    domain: str,
+    text_id: str,
+    wanted_hash: str,
+    source_lang: str | None = None,
+    treatment: str = "",
 ) -> TextEntry | None:
     """The source-language entry ``text_id`` whose source_hash is ``wanted_hash``, from git history.
 
@@ -220,25 +241,25 @@ def previous_source_entry(
     had that hash.
     """
     root = Path(root).resolve()
-    relative = f"content/{source_lang or _source_language(root)}/{domain}.yaml"
+    relative = text_path(source_lang or _source_language(root), domain, treatment)
     head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
     if not head:
         return None
-    for revision in _revisions(str(root), relative, head.strip()):
-        found = _hashes_at(str(root), revision, relative).get(text_id)
+    for revision, path_then in _revisions(str(root), relative, head.strip()):
+        found = _hashes_at(str(root), revision, path_then).get(text_id)
         if found and found[0] == wanted_hash:
             return found[1]
     return None
 
 
-def previous_source_text(root: Path, domain: str, text_id: str, wanted_hash: str) -> str | None:
+def previous_source_text(root: Path, domain: str, text_id: str, wanted_hash: str, treatment: str = "") -> str | None:
     """The earlier source text a stale translation translates, for ``scripts/check``.
 
     ``domain`` is ``facts``, ``pages`` or ``ui`` (the file name in ``content/<lang>/``);
     ``wanted_hash`` is the translation's ``source_hash``. Returns the text (for plural forms,
     "one: ... | other: ..."), followed by its note on a new line if it had one; None if not found.
     """
-    entry = previous_source_entry(root, domain, text_id, wanted_hash)
+    entry = previous_source_entry(root, domain, text_id, wanted_hash, treatment=treatment)
     return display_text(entry) if entry is not None else None
 
 

@@ -1,0 +1,240 @@
+"""Several treatments on one site: each has its own facts, sources, pages and PDFs in every
+language; the home page lists them; the engine names no treatment. The second treatment is the
+made-up ``example-therapy`` of conftest.py (never published)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import (
+    LANGS,
+    SAMPLE_ID,
+    SAMPLE_NAMES,
+    add_sample_treatment,
+    copy_project,
+    edit_yaml,
+    run_build,
+    run_cli,
+    tree_digest,
+)
+from patientinfo.content import load_content, load_site
+from patientinfo.errors import ContentError
+from patientinfo.render import render_site, today
+
+PREFIX = {"fr": "", "it": "it/", "en": "en/"}
+KINDS = ("leaflet", "questionnaire", "consent", "record-card", "leaflet-large")
+
+
+@pytest.fixture(scope="module")
+def built_two(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = add_sample_treatment(copy_project(tmp_path_factory.mktemp("two") / "project"), keep_mesotherapy=True)
+    result = run_build(root)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return root
+
+
+def page(root: Path, lang: str, path: str) -> str:
+    return (root / "site" / PREFIX[lang] / path / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_treatment_has_its_own_pages_and_documents(built_two: Path, lang: str) -> None:
+    site = built_two / "site" / PREFIX[lang]
+    for treatment in ("mesotherapy", SAMPLE_ID):
+        for name in ("index", "risks", "contraindications", "contact", "about"):
+            assert (site / treatment / ("" if name == "index" else name) / "index.html").is_file(), (treatment, name)
+        for kind in KINDS:
+            pdf = site / treatment / f"{kind}-{lang}.pdf"
+            assert pdf.read_bytes().startswith(b"%PDF"), pdf
+    # The made-up treatment's risks page shows its own risk and none of mesotherapy's.
+    sample_risks = page(built_two, lang, f"{SAMPLE_ID}/risks")
+    assert {"fr": "Un bleu", "it": "Un livido", "en": "A bruise"}[lang] in sample_risks
+    assert "risk-redness" not in sample_risks and "ecchymos" not in sample_risks.lower()
+    meso_risks = page(built_two, lang, "mesotherapy/risks")
+    assert {"fr": "Un bleu", "it": "Un livido", "en": "A bruise"}[lang] not in meso_risks
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_lists_every_treatment_in_its_language(built_two: Path, lang: str) -> None:
+    home = page(built_two, lang, "")
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', home)
+    listed = {href: label for href, label in links}
+    assert listed.get(f"{SAMPLE_ID}/") == SAMPLE_NAMES[lang].replace("’", "&rsquo;") or (
+        SAMPLE_NAMES[lang] in home and f'href="{SAMPLE_ID}/"' in home
+    )
+    assert 'href="mesotherapy/"' in home
+    meso_name = yaml.safe_load((built_two / f"content/{lang}/mesotherapy/pages.yaml").read_text())["index.name"]
+    meso_name = meso_name["text"] if isinstance(meso_name, dict) else meso_name
+    assert meso_name in home
+    # The menu has one section per treatment, named in the page's language.
+    nav = home.split('class="md-nav md-nav--primary"', 1)[1]
+    assert SAMPLE_NAMES[lang].replace("’", "&rsquo;") in nav or SAMPLE_NAMES[lang] in nav
+    assert meso_name in nav
+
+
+@pytest.mark.slow
+def test_links_and_leaflet_button_point_into_the_treatment(built_two: Path) -> None:
+    risks = page(built_two, "it", f"{SAMPLE_ID}/risks")
+    assert 'href="../leaflet-it.pdf"' in risks  # the button of the page's own treatment
+    about = page(built_two, "en", f"{SAMPLE_ID}/about")
+    assert 'href="../../editors/"' in about  # the editors' guide sits at the language's root
+    # Each treatment's leaflet prints its own address (the treatment's folder), as its QR code holds.
+    leaflet = built_two / "site" / "it" / SAMPLE_ID / "leaflet-it.pdf"
+    text = subprocess.run(["pdftotext", str(leaflet), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"https://clinique-exemple.example.org/it/{SAMPLE_ID}/" in text
+
+
+def test_unlisted_treatment_folder_is_an_error(project: Path) -> None:
+    (project / "content" / "treatments" / "forgotten").mkdir()
+    with pytest.raises(ContentError, match=r"content/settings.yaml:\d+: treatments: content/treatments/forgotten/"):
+        load_site(project)
+
+
+def test_treatment_id_may_not_be_a_language(project: Path) -> None:
+    edit_yaml(project / "content" / "settings.yaml", lambda data: data.update(treatments=["mesotherapy", "it"]))
+    with pytest.raises(ContentError, match="treatment id 'it' is also the name of a language"):
+        load_site(project)
+
+
+def test_missing_texts_of_a_new_treatment_name_its_files(project: Path) -> None:
+    add_sample_treatment(project, keep_mesotherapy=True)
+    (project / "content" / "it" / SAMPLE_ID / "facts.yaml").write_text("what: Una cura.\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_site(project)
+    messages = str(caught.value)
+    assert f"'bruise' has no text in language 'it': add it to content/it/{SAMPLE_ID}/facts.yaml" in messages
+    assert f"content/treatments/{SAMPLE_ID}/facts.yaml:" in messages
+    assert "content/it/mesotherapy/" not in messages  # the other treatment is complete
+
+
+def test_one_treatment_keeps_short_urls(built_project: Path) -> None:
+    site = built_project / "site"
+    assert (site / "risks" / "index.html").is_file()
+    assert (site / "it" / "leaflet-it.pdf").is_file()
+    assert not (site / "mesotherapy").exists()
+
+
+# --------------------------------------------------------------------------- add-treatment
+def test_add_treatment_from_existing_builds_only_once_its_texts_are_written(project: Path) -> None:
+    result = run_cli(project, "add-treatment", "hyaluronic-acid", "--from", "mesotherapy")
+    assert result.returncode == 0, result.stderr
+    assert "created content/it/hyaluronic-acid/pages.yaml" in result.stdout
+    settings = yaml.safe_load((project / "content/settings.yaml").read_text(encoding="utf-8"))
+    assert settings["treatments"] == ["mesotherapy", "hyaluronic-acid"]
+    # The copied facts are a starting point: no text comes with them, so nothing is published.
+    build = run_build(project)
+    assert build.returncode != 0
+    assert "Traceback" not in build.stderr
+    assert (
+        "'risk-redness' has no text in language 'it': add it to content/it/hyaluronic-acid/facts.yaml" in build.stderr
+    )
+    assert not (project / "site").exists()
+
+
+def test_add_treatment_without_model_says_what_the_files_need(project: Path) -> None:
+    result = run_cli(project, "add-treatment", "hyaluronic-acid")
+    assert result.returncode == 0, result.stderr
+    check = run_cli(project, "check")
+    assert check.returncode == 1
+    assert "content/treatments/hyaluronic-acid/facts.yaml:" in check.stderr
+    assert "facts: must not be empty" in check.stderr
+
+
+@pytest.mark.parametrize(
+    ("treatment", "message"),
+    [
+        ("mesotherapy", "already a treatment of this site"),
+        ("it", "the name of a language"),
+        ("Botox_2", "cannot be a treatment id"),
+    ],
+)
+def test_add_treatment_refuses_without_changing_anything(project: Path, treatment: str, message: str) -> None:
+    before = tree_digest(project / "content")
+    result = run_cli(project, "add-treatment", treatment)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert tree_digest(project / "content") == before
+
+
+def test_add_treatment_from_unknown_treatment_is_refused(project: Path) -> None:
+    result = run_cli(project, "add-treatment", "new-one", "--from", "nothing-here")
+    assert result.returncode == 2
+    assert "--from nothing-here: not a treatment of this site (treatments: mesotherapy)" in result.stderr
+
+
+# --------------------------------------------------------------------------- the clinic's country
+REPORTING = {"FR": "signalement-sante.gouv.fr", "IT": "AIFA", "GB": "Yellow Card"}
+
+
+def reporting_shown(project: Path, lang: str) -> set[str]:
+    pages = render_site(load_content(project))[lang]
+    text = pages["risks.md"] + pages["faq.md"] + pages["contact.md"]
+    return {country for country, words in REPORTING.items() if words in text}
+
+
+@pytest.mark.parametrize(("country", "lang"), [("FR", "fr"), ("IT", "it"), ("GB", "en"), ("IT", "en")])
+def test_the_clinics_country_chooses_the_reporting_system(project: Path, country: str, lang: str) -> None:
+    edit_yaml(project / "content/clinic.yaml", lambda data: data.update(country=country))
+    assert reporting_shown(project, lang) == {country}
+
+
+def test_a_clinic_without_country_shows_every_reporting_system(project: Path) -> None:
+    edit_yaml(project / "content/clinic.yaml", lambda data: data.pop("country"))
+    assert reporting_shown(project, "en") == set(REPORTING)
+
+
+def test_a_country_without_its_facts_is_an_error(project: Path) -> None:
+    edit_yaml(project / "content/clinic.yaml", lambda data: data.update(country="DE"))
+    with pytest.raises(ContentError, match=r"content/clinic.yaml:\d+: country 'DE': .* has facts for FR, GB, IT only"):
+        load_site(project)
+
+
+# --------------------------------------------------------------------------- new-site
+@pytest.mark.slow
+def test_new_site_builds_at_once_from_a_neutral_example(tmp_path: Path) -> None:
+    made = subprocess.run(
+        [sys.executable, "-m", "patientinfo", "new-site", "clinic"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Created a new patient-information site in clinic" in made.stdout
+    root = tmp_path / "clinic"
+    assert not [path for path in root.rglob("*") if path.is_symlink()]  # real files, not links into the package
+    facts = yaml.safe_load((root / "content/treatments/example-treatment/facts.yaml").read_text(encoding="utf-8"))
+    assert facts["example"] is True
+    assert str(facts["review"]["last_reviewed"]) == today().isoformat()  # its review starts the day it is made
+    build = run_build(root, "--strict")  # the editors' check passes too
+    assert build.returncode == 0, build.stderr + build.stdout
+    pages = {  # the patients' pages (the editors' guide takes its examples from the mesotherapy site)
+        path: path.read_text(encoding="utf-8") for path in (root / "site").rglob("*.html") if "editors" not in path.parts
+    }
+    assert not [path for path, text in pages.items() if re.search("m[eé]soth[eé]rap|mesoterap", text, re.I)]
+    notices = {"fr": "Ce traitement est un exemple", "it": "Questo trattamento è un esempio", "en": "is an example"}
+    for lang in LANGS:
+        assert notices[lang] in page(root, lang, "risks")
+        leaflet = root / "site" / PREFIX[lang] / f"leaflet-{lang}.pdf"
+        text = subprocess.run(["pdftotext", str(leaflet), "-"], capture_output=True, text=True, check=True).stdout
+        assert notices[lang] in " ".join(text.split())
+    again = subprocess.run(
+        [sys.executable, "-m", "patientinfo", "new-site", "clinic"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert again.returncode == 2 and "not an empty folder" in again.stderr
+
+
+def test_the_engine_names_no_treatment() -> None:
+    engine = Path(__file__).resolve().parents[1] / "src" / "patientinfo"
+    named = [
+        path.relative_to(engine).as_posix()
+        for path in engine.rglob("*")
+        if path.suffix in {".py", ".j2", ".css"}
+        and "starter" not in path.parts
+        and re.search("mesotherap|mésothérap", path.read_text(encoding="utf-8"), re.I)
+    ]
+    assert named == []
