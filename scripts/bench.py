@@ -153,21 +153,37 @@ def multiply_facts(project: Path, times: int) -> int:
 
 
 def add_languages(project: Path, codes: list[str]) -> None:
-    """Each code a copy of English: content/<code>/, docs/<code>/editors.md, settings, mkdocs.yml."""
+    """Each code a copy of English: content/<code>/, docs/<code>/editors.md and settings (the site's
+    languages follow content/settings.yaml)."""
     settings = read_yaml(project / "content/settings.yaml")
-    config = read_yaml(project / "mkdocs.yml")
-    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
-    english_name = next(lang.get("site_name") for lang in i18n["languages"] if lang["locale"] == "en")
     for code in codes:
-        locale, name = EXTRA_LANGUAGES[code]
+        locale, _name = EXTRA_LANGUAGES[code]
         shutil.copytree(project / "content/en", project / "content" / code)
         (project / "docs" / code).mkdir(parents=True, exist_ok=True)
         shutil.copy(project / "docs/en/editors.md", project / "docs" / code / "editors.md")
         settings["languages"].append(code)
         settings.setdefault("locales", {})[code] = locale
-        i18n["languages"].append({"locale": code, "name": name, "build": True, "site_name": english_name})
     write_yaml(project / "content/settings.yaml", settings)
-    write_yaml(project / "mkdocs.yml", config)
+
+
+def plugin_configuration(project: Path) -> tuple[list, list[dict]]:
+    """The menu and the i18n languages the patientinfo plugin sets, written out for plain MkDocs."""
+    from patientinfo.content import load_site
+    from patientinfo.mkdocs_plugin import i18n_languages, site_nav
+
+    site = load_site(project)
+    nav = [item if isinstance(item, str) else {str(k): v for k, v in item.items()} for item in site_nav(site)]
+    languages = [
+        {
+            "locale": item.locale,
+            "name": item.name,
+            "default": item.default,
+            "build": True,
+            "site_name": str(item.site_name),
+        }
+        for item in i18n_languages(site)
+    ]
+    return nav, languages
 
 
 def plain_project(target: Path, built: Path) -> Path:
@@ -180,6 +196,9 @@ def plain_project(target: Path, built: Path) -> Path:
         p for p in config["plugins"] if p != "patientinfo" and not (isinstance(p, dict) and "patientinfo" in p)
     ]
     config["docs_dir"] = "staged"
+    config["nav"], languages = plugin_configuration(built)
+    i18n = next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+    i18n["languages"] = languages
     clinic = read_yaml(target / "content/clinic.yaml")
     config.setdefault("site_url", clinic.get("website"))
     if (target / "staged/assets/stylesheets/brand.css").is_file():
