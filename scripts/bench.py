@@ -652,9 +652,10 @@ def measure_lighthouse(site: Path, paths: list[str], tmp: Path) -> None:
 STAGES = (
     ("MkDocs build, everything", "mkdocs/commands/build.py", "build"),
     ("patientinfo on_config", "patientinfo/mkdocs_plugin.py", "on_config"),
-    ("  load_content", "patientinfo/content.py", "load_content"),
+    ("  load_site", "patientinfo/content.py", "load_site"),
     ("  editors' check", "patientinfo/mkdocs_plugin.py", "_editors_check"),
-    ("  render_site (Markdown)", "patientinfo/render.py", "render_site"),
+    ("  render_pages (Markdown)", "patientinfo/render.py", "render_pages"),
+    ("  render_pdfs (cache look-up)", "patientinfo/documents.py", "render_pdfs"),
     ("  render_leaflets", "patientinfo/pdf.py", "render_leaflets"),
     ("    render_leaflet_html", "patientinfo/pdf.py", "render_leaflet_html"),
     ("    leaflet_key", "patientinfo/pdf.py", "leaflet_key"),

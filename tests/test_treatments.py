@@ -213,7 +213,9 @@ def test_new_site_builds_at_once_from_a_neutral_example(tmp_path: Path) -> None:
     build = run_build(root, "--strict")  # the editors' check passes too
     assert build.returncode == 0, build.stderr + build.stdout
     pages = {  # the patients' pages (the editors' guide takes its examples from the mesotherapy site)
-        path: path.read_text(encoding="utf-8") for path in (root / "site").rglob("*.html") if "editors" not in path.parts
+        path: path.read_text(encoding="utf-8")
+        for path in (root / "site").rglob("*.html")
+        if "editors" not in path.parts
     }
     assert not [path for path, text in pages.items() if re.search("m[eé]soth[eé]rap|mesoterap", text, re.I)]
     notices = {"fr": "Ce traitement est un exemple", "it": "Questo trattamento è un esempio", "en": "is an example"}

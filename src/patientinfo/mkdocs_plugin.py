@@ -29,6 +29,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
+from . import build_cache
 from .brand import BRAND_CSS, footer, logo_file, staged_brand_files
 from .build import in_ci
 from .content import Site, load_site
@@ -197,6 +198,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             if outside:
                 raise ContentError(outside)
             cache = Path(os.environ.get("PATIENTINFO_PDF_CACHE") or root / self.config.pdf_cache)
+            digest: str | None = None  # set for a build (not serve): the stamp of its inputs
+            reused: tuple | None = None
             stamp = inputs_stamp(root / self.config.content_dir, TEMPLATES) if self.serving else None
             if stamp is not None and stamp == self._stamp and self.site is not None and not self.errors:
                 site, pages = self.site, self._pages  # only docs/ or the theme changed: reuse
@@ -207,11 +210,19 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 self._editors_check(site, strict=bool(config.strict) or in_ci())
                 pages = render_pages(site)
                 pdfs = last_cached(site, cache)
-            else:
+            else:  # a build: the last build's files when every input is the same (build_cache.py)
                 site = load_site(root)
-                self._editors_check(site, strict=bool(config.strict) or in_ci())
-                pages = render_pages(site)
-                pdfs = render_pdfs(site, cache)
+                digest = build_cache.inputs_digest(root, root / self.config.content_dir, today(), site.clinic.logo)
+                reused = build_cache.load(staging, digest)
+                if reused is not None:
+                    generated, findings = reused
+                    pages, pdfs = {}, {}
+                    log.info("patientinfo: inputs unchanged since the last build, its pages and PDFs reused")
+                    self._report(findings, strict=bool(config.strict) or in_ci())
+                else:
+                    findings = self._editors_check(site, strict=bool(config.strict) or in_ci())
+                    pages = render_pages(site)
+                    pdfs = render_pdfs(site, cache)
         except ContentError as exc:
             if self.serving and self.site is not None and self.staging is not None:
                 log.error("patient information content has errors (the served pages show them):\n%s", exc)
@@ -224,14 +235,23 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             where = exc.filename or "a content file"
             raise PluginError(f"{where}: cannot be read ({exc.strerror}); the site was not changed") from None
         self.source_docs_dir = Path(config.docs_dir).resolve()
-        files = staged_files(self.source_docs_dir, pages, pdfs)
-        files.update(staged_brand_files(site.clinic, root))
+        if reused is not None:
+            files = staged_files(self.source_docs_dir, {}, {})
+            files.update(generated)
+        else:
+            files = staged_files(self.source_docs_dir, pages, pdfs)
+            files.update(staged_brand_files(site.clinic, root))
+            docs = staged_files(self.source_docs_dir, {}, {})
+            generated = {path: data for path, data in files.items() if path not in docs or docs[path] != data}
+        build_cache.forget(staging)  # the record describes the staged files: never both out of step
         written = sync_tree(files, staging)
+        if digest is not None:
+            build_cache.save(staging, digest, list(generated), findings)
         self._apply_site(config, site)
         log.info(
             "patientinfo: %d pages in %d languages, %d files changed",
-            sum(map(len, pages.values())),
-            len(pages),
+            sum(path.endswith(".md") and "/" in path for path in generated),
+            len(site.languages),
             written,
         )
         self.site = site
@@ -264,15 +284,20 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         config.copyright = footer(site.clinic)
         config.extra["generator"] = False
 
-    def _editors_check(self, site: Site, *, strict: bool) -> None:
+    def _editors_check(self, site: Site, *, strict: bool) -> list[str]:
         """The editors' check runs with every build, so ``mkdocs build`` and ``mkdocs serve`` alone
         say what ``scripts/check`` says. Strict (``--strict``, ``strict: true`` or CI): any
         finding stops the build; otherwise each is a warning. Readability is left to the check."""
         from .check import run_site_check
 
-        findings = run_site_check(site, today(), readability=False).findings
+        findings = [str(finding) for finding in run_site_check(site, today(), readability=False).findings]
+        self._report(findings, strict=strict)
+        return findings
+
+    @staticmethod
+    def _report(findings: list[str], *, strict: bool) -> None:
         if findings and strict:
-            listed = "\n".join(str(finding) for finding in findings)
+            listed = "\n".join(findings)
             raise PluginError(
                 f"the editors' check has {len(findings)} finding(s); strict mode (CI, --strict) stops here:\n{listed}"
             )
@@ -438,10 +463,6 @@ def inputs_stamp(*folders: Path) -> tuple:
 def tel_href(phone: str) -> str:
     """A tap-to-call link: 'tel:+33199001234' for '+33 1 99 00 12 34'."""
     return "tel:" + "".join(c for c in phone if c.isdigit() or c == "+")
-
-
-def remove_staging(root: Path, staging_dir: str = ".cache/patientinfo/docs") -> None:
-    shutil.rmtree(root / staging_dir, ignore_errors=True)
 
 
 def language_prefix(language: str, languages: list[str]) -> str:
