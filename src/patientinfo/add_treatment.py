@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from .content import TEXT_DOMAINS, facts_path, sources_path, text_path
 from .errors import ContentError
-from .scaffold import ScaffoldError, _append_item, _child, _compose, commented_texts
+from .scaffold import ScaffoldError, _append_item, _child, _compose, commented_texts, write_files
 from .schema import RESERVED_FOLDERS, Settings
 from .yamlio import load_yaml
 
@@ -164,11 +164,7 @@ def add_treatment(root: Path, treatment: str, template: str | None = None, *, to
                     root, lang, domain, model, treatment, texts=keep
                 )
 
-    for relative, text in writes.items():
-        path = root / relative
-        (added.changed if path.exists() else added.created).append(relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    added.created, added.changed = write_files(root, writes)
     return added
 
 

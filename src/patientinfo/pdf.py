@@ -160,6 +160,14 @@ def _leaflet_html(content: Content, lang: str) -> str:
     before, rest = page_of.split("\x00")
     middle, after = rest.split("\x01")
     disputes = {d.id: d for d in content.facts_file.disputes}
+    # Each leaflet section's disagreements, by the category of the dispute's first fact (of its
+    # last fact for the risks section).
+    category = content.facts
+    by_section = {
+        section: [d for d in disputes.values() if category[d.facts[0]].category == section]
+        for section in ("substance", "technique", "schedule")
+    }
+    by_section["risk"] = [d for d in disputes.values() if category[d.facts[-1]].category == "risk"]
     return environment.get_template("leaflet.html.j2").render(
         lang=lang,
         t=text,
@@ -167,6 +175,7 @@ def _leaflet_html(content: Content, lang: str) -> str:
         clinic=content.clinic,
         sources=content.sources,
         disputes=disputes,
+        section_disputes=by_section,
         groups=content.facts_file.groups,
         severities=SEVERITIES,
         steps=STEPS,

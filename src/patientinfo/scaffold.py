@@ -359,12 +359,20 @@ def add_language(root: Path, code: str, locale: str | None = None) -> AddedLangu
         if guide is not None:
             writes[guide_target] = guide[1]
 
+    added.created, added.changed = write_files(root, writes)
+    return added
+
+
+def write_files(root: Path, writes: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Write every file (relative path -> text), once all were worked out; (created, changed)."""
+    created: list[str] = []
+    changed: list[str] = []
     for relative, text in writes.items():
         path = root / relative
-        (added.changed if path.exists() else added.created).append(relative)
+        (changed if path.exists() else created).append(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return added
+    return created, changed
 
 
 def next_steps(added: AddedLanguage) -> str:
