@@ -125,3 +125,29 @@ def test_another_clinic_changes_only_the_clinic_file(tmp_path: Path):
     assert "Studio Medico Prova" in text and "+39 02 0000 0000" in text
     assert "Clinique Exemple" not in text
     assert "https://studio-prova.example.org/it/" in text
+
+
+def test_pdfs_made_in_parallel_are_the_same_and_report_every_problem(tmp_path: Path):
+    """Missing PDFs are made on several processes: the same bytes as one by one, and a layout
+    problem of each comes back with its own words (never a traceback of a worker)."""
+    import datetime as dt
+
+    from patientinfo.errors import ContentError
+    from patientinfo.pdf import PdfJob, make_pdfs
+
+    def job(stem: str, max_pages: int | None) -> PdfJob:
+        html = f"<html lang='en'><title>{stem}</title><p>{stem}</p></html>"
+        return PdfJob(stem, stem * 4, html, str(tmp_path), max_pages, f"the {stem} leaflet", dt.date(2026, 1, 1))
+
+    jobs = [job("aa", None), job("bb", None), job("cc", None)]
+    parallel = make_pdfs(jobs, tmp_path / "cache", workers=2)
+    assert parallel == make_pdfs(jobs, None, workers=1)
+    assert sorted(path.name for path in (tmp_path / "cache").iterdir()) == [
+        "aa-aaaaaaaa.pdf",
+        "bb-bbbbbbbb.pdf",
+        "cc-cccccccc.pdf",
+    ]
+    with pytest.raises(ContentError) as caught:
+        make_pdfs([job("dd", 0), job("ee", 0)], None, workers=2)
+    assert "the dd leaflet needs 1 pages; at most 0 are allowed" in str(caught.value)
+    assert "the ee leaflet needs 1 pages" in str(caught.value)

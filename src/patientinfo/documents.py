@@ -25,7 +25,6 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import get_args
 
@@ -36,16 +35,17 @@ from .content import Content, Site
 from .errors import ContentError, Problem
 from .pdf import (
     LeafletText,
+    PdfJob,
     cache_stem,
-    cached_pdf,
     css_string,
     font_files,
     html_environment,
     html_to_pdf,
+    leaflet_jobs,
     leaflet_key,
     leaflet_name,
+    make_pdfs,
     render_leaflet_html,
-    render_leaflets,
 )
 from .render import LanguageRenderer, today
 from .schema import Severity
@@ -251,43 +251,57 @@ def render_document(content: Content, lang: str, kind: str, html: str | None = N
     return html_to_pdf(content, html, what=f"the {lang} {kind}")
 
 
-def render_documents(content: Content, cache: Path | None = None) -> dict[str, dict[str, bytes]]:
-    """Every document of every language: language -> file name -> PDF bytes. A document is made
-    again only when its own HTML (texts, numbers, style) changed; otherwise ``cache`` has it."""
-    result: dict[str, dict[str, bytes]] = {}
+def document_jobs(content: Content) -> list[PdfJob]:
+    """Every document of every language, as PDF jobs; problems of their HTML are collected."""
+    jobs: list[PdfJob] = []
     problems: list[Problem] = []
     for lang in content.languages:
         for kind in DOCUMENTS:
-            name = document_name(kind, lang)
             try:
                 html = render_document_html(content, lang, kind)
-                pdf = cached_pdf(
-                    cache,
-                    cache_stem(content, name),
-                    leaflet_key(content, html),
-                    partial(render_document, content, lang, kind, html),
-                )
             except ContentError as exc:
                 problems.extend(exc.problems)
                 continue
-            result.setdefault(lang, {})[name] = pdf
+            stem = cache_stem(content, document_name(kind, lang))
+            reviewed = content.facts_file.review.last_reviewed
+            jobs.append(
+                PdfJob(stem, leaflet_key(content, html), html, str(content.root), None, f"the {lang} {kind}", reviewed)
+            )
     if problems:
         raise ContentError(problems)
-    return result
+    return jobs
 
 
-def render_pdfs(site: Site, cache: Path | None = None) -> dict[str, dict[str, bytes]]:
-    """Every treatment's leaflet and documents, by language and path in the language's folder."""
-    pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in site.languages}
+def render_documents(content: Content, cache: Path | None = None) -> dict[str, dict[str, bytes]]:
+    """Every document of every language: language -> file name -> PDF bytes. A document is made
+    again only when its own HTML (texts, numbers, style) changed; otherwise ``cache`` has it."""
+    made = make_pdfs(document_jobs(content), cache)
+    return {
+        lang: {document_name(kind, lang): made[cache_stem(content, document_name(kind, lang))] for kind in DOCUMENTS}
+        for lang in content.languages
+    }
+
+
+def render_pdfs(site: Site, cache: Path | None = None, *, workers: int | None = None) -> dict[str, dict[str, bytes]]:
+    """Every treatment's leaflet and documents, by language and path in the language's folder.
+    The missing PDFs are made on ``workers`` processes (default: one per core)."""
+    jobs: list[PdfJob] = []
+    placed: list[tuple[str, str, str]] = []  # (language, path in its folder, stem)
     problems: list[Problem] = []
     for content in site.treatments.values():
         try:
-            for lang, pdf in render_leaflets(content, cache).items():
-                pdfs[lang][content.folder + leaflet_name(lang)] = pdf
-            for lang, documents in render_documents(content, cache).items():
-                pdfs[lang].update({content.folder + name: pdf for name, pdf in documents.items()})
+            treatment_jobs = leaflet_jobs(content) + document_jobs(content)
         except ContentError as exc:
             problems.extend(exc.problems)
+            continue
+        jobs += treatment_jobs
+        for lang in content.languages:
+            for name in [leaflet_name(lang), *(document_name(kind, lang) for kind in DOCUMENTS)]:
+                placed.append((lang, content.folder + name, cache_stem(content, name)))
     if problems:
         raise ContentError(problems)
+    made = make_pdfs(jobs, cache, workers=workers or os.cpu_count() or 1)
+    pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in site.languages}
+    for lang, path, stem in placed:
+        pdfs[lang][path] = made[stem]
     return pdfs

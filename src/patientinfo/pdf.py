@@ -16,7 +16,8 @@ import os
 import threading
 import urllib.parse
 from collections.abc import Callable
-from functools import cache, partial
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import segno
@@ -193,31 +194,92 @@ def _leaflet_html(content: Content, lang: str) -> str:
 def html_to_pdf(content: Content, html: str, *, max_pages: int | None = None, what: str = "") -> bytes:
     """PDF/UA-1 bytes of ``html``: fonts embedded, only repository files loaded, dated by the
     review (never the clock), identified by its HTML, so the same input gives the same bytes."""
+    job = PdfJob("", "", html, str(content.root), max_pages, what, content.facts_file.review.last_reviewed)
+    return make_pdf(job)
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything WeasyPrint needs for one PDF, as plain values (sent to a worker process)."""
+
+    stem: str  # its name in the cache
+    key: str  # the hash of its input (leaflet_key)
+    html: str
+    root: str  # the repository: the only place files may be loaded from
+    max_pages: int | None
+    what: str  # "the it leaflet", for messages
+    reviewed: dt.date  # the PDF's date: the review, never the clock
+
+
+def make_pdf(job: PdfJob) -> bytes:
+    """The PDF of ``job``; a ContentError if it breaks the layout rules."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    root = Path(job.root)
     try:
-        document = HTML(string=html, base_url=str(content.root), url_fetcher=LocalFetcher(content.root)).render(
+        document = HTML(string=job.html, base_url=str(root), url_fetcher=LocalFetcher(root)).render(
             pdf_variant="pdf/ua-1"
         )
     except FatalURLFetchingError as exc:
-        raise ContentError([Problem("src/patientinfo/templates", 1, f"{what}: {exc}")]) from None
-    if max_pages is not None and len(document.pages) > max_pages:
+        raise ContentError([Problem("src/patientinfo/templates", 1, f"{job.what}: {exc}")]) from None
+    if job.max_pages is not None and len(document.pages) > job.max_pages:
         raise ContentError(
             [
                 Problem(
                     "content/settings.yaml",
                     1,
-                    f"{what} needs {len(document.pages)} pages; at most {max_pages} are allowed "
+                    f"{job.what} needs {len(document.pages)} pages; at most {job.max_pages} are allowed "
                     f"(leaflet_max_pages in content/settings.yaml; 4 fit on two sheets printed on both "
                     f"sides): shorten the texts",
                 )
             ]
         )
-    moment = dt.datetime.combine(content.facts_file.review.last_reviewed, dt.time(), tzinfo=dt.UTC)
+    moment = dt.datetime.combine(job.reviewed, dt.time(), tzinfo=dt.UTC)
     document.metadata.created = moment.isoformat()
     document.metadata.modified = moment.isoformat()
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(html), uncompressed_pdf=False)
+    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(job.html), uncompressed_pdf=False)
+
+
+def _make_in_worker(job: PdfJob) -> bytes | list[Problem]:
+    """``make_pdf`` in a worker process: problems come back as values, not as exceptions."""
+    try:
+        return make_pdf(job)
+    except ContentError as exc:
+        return exc.problems
+
+
+def make_pdfs(jobs: list[PdfJob], cache: Path | None, *, workers: int = 1) -> dict[str, bytes]:
+    """The PDF of every job, by stem: from ``cache`` when it has the job's key, otherwise made,
+    on ``workers`` processes when several PDFs are missing (WeasyPrint uses one core), and kept.
+    Collects every job's problems before failing."""
+    found: dict[str, bytes] = {}
+    missing: list[PdfJob] = []
+    for job in jobs:
+        pdf = cached_pdf(cache, job.stem, job.key, None) if cache else None
+        if pdf is None:
+            missing.append(job)
+        else:
+            found[job.stem] = pdf
+    workers = min(workers, len(missing))
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # "spawn": a fresh interpreter, safe whatever threads this process runs (mkdocs serve).
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            made = list(pool.map(_make_in_worker, missing))
+    else:
+        made = [_make_in_worker(job) for job in missing]
+    problems: list[Problem] = []
+    for job, result in zip(missing, made, strict=True):
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        found[job.stem] = cached_pdf(cache, job.stem, job.key, lambda result=result: result)
+    if problems:
+        raise ContentError(problems)
+    return found
 
 
 def render_leaflet(content: Content, lang: str, html: str | None = None) -> bytes:
@@ -227,14 +289,17 @@ def render_leaflet(content: Content, lang: str, html: str | None = None) -> byte
     return html_to_pdf(content, html, max_pages=max_pages, what=f"the {lang} leaflet")
 
 
-def cached_pdf(cache: Path | None, stem: str, key: str, make: Callable[[], bytes]) -> bytes:
-    """``make()``, or the PDF kept in ``cache`` under the same ``key``; keeps one per ``stem``."""
+def cached_pdf(cache: Path | None, stem: str, key: str, make: Callable[[], bytes] | None) -> bytes | None:
+    """``make()``, or the PDF kept in ``cache`` under the same ``key``; keeps one per ``stem``.
+    Without ``make``, only the look-up: None when the cache does not have it."""
     path = cache / f"{stem}-{key}.pdf" if cache else None
     if path is not None:
         try:
             return path.read_bytes()
         except FileNotFoundError:
             pass
+    if make is None:
+        return None
     pdf = make()
     if path is not None:  # several builds may share the cache: write whole files, never half
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -274,19 +339,24 @@ def leaflet_key(content: Content, html: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def leaflet_jobs(content: Content) -> list[PdfJob]:
+    """The leaflet of every language, as PDF jobs (their HTML rendered, their keys computed)."""
+    return [
+        PdfJob(
+            cache_stem(content, leaflet_name(lang)),
+            leaflet_key(content, html),
+            html,
+            str(content.root),
+            content.settings.leaflet_max_pages,
+            f"the {lang} leaflet",
+            content.facts_file.review.last_reviewed,
+        )
+        for lang in content.languages
+        for html in (render_leaflet_html(content, lang),)
+    ]
+
+
 def render_leaflets(content: Content, cache: Path | None = None) -> dict[str, bytes]:
     """Every language's leaflet; reuses the one in ``cache`` whose HTML is unchanged."""
-    leaflets: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for lang in content.languages:
-        html = render_leaflet_html(content, lang)
-        stem = cache_stem(content, leaflet_name(lang))
-        try:
-            leaflets[lang] = cached_pdf(
-                cache, stem, leaflet_key(content, html), partial(render_leaflet, content, lang, html)
-            )
-        except ContentError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ContentError(problems)
-    return leaflets
+    made = make_pdfs(leaflet_jobs(content), cache)
+    return {lang: made[cache_stem(content, leaflet_name(lang))] for lang in content.languages}
