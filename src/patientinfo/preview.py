@@ -17,7 +17,7 @@ from .content import Content, Site
 from .documents import DOCUMENTS, document_name, render_pdfs
 from .errors import ContentError, Problem
 from .pdf import cache_stem, leaflet_name
-from .render import md_escape
+from .texts import md_escape
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
 KEY_LENGTH = 16

@@ -11,11 +11,10 @@ This module knows nothing of MkDocs, so another site generator could be fed from
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from html import escape as html_escape
@@ -25,9 +24,10 @@ from markupsafe import Markup
 
 from .content import Content, Site
 from .errors import ContentError, Problem
-from .formatting import FormatError, Formatter
-from .markup import render_inline, strip_inline
-from .schema import PLACEHOLDER, Fact, Severity, Step, TextEntry
+from .formatting import Formatter
+from .markup import strip_inline
+from .schema import PLACEHOLDER, Fact, Severity, Step
+from .texts import SPACES, Texts, md_escape
 
 # Page types, in navigation order. Each has templates/pages/<slug>.md.j2.
 PAGES = (
@@ -46,17 +46,6 @@ PAGES = (
 )
 SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]  # in the schema's order
 STEPS: tuple[str, ...] = Step.__args__  # type: ignore[attr-defined]
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
-_SPACES = re.compile(r"[ \t\r\n]+")
-
-
-def md_escape(text: str) -> str:
-    """Escape text so Markdown and HTML show it as typed (``<script>`` stays text)."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    if text and text[0] in "-+":
-        text = "\\" + text
-    return text
 
 
 def _finalize(value: object) -> object:
@@ -64,15 +53,6 @@ def _finalize(value: object) -> object:
     if isinstance(value, Markup):
         return value
     return Markup(md_escape(str(value)))
-
-
-def plain_of(value: str) -> str:
-    """The text a reader sees of a value: Markup (already escaped HTML) loses its escaping."""
-    return html.unescape(strip_tags(value)) if isinstance(value, Markup) else value
-
-
-def strip_tags(value: str) -> str:
-    return re.sub(r"<[^>]*>", "", value)
 
 
 def today() -> dt.date:
@@ -145,115 +125,35 @@ class LanguageRenderer:
         self.lang = lang
         self.build_date = build_date or today()
         self.fmt = Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
+        self.texts = Texts(content, lang, self.fmt)
         self._disputed = {f for d in content.facts_file.disputes for f in d.facts}
         self.shown: set[str] = set()  # facts used by the page being rendered (for its review date)
 
-    # ------------------------------------------------------------------ texts
-    def _ui_entry(self, text_id: str) -> TextEntry:
-        return self.content.entry(self.lang, "ui", text_id)
-
-    def _problem(self, domain: str, text_id: str, message: str) -> ContentError:
-        path = self.content.text_path(self.lang, domain)
-        line = self.content.text_line(self.lang, domain, text_id)
-        return ContentError([Problem(path, line, f"'{text_id}' (language '{self.lang}'): {message}")])
-
-    def _render(
-        self,
-        raw: str,
-        resolve: Callable[[str], str],
-        domain: str,
-        text_id: str,
-        *,
-        paragraphs: bool = False,
-    ) -> Markup:
-        def fill(piece: str) -> str:
-            out, pos = [], 0
-            for match in PLACEHOLDER.finditer(piece):
-                out.append(md_escape(piece[pos : match.start()]))
-                try:
-                    value = resolve(match.group(1))
-                except KeyError as exc:  # its message names the placeholder
-                    raise self._problem(domain, text_id, f"placeholder {exc.args[0]}") from None
-                except FormatError as exc:
-                    raise self._problem(domain, text_id, f"placeholder '{match.group(0)}': {exc}") from None
-                out.append(value if isinstance(value, Markup) else md_escape(value))
-                pos = match.end()
-            out.append(md_escape(piece[pos:]))
-            return "".join(out)
-
-        def one(block: str) -> str:
-            return render_inline(_SPACES.sub(" ", block).strip(), fill)
-
-        if paragraphs:
-            blocks = [b for b in re.split(r"\n\s*\n", raw) if b.strip()]
-            return Markup("\n\n".join(one(b) for b in blocks))
-        return Markup(one(raw))
-
-    def _resolve_global(self, extra: dict[str, object]) -> Callable[[str], str]:
-        facts = self.content.facts
-        clinic = self.content.clinic.model_dump()
-
-        def resolve(name: str) -> str:
-            if name in extra:  # already safe Markup (a link, another text) stays as it is
-                value = extra[name]
-                return value if isinstance(value, Markup) else str(value)
-            owner, _, value = name.partition(".")
-            if owner == "clinic" and value in clinic and isinstance(clinic[value], str):
-                return clinic[value]
-            if owner in facts and value in facts[owner].values:
-                return self.fmt.quantity(facts[owner].values[value])
-            raise KeyError(f"'{{{name}}}' is not a value of any fact, a clinic field, or a value given by the page")
-
-        return resolve
-
+    # ------------------------------------------------------------------ texts (texts.py fills them)
     def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: object) -> Markup:
-        entry = self.content.entry(self.lang, domain, text_id)
-        if entry.text is None:
-            raise self._problem(domain, text_id, "expected 'text', found plural 'forms'")
-        return self._render(entry.text, self._resolve_global(extra), domain, text_id, paragraphs=paragraphs)
+        return self.texts.text(domain, text_id, paragraphs=paragraphs, **extra)
 
     def t(self, text_id: str, **extra: object) -> Markup:
         """A page text (pages.yaml)."""
-        return self.text("pages", text_id, **extra)
+        return self.texts.text("pages", text_id, **extra)
 
     def tp(self, text_id: str, **extra: object) -> Markup:
         """A page text of several paragraphs."""
-        return self.text("pages", text_id, paragraphs=True, **extra)
+        return self.texts.text("pages", text_id, paragraphs=True, **extra)
 
     def ui(self, text_id: str, **extra: object) -> Markup:
-        return self.text("ui", text_id, **extra)
+        return self.texts.text("ui", text_id, **extra)
 
     def plain(self, domain: str, text_id: str, **extra: object) -> str:
-        """A text with placeholders filled but no Markdown escaping (front matter, titles, PDF)."""
-        entry = self.content.entry(self.lang, domain, text_id)
-        try:
-            return self.plain_text(entry.text or "", **extra)
-        except (KeyError, FormatError) as exc:
-            reason = exc.args[0] if exc.args else exc
-            raise self._problem(domain, text_id, f"placeholder {reason}") from None
+        return self.texts.plain(domain, text_id, **extra)
 
     def plain_text(self, raw: str, **extra: object) -> str:
-        resolve = self._resolve_global(extra)
-        return PLACEHOLDER.sub(lambda m: plain_of(resolve(m.group(1))), strip_inline(_SPACES.sub(" ", raw).strip()))
+        return self.texts.plain_text(raw, **extra)
 
     def forms(self, text_id: str, count: int, **extra: Markup) -> Markup:
-        """A ui text with plural forms; ``extra`` values are Markdown already (links)."""
-        entry = self._ui_entry(text_id)
-        forms = entry.forms or {"other": entry.text or ""}
-        pattern = forms.get(self.fmt.locale.plural_form(count), forms["other"])
-        pieces, pos = [], 0
-        for match in re.finditer(r"\{([a-z_]+)\}", pattern):
-            if match.group(1) not in extra:
-                raise self._problem("ui", text_id, f"unknown placeholder '{match.group(0)}'")
-            pieces += [md_escape(pattern[pos : match.start()]), str(extra[match.group(1)])]
-            pos = match.end()
-        pieces.append(md_escape(pattern[pos:]))
-        return Markup("".join(pieces))
+        return self.texts.forms(text_id, count, **extra)
 
-    @staticmethod
-    def link(href: str, label: str) -> Markup:
-        """An HTML link: URLs are escaped for HTML, never for Markdown (that would break them)."""
-        return Markup('<a href="{}">{}</a>').format(href, label)
+    link = staticmethod(Texts.link)
 
     # ------------------------------------------------------------------ sources
     def source_ref(self, source_id: str) -> SourceRef:
@@ -280,8 +180,8 @@ class LanguageRenderer:
 
         return FactView(
             fact=fact,
-            text=self._render(entry.text or "", own, "facts", fact_id),
-            note=self._render(entry.note, own, "facts", fact_id) if entry.note else None,
+            text=self.texts.render(entry.text or "", own, "facts", fact_id),
+            note=self.texts.render(entry.note, own, "facts", fact_id) if entry.note else None,
             refs=self.refs(fact.sources),
             note_refs=self.refs(fact.note_sources),
             studied_in=[self.source_ref(s) for s in fact.studied_in],
@@ -291,7 +191,7 @@ class LanguageRenderer:
     def fact_plain(self, fact_id: str) -> str:
         """The fact's text as a reader sees it, without any markup (for tests and PDFs)."""
         fact = self.content.facts[fact_id]
-        raw = strip_inline(_SPACES.sub(" ", self.content.entry(self.lang, "facts", fact_id).text or "").strip())
+        raw = strip_inline(SPACES.sub(" ", self.content.entry(self.lang, "facts", fact_id).text or "").strip())
         return PLACEHOLDER.sub(lambda m: self.fmt.quantity(fact.values[m.group(1)]), raw)
 
     def facts(
@@ -354,7 +254,7 @@ class LanguageRenderer:
                 FaqView(
                     item.id,
                     self.text("facts", item.id),
-                    self._render(entry.note, self._resolve_global({}), "facts", item.id) if entry.note else None,
+                    self.texts.render(entry.note, self.texts.resolver({}), "facts", item.id) if entry.note else None,
                     [self.fact(f) for f in item.facts if self.applies(f)],
                     [self.dispute(d) for d in item.disputes],
                 )
