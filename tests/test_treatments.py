@@ -240,3 +240,26 @@ def test_the_engine_names_no_treatment() -> None:
         and re.search("mesotherap|mésothérap", path.read_text(encoding="utf-8"), re.I)
     ]
     assert named == []
+
+
+@pytest.mark.slow
+def test_the_languages_come_from_the_settings_not_mkdocs_yml(project: Path) -> None:
+    """Italian first, English left out: only content/settings.yaml changes, and the site follows
+    (Italian at the root, its language switcher, no English pages)."""
+
+    def italian_first(data: dict) -> None:
+        data["languages"] = ["it", "fr"]
+        data["locales"].pop("en")
+        data["check"]["readability"].pop("en")
+
+    edit_yaml(project / "content/settings.yaml", italian_first)
+    mkdocs_yml = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert (project / "mkdocs.yml").read_text(encoding="utf-8") == mkdocs_yml
+    site = project / "site"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="it"' in home and "La mesoterapia" in home
+    assert '<html lang="fr"' in (site / "fr" / "index.html").read_text(encoding="utf-8")
+    assert not (site / "en").exists() and not (site / "it").exists()
+    assert 'hreflang="fr"' in home and 'hreflang="en"' not in home
