@@ -98,6 +98,22 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def content():
+    """The shipped content, loaded once (read-only for tests)."""
+    from patientinfo.content import load_content
+
+    return load_content(REPO)
+
+
+@pytest.fixture(scope="session")
+def site(content):
+    """Every page of the shipped content in every language, rendered once: language -> file -> Markdown."""
+    from patientinfo.render import render_site
+
+    return render_site(content)
+
+
+@pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project, built once for the whole test session (read-only for tests)."""
     root = copy_project(tmp_path_factory.mktemp("built") / "project")

@@ -61,11 +61,6 @@ def html_text(markup: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def content():
-    return load_content(REPO)
-
-
-@pytest.fixture(scope="module")
 def pdfs(content, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every document of every language, rendered once, written as the site would serve them."""
     folder = tmp_path_factory.mktemp("documents")

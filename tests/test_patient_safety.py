@@ -8,20 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LANGS, REPO
-from patientinfo.content import load_content
+from conftest import LANGS
 from patientinfo.pdf import render_leaflet, render_leaflet_html
-from patientinfo.render import LanguageRenderer, render_site
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content(REPO)
-
-
-@pytest.fixture(scope="module")
-def site(content):
-    return render_site(content)
+from patientinfo.render import LanguageRenderer
 
 
 @pytest.fixture(scope="module")

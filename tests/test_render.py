@@ -9,20 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGS, REPO
+from conftest import LANGS
 from patientinfo.content import load_content
 from patientinfo.errors import ContentError
 from patientinfo.render import PAGES, render_language, render_site
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content(REPO)
-
-
-@pytest.fixture(scope="module")
-def site(content):
-    return render_site(content)
 
 
 def numbers(markdown: str) -> Counter:
