@@ -245,7 +245,7 @@ def test_without_git_history_a_stale_entry_is_fuzzy_without_previous_text(projec
     assert "fuzzy" in changed.flags and changed.previous_msgid is None
     assert "the source text changed since this translation was reviewed" in changed.comment
     italian = yaml.safe_load((project / "content/it/mesotherapy/facts.yaml").read_text(encoding="utf-8"))[text_id]
-    assert previous_source_text(project, "facts", text_id, italian["source_hash"]) is None
+    assert previous_source_text(project, "facts", text_id, italian["source_hash"], "mesotherapy") is None
 
 
 @pytest.mark.slow

@@ -112,6 +112,10 @@ def test_missing_texts_of_a_new_treatment_name_its_files(project: Path) -> None:
     messages = str(caught.value)
     assert f"'bruise' has no text in language 'it': add it to content/it/{SAMPLE_ID}/facts.yaml" in messages
     assert f"content/treatments/{SAMPLE_ID}/facts.yaml:" in messages
+    # A dispute's missing text points at the dispute's own line, not at the top of the file.
+    facts_lines = (project / "content/treatments" / SAMPLE_ID / "facts.yaml").read_text(encoding="utf-8").splitlines()
+    dispute_line = next(n for n, line in enumerate(facts_lines, start=1) if line.strip() == "- id: how-many")
+    assert f"facts.yaml:{dispute_line}: 'how-many' has no text in language 'it'" in messages
     assert "content/it/mesotherapy/" not in messages  # the other treatment is complete
 
 

@@ -231,8 +231,8 @@ def previous_source_entry(
     domain: str,
     text_id: str,
     wanted_hash: str,
-    source_lang: str | None = None,
-    treatment: str = "",
+    source_lang: str | None,
+    treatment: str,
 ) -> TextEntry | None:
     """The source-language entry ``text_id`` whose source_hash is ``wanted_hash``, from git history.
 
@@ -252,14 +252,14 @@ def previous_source_entry(
     return None
 
 
-def previous_source_text(root: Path, domain: str, text_id: str, wanted_hash: str, treatment: str = "") -> str | None:
+def previous_source_text(root: Path, domain: str, text_id: str, wanted_hash: str, treatment: str) -> str | None:
     """The earlier source text a stale translation translates, for ``scripts/check``.
 
-    ``domain`` is ``facts``, ``pages`` or ``ui`` (the file name in ``content/<lang>/``);
+    ``domain`` is ``facts``, ``pages``, ``documents`` or ``ui``, of ``treatment``;
     ``wanted_hash`` is the translation's ``source_hash``. Returns the text (for plural forms,
     "one: ... | other: ..."), followed by its note on a new line if it had one; None if not found.
     """
-    entry = previous_source_entry(root, domain, text_id, wanted_hash, treatment=treatment)
+    entry = previous_source_entry(root, domain, text_id, wanted_hash, None, treatment)
     return display_text(entry) if entry is not None else None
 
 
