@@ -86,14 +86,14 @@ def test_questionnaire_has_one_question_per_contraindication(content, lang: str)
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_consent_form_names_every_risk_dispute_alternative_and_the_plan(content, lang: str):
+def test_consent_form_names_every_benefit_risk_dispute_alternative_and_the_plan(content, lang: str):
     page = render_document_html(content, lang, "consent")
     text = html_text(page)
     renderer = LanguageRenderer(content, lang)
     wanted = [
         f.id
         for f in content.facts_file.facts
-        if f.category in ("risk", "warning_sign", "alternative", "without_treatment")
+        if f.category in ("benefit", "risk", "warning_sign", "alternative", "without_treatment")
     ]
     wanted += [fact_id for d in content.facts_file.disputes for fact_id in d.facts]
     missing = [fact_id for fact_id in wanted if plain(renderer.fact_plain(fact_id)) not in text]

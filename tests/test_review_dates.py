@@ -60,3 +60,13 @@ def test_an_overdue_review_shows_on_the_leaflet_without_a_fixed_clock(project: P
     assert str(escape(overdue)) in pdf.render_leaflet_html(content, "en")
     monkeypatch.setattr(pdf, "today", lambda: next_review)
     assert str(escape(overdue)) not in pdf.render_leaflet_html(content, "en")
+
+
+def test_the_leaflet_review_is_the_stalest_of_the_facts_it_prints(project: Path):
+    """The leaflet printed the treatment's general review even when a fact it prints was
+    reviewed earlier; its review now comes from the page model, like a page's."""
+    fact_id, day = older_review_on_first_risk(project)
+    content = load_content(project)
+    assert content.facts[fact_id].leaflet
+    shown = LanguageRenderer(content, "en").fmt.date(day)
+    assert str(escape(shown)) in pdf.render_leaflet_html(content, "en")

@@ -26,11 +26,11 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import get_args
 
 from jinja2 import TemplateError, UndefinedError
 from markupsafe import escape
 
+from . import page_model
 from .content import Content, Site
 from .errors import ContentError, Problem
 from .pdf import (
@@ -48,7 +48,6 @@ from .pdf import (
     render_leaflet_html,
 )
 from .render import LanguageRenderer, today
-from .schema import Severity
 
 # Kind of document -> template (None: the leaflet's HTML in large print).
 DOCUMENTS: dict[str, str | None] = {
@@ -131,16 +130,14 @@ class DocumentText(LeafletText):
     def has_doc(self, text_id: str) -> bool:
         return text_id in self.r.content.texts[self.r.lang]["documents"].root
 
-    def questions(self) -> list[Question]:
-        """One question per contraindication fact, in the order of severities, then of the facts."""
-        order = list(get_args(Severity))
-        facts = [f for f in self.r.content.facts_file.facts if f.category == "contraindication"]
-        facts.sort(key=lambda f: order.index(f.severity) if f.severity in order else len(order))
+    def questions(self, contraindications: list[tuple[str, list[str]]]) -> list[Question]:
+        """One question per contraindication, by severity (the page model's list), in the patient's words."""
         questions = []
-        for fact in facts:
-            own = f"question.{fact.id}"
-            question = self.doc(own) if self.has_doc(own) else self.doc("questionnaire.prompt")
-            questions.append(Question(fact.id, str(fact.severity), question, self.fact(fact.id)))
+        for severity, fact_ids in contraindications:
+            for fact_id in fact_ids:
+                own = f"question.{fact_id}"
+                question = self.doc(own) if self.has_doc(own) else self.doc("questionnaire.prompt")
+                questions.append(Question(fact_id, severity, question, self.fact(fact_id)))
         return questions
 
 
@@ -175,6 +172,7 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
                 kind=kind,
                 t=text,
                 r=renderer,
+                s=text.sections(page_model.DOCUMENTS[kind], printed=page_model.PRINTED[kind]),
                 clinic=content.clinic,
                 facts=content.facts,
                 disputes=content.facts_file.disputes,

@@ -24,9 +24,11 @@ import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from . import page_model
 from .content import Content
 from .errors import ContentError, Problem
-from .render import SEVERITIES, STEPS, LanguageRenderer, today
+from .page_model import Selection
+from .render import LanguageRenderer, today
 
 
 def font_files() -> dict[str, Path]:
@@ -93,10 +95,10 @@ class LeafletText:
         labels = [self.r.source_ref(s).label for s in self.r.content.facts[fact_id].sources]
         return self.r.fmt.join(labels)
 
-    def facts(self, category: str | None = None, **filters: object) -> list[str]:
-        """The facts the leaflet prints: those not marked ``leaflet: false`` (it must fit its pages)."""
-        facts = self.r.content.facts
-        return [f.id for f in self.r.facts(category, **filters) if facts[f.id].leaflet]  # type: ignore[arg-type]
+    def sections(self, selections: dict[str, Selection], *, printed: bool) -> dict[str, object]:
+        """The page model's selections for a leaflet or form, as fact ids (and disputes, and lists
+        by group); a printed handout leaves out the facts marked ``leaflet: false``."""
+        return {name: page_model.resolve(self.r.content, sel, printed=printed) for name, sel in selections.items()}
 
 
 def LocalFetcher(repo_root: Path):  # noqa: N802 (a class made on first use: WeasyPrint is imported lazily)
@@ -157,30 +159,18 @@ def _leaflet_html(content: Content, lang: str) -> str:
     # printed), so the bytes stay the same from one day to the next until a review falls due.
     renderer = LanguageRenderer(content, lang, build_date=today())
     text = LeafletText(renderer)
+    printed = page_model.PRINTED["leaflet"]
     page_of = text.ui("leaflet.page_of", page="\x00", pages="\x01")
     before, rest = page_of.split("\x00")
     middle, after = rest.split("\x01")
-    disputes = {d.id: d for d in content.facts_file.disputes}
-    # Each leaflet section's disagreements, by the category of the dispute's first fact (of its
-    # last fact for the risks section).
-    category = content.facts
-    by_section = {
-        section: [d for d in disputes.values() if category[d.facts[0]].category == section]
-        for section in ("substance", "technique", "schedule")
-    }
-    by_section["risk"] = [d for d in disputes.values() if category[d.facts[-1]].category == "risk"]
     return environment.get_template("leaflet.html.j2").render(
         lang=lang,
         t=text,
         r=renderer,
         clinic=content.clinic,
         sources=content.sources,
-        disputes=disputes,
-        section_disputes=by_section,
-        groups=content.facts_file.groups,
-        severities=SEVERITIES,
-        steps=STEPS,
-        review=renderer.review,
+        s=text.sections(page_model.LEAFLET, printed=printed),
+        review=renderer.review(page_model.shown_facts(content, page_model.LEAFLET, printed=printed)),
         version=version_id(content, lang),
         logo=(content.root / content.clinic.logo).as_uri() if content.clinic.logo else None,
         url=language_url(content, lang),

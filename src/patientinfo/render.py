@@ -22,30 +22,17 @@ from html import escape as html_escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
 from markupsafe import Markup
 
+from . import page_model
 from .content import Content, Site
 from .errors import ContentError, Problem
 from .formatting import Formatter
 from .markup import strip_inline
-from .schema import PLACEHOLDER, Fact, Severity, Step
+from .page_model import Disputes, Questions, Selection, Split
+from .schema import PLACEHOLDER, Dispute, Fact, FaqItem
 from .texts import SPACES, Texts, md_escape
 
-# Page types, in navigation order. Each has templates/pages/<slug>.md.j2.
-PAGES = (
-    "index",
-    "how-it-works",
-    "conditions",
-    "substances",
-    "session",
-    "schedule",
-    "risks",
-    "contraindications",
-    "evidence",
-    "faq",
-    "contact",
-    "about",
-)
-SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]  # in the schema's order
-STEPS: tuple[str, ...] = Step.__args__  # type: ignore[attr-defined]
+# Page types, in navigation order. Each has templates/pages/<slug>.md.j2 and its facts in the page model.
+PAGES = tuple(page_model.SITE)
 
 
 def _finalize(value: object) -> object:
@@ -126,8 +113,7 @@ class LanguageRenderer:
         self.build_date = build_date or today()
         self.fmt = Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
         self.texts = Texts(content, lang, self.fmt)
-        self._disputed = {f for d in content.facts_file.disputes for f in d.facts}
-        self.shown: set[str] = set()  # facts used by the page being rendered (for its review date)
+        self._disputed = page_model.disputed_ids(content)
 
     # ------------------------------------------------------------------ texts (texts.py fills them)
     def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: object) -> Markup:
@@ -172,7 +158,6 @@ class LanguageRenderer:
     # ------------------------------------------------------------------ facts
     def fact(self, fact_id: str) -> FactView:
         fact = self.content.facts[fact_id]
-        self.shown.add(fact_id)
         entry = self.content.entry(self.lang, "facts", fact_id)
 
         def own(name: str) -> str:
@@ -194,83 +179,42 @@ class LanguageRenderer:
         raw = strip_inline(SPACES.sub(" ", self.content.entry(self.lang, "facts", fact_id).text or "").strip())
         return PLACEHOLDER.sub(lambda m: self.fmt.quantity(fact.values[m.group(1)]), raw)
 
-    def facts(
-        self,
-        category: str | None = None,
-        *,
-        group: str | None = None,
-        severity: str | None = None,
-        step: str | None = None,
-        key: bool | None = None,
-        undisputed: bool = False,
-    ) -> list[FactView]:
-        chosen = []
-        for fact in self.content.facts_file.facts:
-            if not self.applies(fact.id):
-                continue
-            if category is not None and fact.category != category:
-                continue
-            if group is not None and fact.group != group:
-                continue
-            if severity is not None and fact.severity != severity:
-                continue
-            if step is not None and fact.step != step:
-                continue
-            if key is not None and fact.key != key:
-                continue
-            if undisputed and fact.id in self._disputed:
-                continue
-            chosen.append(self.fact(fact.id))
-        return chosen
-
-    def applies(self, fact_id: str) -> bool:
-        """A fact for one country's patients (its reporting system) is shown by a clinic of that
-        country only; a clinic with no country shows every country's."""
-        country = self.content.facts[fact_id].country
-        return country is None or self.content.clinic.country in (None, country)
-
-    def groups(self, category: str) -> list[str]:
-        return list(self.content.facts_file.groups.get(category, []))
-
-    def dispute(self, dispute_id: str) -> DisputeView:
-        dispute = next(d for d in self.content.facts_file.disputes if d.id == dispute_id)
+    def dispute(self, dispute: Dispute) -> DisputeView:
         return DisputeView(dispute.id, self.text("facts", dispute.id), [self.fact(f) for f in dispute.facts])
 
-    def disputes(self, *categories: str) -> list[DisputeView]:
-        """Disputes with at least one fact in one of ``categories``."""
-        facts = self.content.facts
-        return [
-            self.dispute(d.id)
-            for d in self.content.facts_file.disputes
-            if any(facts[f].category in categories for f in d.facts)
-        ]
+    def views(self, selection: Selection) -> object:
+        """What a template prints for one selection of the page model: facts as FactViews,
+        disputes as DisputeViews, lists by group as (group, facts), questions as FaqViews."""
+        resolved = page_model.resolve(self.content, selection)
+        if isinstance(selection, Disputes):
+            return [self.dispute(d) for d in resolved]  # type: ignore[arg-type]
+        if isinstance(selection, Split):
+            return [(key, [self.fact(f) for f in ids]) for key, ids in resolved]  # type: ignore[misc]
+        if isinstance(selection, Questions):
+            return [self.question(item, ids) for item, ids in resolved]  # type: ignore[misc]
+        return [self.fact(f) for f in resolved]  # type: ignore[arg-type]
 
-    @cached_property
-    def faq(self) -> list[FaqView]:
-        items = []
-        for item in self.content.facts_file.faq:
-            entry = self.content.entry(self.lang, "facts", item.id)
-            items.append(
-                FaqView(
-                    item.id,
-                    self.text("facts", item.id),
-                    self.texts.render(entry.note, self.texts.resolver({}), "facts", item.id) if entry.note else None,
-                    [self.fact(f) for f in item.facts if self.applies(f)],
-                    [self.dispute(d) for d in item.disputes],
-                )
-            )
-        return items
+    def question(self, item: FaqItem, fact_ids: list[str]) -> FaqView:
+        entry = self.content.entry(self.lang, "facts", item.id)
+        disputes = {d.id: d for d in self.content.facts_file.disputes}
+        return FaqView(
+            item.id,
+            self.text("facts", item.id),
+            self.texts.render(entry.note, self.texts.resolver({}), "facts", item.id) if entry.note else None,
+            [self.fact(f) for f in fact_ids],
+            [self.dispute(disputes[d]) for d in item.disputes],
+        )
 
     @cached_property
     def excluded(self) -> list[tuple[Markup, Markup]]:
         return [(self.text("facts", e.id), self.refs(e.sources)) for e in self.content.facts_file.excluded]
 
     # ------------------------------------------------------------------ review
-    @property
-    def review(self) -> dict[str, object]:
-        """The review shown on a page: the stalest of the treatment's and its facts' reviews."""
+    def review(self, shown: Iterable[str]) -> dict[str, object]:
+        """The review of a page or leaflet: the stalest of the treatment's and of the reviews of
+        the facts it shows (given by the page model, before rendering)."""
         reviews = [self.content.facts_file.review]
-        reviews += [f.review for f in map(self.content.facts.get, self.shown) if f is not None and f.review]
+        reviews += [f.review for f in map(self.content.facts.get, shown) if f is not None and f.review]
         review = min(reviews, key=lambda r: (r.next_review, r.last_reviewed))
         return {
             "last_iso": review.last_reviewed.isoformat(),
@@ -281,11 +225,10 @@ class LanguageRenderer:
         }
 
     # ------------------------------------------------------------------ pages
-    def front_matter(self, page: str) -> Markup:
+    def front_matter(self, page: str, review: dict[str, object]) -> Markup:
         """YAML front matter; JSON strings are valid YAML and need no further quoting rules."""
         title = self.plain("pages", f"{page}.title")
         description = self.plain("pages", f"{page}.description")
-        review = self.review
 
         def html(text: str) -> str:  # the plugin passes these to the theme as escaped HTML
             return html_escape(text, quote=True)
@@ -304,10 +247,13 @@ class LanguageRenderer:
 
     def render_page(self, environment: Environment, page: str) -> str:
         template = environment.get_template(f"pages/{page}.md.j2")
-        self.shown = set()
+        selections = page_model.SITE[page]
+        review = self.review(page_model.shown_facts(self.content, selections))
         try:
             body = template.render(
                 r=self,
+                p={name: self.views(selection) for name, selection in selections.items()},
+                review=review,
                 page=page,
                 pages=PAGES,
                 lang=self.lang,
@@ -316,12 +262,10 @@ class LanguageRenderer:
                 ui=self.ui,
                 clinic=self.content.clinic,
                 sources=self.content.sources,
-                severities=SEVERITIES,
-                steps=STEPS,
                 site_root="../" if self.content.several_treatments else "",  # where editors.md is
                 example=self.content.facts_file.example,
             )
-            return f"{self.front_matter(page)}\n{body}"
+            return f"{self.front_matter(page, review)}\n{body}"
         except UndefinedError as exc:
             raise ContentError(
                 [
@@ -353,9 +297,6 @@ class LanguageRenderer:
         """The clinic's phone and the emergency number as tap-to-call links, for ``{phone}``, ``{emergency}``."""
         clinic = self.content.clinic
         return {"phone": self.tel(clinic.phone), "emergency": self.tel(clinic.emergency_number)}
-
-    def source_type(self, source_id: str) -> str:
-        return self.content.sources[source_id].type
 
     def protocol_refs(self) -> Markup:
         """The references of the clinic's own advice (sources of type clinic_protocol), if any."""
