@@ -87,7 +87,9 @@ class Visit:
         import axe_playwright_python
 
         self.page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
-        result = self.page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+        )
         return [
             f"{v['id']} ({v['impact']}): {v['help']} -> {', '.join(str(n['target']) for n in v['nodes'][:3])}"
             for v in result["violations"]
