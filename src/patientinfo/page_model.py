@@ -169,7 +169,10 @@ def applies(content: Content, fact: Fact) -> bool:
 
 
 def disputed_ids(content: Content) -> frozenset[str]:
-    return frozenset(f for d in content.facts_file.disputes for f in d.facts)
+    made = content.derived.setdefault("page_model", {})
+    if "disputed" not in made:
+        made["disputed"] = frozenset(f for d in content.facts_file.disputes for f in d.facts)
+    return made["disputed"]
 
 
 def _matches(content: Content, fact: Fact, pick: Pick, disputed: frozenset[str]) -> bool:
@@ -231,14 +234,20 @@ Resolved = list[str] | list[Dispute] | list[tuple[str, list[str]]] | list[tuple[
 
 
 def resolve(content: Content, selection: Selection, *, printed: bool = False) -> Resolved:
-    """Fact ids (or disputes, or lists by group, or questions) that a selection shows."""
-    if isinstance(selection, Disputes):
-        return disputes(content, selection)
-    if isinstance(selection, Split):
-        return split(content, selection, printed=printed)
-    if isinstance(selection, Questions):
-        return questions(content)
-    return fact_ids(content, selection, printed=printed)
+    """Fact ids (or disputes, or lists by group, or questions) that a selection shows; worked out
+    once per loaded content (every language shows the same facts)."""
+    made = content.derived.setdefault("page_model", {})
+    key = (selection, printed)
+    if key not in made:
+        if isinstance(selection, Disputes):
+            made[key] = disputes(content, selection)
+        elif isinstance(selection, Split):
+            made[key] = split(content, selection, printed=printed)
+        elif isinstance(selection, Questions):
+            made[key] = questions(content)
+        else:
+            made[key] = fact_ids(content, selection, printed=printed)
+    return made[key]
 
 
 def shown_facts(content: Content, selections: dict[str, Selection], *, printed: bool = False) -> set[str]:
