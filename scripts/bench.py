@@ -307,13 +307,21 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU time of ``pid`` and of its running child processes (the PDF workers of mkdocs serve)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a process that just ended
+            continue
+        if stat.parent.name == str(pid) or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def wait_idle(pid: int, timeout: float = 180.0) -> None:
-    """Until the server uses under 10 % of a core over half a second (a rebuild or a background
-    PDF finished), so that one measurement does not pay for the previous one's work."""
+    """Until the server and its workers use under 10 % of a core over half a second (a rebuild or
+    the background PDFs finished), so that one measurement does not pay for the previous one's work."""
     end = time.monotonic() + timeout
     before = cpu_seconds(pid)
     while time.monotonic() < end:

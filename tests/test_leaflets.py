@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -151,3 +152,18 @@ def test_pdfs_made_in_parallel_are_the_same_and_report_every_problem(tmp_path: P
         make_pdfs([job("dd", 0), job("ee", 0)], None, workers=2)
     assert "the dd leaflet needs 1 pages; at most 0 are allowed" in str(caught.value)
     assert "the ee leaflet needs 1 pages" in str(caught.value)
+    # mkdocs serve makes them in the background, on workers of the lowest priority: same bytes
+    assert make_pdfs(jobs, None, workers=1, background=True) == parallel
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="process priorities are POSIX")
+def test_background_pdf_workers_yield_the_processor():
+    """While serving, the previous edit's PDFs must not slow the next edit's pages."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from patientinfo.pdf import _lower_priority
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority) as pool:
+        assert pool.submit(os.nice, 0).result() == 19

@@ -280,9 +280,12 @@ def render_documents(content: Content, cache: Path | None = None) -> dict[str, d
     }
 
 
-def render_pdfs(site: Site, cache: Path | None = None, *, workers: int | None = None) -> dict[str, dict[str, bytes]]:
+def render_pdfs(
+    site: Site, cache: Path | None = None, *, workers: int | None = None, background: bool = False
+) -> dict[str, dict[str, bytes]]:
     """Every treatment's leaflet and documents, by language and path in the language's folder.
-    The missing PDFs are made on ``workers`` processes (default: one per core)."""
+    The missing PDFs are made on ``workers`` processes (default: one per core), of the lowest
+    priority when made in the ``background`` of mkdocs serve."""
     jobs: list[PdfJob] = []
     placed: list[tuple[str, str, str]] = []  # (language, path in its folder, stem)
     problems: list[Problem] = []
@@ -298,7 +301,7 @@ def render_pdfs(site: Site, cache: Path | None = None, *, workers: int | None = 
                 placed.append((lang, content.folder + name, cache_stem(content, name)))
     if problems:
         raise ContentError(problems)
-    made = make_pdfs(jobs, cache, workers=workers or os.cpu_count() or 1)
+    made = make_pdfs(jobs, cache, workers=workers or os.cpu_count() or 1, background=background)
     pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in site.languages}
     for lang, path, stem in placed:
         pdfs[lang][path] = made[stem]

@@ -239,10 +239,19 @@ def _make_in_worker(job: PdfJob) -> bytes | list[Problem]:
         return exc.problems
 
 
-def make_pdfs(jobs: list[PdfJob], cache: Path | None, *, workers: int = 1) -> dict[str, bytes]:
+def _lower_priority() -> None:
+    """A background PDF worker yields the processor to the pages being rebuilt."""
+    if hasattr(os, "nice"):
+        os.nice(19)
+
+
+def make_pdfs(
+    jobs: list[PdfJob], cache: Path | None, *, workers: int = 1, background: bool = False
+) -> dict[str, bytes]:
     """The PDF of every job, by stem: from ``cache`` when it has the job's key, otherwise made,
     on ``workers`` processes when several PDFs are missing (WeasyPrint uses one core), and kept.
-    Collects every job's problems before failing."""
+    ``background`` (mkdocs serve): in worker processes of the lowest priority, so that an edit's
+    pages are not slowed by the previous edit's PDFs. Collects every job's problems before failing."""
     found: dict[str, bytes] = {}
     missing: list[PdfJob] = []
     for job in jobs:
@@ -252,12 +261,14 @@ def make_pdfs(jobs: list[PdfJob], cache: Path | None, *, workers: int = 1) -> di
         else:
             found[job.stem] = pdf
     workers = min(workers, len(missing))
-    if workers > 1:
+    if workers > 1 or (background and missing):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         # "spawn": a fresh interpreter, safe whatever threads this process runs (mkdocs serve).
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        context = multiprocessing.get_context("spawn")
+        initializer = _lower_priority if background else None
+        with ProcessPoolExecutor(max(workers, 1), mp_context=context, initializer=initializer) as pool:
             made = list(pool.map(_make_in_worker, missing))
     else:
         made = [_make_in_worker(job) for job in missing]

@@ -2,7 +2,8 @@
 
 An edit should reach the browser in about a second, but a PDF takes WeasyPrint seconds. While
 serving, the pages are built with the PDFs already in the cache (the last version of each), and
-a background thread renders the PDFs whose HTML changed, then puts them in place. A content
+a background thread renders the PDFs whose HTML changed (on worker processes of the lowest
+priority, so that the next edit's pages are not slowed by them), then puts them in place. A content
 error does not stop the preview: the last good pages stay, each with the errors on top.
 """
 
@@ -57,7 +58,7 @@ class PdfRefresher:
 
         def work() -> None:
             try:
-                pdfs = render_pdfs(site, cache)
+                pdfs = render_pdfs(site, cache, background=True)
             except ContentError as exc:
                 log.error("patientinfo: the PDFs could not be made:\n%s", exc)
                 return
