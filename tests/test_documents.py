@@ -80,7 +80,7 @@ def test_questionnaire_has_one_question_per_contraindication(content, lang: str)
     renderer = LanguageRenderer(content, lang)
     text = html_text(page)
     for fact_id in contraindications:
-        assert plain(renderer.fact_plain(fact_id)) in text, fact_id
+        assert plain(renderer.views.fact_plain(fact_id)) in text, fact_id
     for word in ("common.yes", "common.no", "common.unsure", "questionnaire.doctor_notes"):
         assert plain(renderer.plain("documents", word)) in text
 
@@ -96,7 +96,7 @@ def test_consent_form_names_every_benefit_risk_dispute_alternative_and_the_plan(
         if f.category in ("benefit", "risk", "warning_sign", "alternative", "without_treatment")
     ]
     wanted += [fact_id for d in content.facts_file.disputes for fact_id in d.facts]
-    missing = [fact_id for fact_id in wanted if plain(renderer.fact_plain(fact_id)) not in text]
+    missing = [fact_id for fact_id in wanted if plain(renderer.views.fact_plain(fact_id)) not in text]
     assert not missing
     for dispute in content.facts_file.disputes:
         assert plain(renderer.plain("facts", dispute.id)) in text
@@ -126,7 +126,7 @@ def test_record_card_has_sessions_to_fill_in_warning_signs_and_the_clinic_phone(
     renderer = LanguageRenderer(content, lang)
     for fact in content.facts_file.facts:
         if fact.category == "warning_sign":
-            assert plain(renderer.fact_plain(fact.id)) in text, fact.id
+            assert plain(renderer.views.fact_plain(fact.id)) in text, fact.id
 
 
 def test_every_document_is_escaped(project: Path):
@@ -268,7 +268,7 @@ def test_printed_forms_hold_what_the_issue_asks(pdfs: Path, content, lang: str):
     missing = [
         f.id
         for f in content.facts_file.facts
-        if f.category == "risk" and loose(renderer.fact_plain(f.id)) not in loose(consent)
+        if f.category == "risk" and loose(renderer.views.fact_plain(f.id)) not in loose(consent)
     ]
     assert not missing
     assert content.clinic.phone in pdf_text(pdfs / document_name("record-card", lang))
@@ -325,8 +325,8 @@ def test_large_print_leaflet_has_the_leaflets_content(pdfs: Path, content, lang:
         f.id
         for f in content.facts_file.facts
         if f.category in ("risk", "contraindication")
-        and plain(renderer.fact_plain(f.id)) in shown
-        and loose(renderer.fact_plain(f.id)) not in loose(text)
+        and plain(renderer.views.fact_plain(f.id)) in shown
+        and loose(renderer.views.fact_plain(f.id)) not in loose(text)
     ]
     assert not missing
 

@@ -61,7 +61,7 @@ def test_leaflet_has_every_indication_risk_and_contraindication(built_project: P
         fact.id
         for fact in content.facts_file.facts
         if fact.category in ("indication", "risk", "contraindication")
-        and plain(renderer.fact_plain(fact.id)) not in text
+        and plain(renderer.views.fact_plain(fact.id)) not in text
     ]
     assert not missing
     assert content.clinic.phone in text

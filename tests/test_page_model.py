@@ -76,7 +76,7 @@ def test_the_consent_form_lists_a_risk_the_leaflet_leaves_out(project: Path):
 
     edit_yaml(project / "content/treatments/mesotherapy/facts.yaml", change)
     content = load_content(project)
-    text = str(escape(LanguageRenderer(content, "en").fact_plain("risk-infection")))
+    text = str(escape(LanguageRenderer(content, "en").views.fact_plain("risk-infection")))
     assert text not in render_leaflet_html(content, "en")
     assert 'data-fact="risk-infection"' in render_document_html(content, "en", "consent")
     assert "risk-infection" in page_model.shown_facts(content, SITE["risks"])

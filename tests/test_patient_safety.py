@@ -101,7 +101,7 @@ def test_leaflet_page_one_has_the_emergency_box(leaflets, content, lang):
     assert content.clinic.phone in first
     for fact in content.facts_file.facts:
         if fact.category == "warning_sign":
-            assert norm(renderer.fact_plain(fact.id)) in first, fact.id
+            assert norm(renderer.views.fact_plain(fact.id)) in first, fact.id
 
 
 @pytest.mark.slow
@@ -112,5 +112,5 @@ def test_leaflet_shows_every_disagreement_and_no_website_wording(leaflets, conte
     for dispute in content.facts_file.disputes:
         assert norm(renderer.plain("facts", dispute.id)) in text, dispute.id
         for fact_id in dispute.facts:
-            assert norm(renderer.fact_plain(fact_id)) in text, fact_id
+            assert norm(renderer.views.fact_plain(fact_id)) in text, fact_id
     assert not re.search(r"\b(This website|Ce site|Questo sito)\b", text)

@@ -80,7 +80,9 @@ def test_every_indication_substance_risk_and_contraindication_is_shown(built_pro
         text = article_text(page_file(site, lang, page))
         for fact in content.facts_file.facts:
             if fact.category == category:
-                wanted = re.sub(r"\s+", " ", renderer.fact_plain(fact.id).replace("\u00a0", " ").replace("\u202f", " "))
+                wanted = re.sub(
+                    r"\s+", " ", renderer.views.fact_plain(fact.id).replace("\u00a0", " ").replace("\u202f", " ")
+                )
                 if wanted not in text:
                     missing.append(f"{page}/{fact.id}: {wanted}")
     assert not missing, "\n".join(missing)

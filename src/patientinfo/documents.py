@@ -172,6 +172,7 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
                 kind=kind,
                 t=text,
                 r=renderer,
+                v=renderer.views,
                 s=text.sections(page_model.DOCUMENTS[kind], printed=page_model.PRINTED[kind]),
                 clinic=content.clinic,
                 facts=content.facts,

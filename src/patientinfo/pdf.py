@@ -85,14 +85,14 @@ class LeafletText:
         return [self.r.plain_text(b) for b in blocks]
 
     def fact(self, fact_id: str) -> str:
-        return self.r.fact_plain(fact_id)
+        return self.r.views.fact_plain(fact_id)
 
     def note(self, fact_id: str) -> str | None:
         note = self.r.content.entry(self.r.lang, "facts", fact_id).note
         return self.r.plain_text(note) if note else None
 
     def sources(self, fact_id: str) -> str:
-        labels = [self.r.source_ref(s).label for s in self.r.content.facts[fact_id].sources]
+        labels = [self.r.views.source_ref(s).label for s in self.r.content.facts[fact_id].sources]
         return self.r.fmt.join(labels)
 
     def sections(self, selections: dict[str, Selection], *, printed: bool) -> dict[str, object]:
@@ -167,6 +167,7 @@ def _leaflet_html(content: Content, lang: str) -> str:
         lang=lang,
         t=text,
         r=renderer,
+        v=renderer.views,
         clinic=content.clinic,
         sources=content.sources,
         s=text.sections(page_model.LEAFLET, printed=printed),
