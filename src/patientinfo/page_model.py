@@ -159,7 +159,7 @@ DOCUMENTS: dict[str, dict[str, Selection]] = {
 }
 
 # Whether a selection leaves out the facts marked ``leaflet: false`` (a handout has pages to fit).
-PRINTED = {"site": False, "leaflet": True, "questionnaire": False, "consent": False, "record-card": True}
+PRINTED = {"leaflet": True, "questionnaire": False, "consent": False, "record-card": True}
 
 
 def applies(content: Content, fact: Fact) -> bool:

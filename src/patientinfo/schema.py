@@ -226,7 +226,8 @@ class Fact(Model):
     )
     leaflet: bool = Field(
         default=True,
-        description="false: left out of the printed leaflet, which must fit its pages (the site shows it)",
+        description="false: left out of the printed leaflet and record card, which must fit their pages "
+        "(the site and the consent form show it)",
     )
     country: CountryCode | None = Field(
         default=None,
