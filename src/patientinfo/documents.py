@@ -45,6 +45,7 @@ from .pdf import (
     leaflet_key,
     leaflet_name,
     make_pdfs,
+    page_counter,
     render_leaflet_html,
 )
 from .render import LanguageRenderer, today
@@ -147,13 +148,6 @@ def _renderer(content: Content, lang: str) -> LanguageRenderer:
     return LanguageRenderer(content, lang, build_date=build_date)
 
 
-def _page_counter(text: LeafletText) -> tuple[str, str, str]:
-    page_of = text.ui("leaflet.page_of", page="\x00", pages="\x01")
-    before, rest = page_of.split("\x00")
-    middle, after = rest.split("\x01")
-    return before, middle, after
-
-
 def render_document_html(content: Content, lang: str, kind: str) -> str:
     """The HTML of one document (``kind`` is a key of DOCUMENTS)."""
     if DOCUMENTS[kind] is None:
@@ -181,7 +175,7 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
                 review_date=review_date,
                 version_line=text.doc("common.version", version=version, date=review_date),
                 fonts={k: v.as_uri() for k, v in font_files().items()},
-                page_counter=_page_counter(text),
+                page_counter=page_counter(text),
                 css_string=css_string,
                 record_rows=range(RECORD_ROWS),
             )
@@ -195,7 +189,7 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
 
 def _large_print_css(content: Content, lang: str, text: DocumentText) -> str:
     fonts = {k: v.as_uri() for k, v in font_files().items()}
-    before, middle, after = (css_string(part) for part in _page_counter(text))
+    before, middle, after = (css_string(part) for part in page_counter(text))
     footer = css_string(f"{content.clinic.name} · {content.clinic.phone}")
     size = f"{LARGE_PRINT_MIN_PT}pt"
     return f"""

@@ -101,6 +101,14 @@ class LeafletText:
         return {name: page_model.resolve(self.r.content, sel, printed=printed) for name, sel in selections.items()}
 
 
+def page_counter(text: LeafletText) -> tuple[str, str, str]:
+    """ "Page {page} of {pages}" in the language, cut around the numbers for the CSS page counters."""
+    page_of = text.ui("leaflet.page_of", page="\x00", pages="\x01")
+    before, rest = page_of.split("\x00")
+    middle, after = rest.split("\x01")
+    return before, middle, after
+
+
 def LocalFetcher(repo_root: Path):  # noqa: N802 (a class made on first use: WeasyPrint is imported lazily)
     """WeasyPrint may load the leaflet's fonts and files of the repository, and nothing else:
     no network, no file outside the repository, whatever a text or a template asks for."""
@@ -160,9 +168,6 @@ def _leaflet_html(content: Content, lang: str) -> str:
     renderer = LanguageRenderer(content, lang, build_date=today())
     text = LeafletText(renderer)
     printed = page_model.PRINTED["leaflet"]
-    page_of = text.ui("leaflet.page_of", page="\x00", pages="\x01")
-    before, rest = page_of.split("\x00")
-    middle, after = rest.split("\x01")
     return environment.get_template("leaflet.html.j2").render(
         lang=lang,
         t=text,
@@ -177,7 +182,7 @@ def _leaflet_html(content: Content, lang: str) -> str:
         url=language_url(content, lang),
         qr=qr_svg(language_url(content, lang)),
         fonts={k: v.as_uri() for k, v in font_files().items()},
-        page_counter=(before, middle, after),
+        page_counter=page_counter(text),
         css_string=css_string,
     )
 

@@ -39,7 +39,6 @@ class FactView:
     refs: Markup
     note_refs: Markup
     studied_in: list[SourceRef]
-    disputed: bool
 
     @property
     def id(self) -> str:
@@ -70,7 +69,6 @@ class FactViews:
         self.lang = lang
         self.texts = texts
         self.fmt = fmt
-        self._disputed = page_model.disputed_ids(content)
 
     # ------------------------------------------------------------------ sources
     def source_ref(self, source_id: str) -> SourceRef:
@@ -101,7 +99,6 @@ class FactViews:
             refs=self.refs(fact.sources),
             note_refs=self.refs(fact.note_sources),
             studied_in=[self.source_ref(s) for s in fact.studied_in],
-            disputed=fact_id in self._disputed,
         )
 
     def fact_plain(self, fact_id: str) -> str:
