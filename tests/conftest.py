@@ -122,6 +122,11 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def quote_y() -> dict:
+    """A fresh dict each time: a shared one would be written as a YAML alias, which content refuses."""
+    return {"study-y": "the words of the study"}
+
+
 SAMPLE_FACTS = {
     "review": {"last_reviewed": "2026-01-10", "next_review": "2026-07-10", "reviewed_by": "Dr Test"},  # overrides
     "groups": {"indication": ["pain"], "substance": ["medicine"]},
@@ -139,6 +144,7 @@ SAMPLE_FACTS = {
             "id": "course-b",
             "category": "schedule",
             "sources": ["study-y"],
+            "quotes": {"study-y": "up to 15 sessions"},
             "values": {"sessions": {"max": 15, "unit": "session"}},
         },
         {
@@ -148,14 +154,15 @@ SAMPLE_FACTS = {
             "sources": ["clinic-x"],
             "values": {"volume": {"about": 0.5, "unit": "volume-milliliter"}},
         },
-        {"id": "bruise", "category": "risk", "step": "after", "sources": ["study-y"]},
+        {"id": "bruise", "category": "risk", "step": "after", "sources": ["study-y"], "quotes": quote_y()},
         {"id": "allergy", "category": "contraindication", "severity": "absolute", "sources": ["clinic-x"]},
-        {"id": "trial", "category": "evidence", "sources": ["study-y"]},
-        {"id": "other", "category": "alternative", "sources": ["study-y"]},
-        {"id": "nothing", "category": "without_treatment", "sources": ["study-y"]},
-        {"id": "gain", "category": "benefit", "sources": ["study-y"]},
-        {"id": "watch", "category": "warning_sign", "sources": ["study-y"]},
-        {"id": "ask", "category": "help", "sources": ["study-y"]},
+        {"id": "ask-allergy", "category": "screening", "covers": ["allergy"], "sources": ["clinic-x"]},
+        {"id": "trial", "category": "evidence", "sources": ["study-y"], "quotes": quote_y()},
+        {"id": "other", "category": "alternative", "sources": ["study-y"], "quotes": quote_y()},
+        {"id": "nothing", "category": "without_treatment", "sources": ["study-y"], "quotes": quote_y()},
+        {"id": "gain", "category": "benefit", "sources": ["study-y"], "quotes": quote_y()},
+        {"id": "watch", "category": "warning_sign", "urgency": "same_day", "sources": ["study-y"], "quotes": quote_y()},
+        {"id": "ask", "category": "help", "sources": ["study-y"], "quotes": quote_y()},
     ],
     "disputes": [{"id": "how-many", "facts": ["course-a", "course-b"]}],
     "faq": [{"id": "faq-how-many", "disputes": ["how-many"]}],
@@ -184,6 +191,7 @@ SAMPLE_TEXTS = {
         "watch": "Une rougeur qui s’étend.",
         "ask": "Votre médecin.",
         "how-many": "Les sources ne sont pas d’accord.",
+        "ask-allergy": "Êtes-vous allergique\u00a0?",
         "faq-how-many": "Combien de séances ?",
     },
     "it": {
@@ -202,6 +210,7 @@ SAMPLE_TEXTS = {
         "watch": "Un rossore che si allarga.",
         "ask": "Il Suo medico.",
         "how-many": "Le fonti non sono d’accordo.",
+        "ask-allergy": "È allergico o allergica?",
         "faq-how-many": "Quante sedute?",
     },
     "en": {
@@ -220,6 +229,7 @@ SAMPLE_TEXTS = {
         "watch": "Redness that spreads.",
         "ask": "Your doctor.",
         "how-many": "The sources disagree.",
+        "ask-allergy": "Do you have an allergy?",
         "faq-how-many": "How many sessions?",
     },
 }

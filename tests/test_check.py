@@ -300,7 +300,9 @@ def test_a_clinic_page_cited_without_its_quote_is_an_honesty_finding(project: Pa
     assert source_id in new[0].message and "quotes" in new[0].message
 
 
-def test_facts_from_publications_need_no_quote(project: Path):
+def test_a_publication_cited_without_its_words_is_an_honesty_finding(project: Path):
+    """A new sentence cannot cite a study, a guideline or a law without quoting its words: a
+    number with no quote to check it against, and a source that may not say it, are both caught."""
     publication = source_of_type(project, clinic=False)
     add_fact(
         project,
@@ -311,26 +313,42 @@ def test_facts_from_publications_need_no_quote(project: Path):
             "values": {"patients": {"value": 987654, "unit": "patient"}},
         },
     )
-    assert not [f for f in honesty(project) if f.text_id == "test-study-size"]
+    new = [f for f in honesty(project) if f.text_id == "test-study-size"]
+    assert len(new) == 1 and publication in new[0].message and "quotes" in new[0].message
+    assert new[0].path == "content/treatments/mesotherapy/facts.yaml" and new[0].line > 1
 
 
-def test_any_source_type_but_a_clinic_page_needs_no_quote(project: Path):
-    """A type the schema may gain later (a clinic's own protocol, say) is treated like a publication."""
+def test_a_correction_cites_its_source_with_its_words_too(project: Path):
     publication = source_of_type(project, clinic=False)
+    clinic = source_of_type(project, clinic=True)
     add_fact(
         project,
         {
-            "id": "test-protocol",
-            "category": "practice",
-            "sources": [publication],
-            "values": {"sessions": {"max": 987, "unit": "session"}},
+            "id": "test-claim",
+            "category": "claim",
+            "sources": [clinic],
+            "quotes": {clinic: "some words"},
+            "note_sources": [publication],
         },
     )
+    new = [f for f in honesty(project) if f.text_id == "test-claim"]
+    assert len(new) == 1 and publication in new[0].message and "note_sources" in new[0].message
+
+
+@pytest.mark.parametrize("kind", ["clinic_protocol", "editorial"])
+def test_the_clinics_own_rules_and_the_sites_conclusions_need_no_quote(project: Path, kind: str):
+    """They have no outside words to quote: they are said as the clinic's rule or our reading."""
+    publication = source_of_type(project, clinic=False)
+    add_fact(project, {"id": "test-own", "category": "practice", "sources": [publication]})
     content = load_content(project, allow_missing_texts=True)
-    content.sources[publication] = content.sources[publication].model_copy(update={"type": "clinic_protocol"})
-    assert not [f for f in honesty_findings(content) if f.text_id == "test-protocol"]
-    content.sources[publication] = content.sources[publication].model_copy(update={"type": "clinic_website"})
-    assert [f.text_id for f in honesty_findings(content) if f.text_id == "test-protocol"] == ["test-protocol"]
+    content.sources[publication] = content.sources[publication].model_copy(update={"type": kind})
+    assert not [f for f in honesty_findings(content) if f.text_id == "test-own"]
+    content.sources[publication] = content.sources[publication].model_copy(update={"type": "review"})
+    assert [f.text_id for f in honesty_findings(content) if f.text_id == "test-own"] == ["test-own"]
+
+
+def test_every_shipped_fact_quotes_every_source_it_cites(content):
+    assert not honesty_findings(content)
 
 
 @pytest.mark.parametrize(
@@ -398,3 +416,15 @@ def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_tr
     assert "a plain space next to ':'" in findings[0].message
     assert source_hash(TextEntry(text="Avant : oui")) == source_hash(TextEntry(text="Avant\u00a0: oui"))
     assert source_hash(TextEntry(text="Avant : oui")) != source_hash(TextEntry(text="Après : oui"))
+
+
+def test_a_translation_with_other_placeholders_than_the_source_is_a_finding(project: Path):
+    from patientinfo.check import placeholder_findings
+
+    assert not placeholder_findings(load_content(project))
+    path = project / "content" / "en" / "ui.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('text: "about {q}"', 'text: "about {q} {extra}"', 1), encoding="utf-8")
+    found = placeholder_findings(load_content(project))
+    assert [(f.text_id, f.lang) for f in found] == [("quantity.about", "en")]
+    assert "{extra}" in found[0].message and found[0].line == line_of(path, "quantity.about:")

@@ -283,18 +283,22 @@ NOT_SHOWN = (
 def shown_only_sometimes(file: str, path: tuple) -> bool:
     """Texts whose use depends on the data: a plural form only for some counts, the overdue
     notice only once a review is due, a language's name only if a cited clinic page is in it,
-    the questionnaire's generic question only for a contraindication without its own."""
+    a text for a clinic detail the shipped clinic does not give."""
     if any(file == where and field in path for where, field in NOT_SHOWN):
         return True
     text_id = str(path[0]) if path else ""
     if (
         file == "content/treatments/mesotherapy/sources.yaml"
         and path[-1] == "label"
-        and sources_of_type("clinic_protocol", path[1])
+        and (sources_of_type("clinic_protocol", path[1]) or sources_of_type("editorial", path[1]))
     ):
-        return True  # the clinic's own advice is named in each language (ui text), not by its label
-    # questionnaire.prompt: the generic question, for a contraindication that has no own question
-    return "forms" in path or text_id.startswith(("review.overdue", "language.", "questionnaire.prompt"))
+        return True  # the clinic's own advice and the site's reading are named in each language (ui texts)
+    # The clinic's data decides: it gives opening hours, no out-of-hours number, no registration, and
+    # it sells the treatment (the texts for the other case are not shown).
+    sometimes = ("contact.no_hours", "contact.out_of_hours_phone", "about.no_interests_text", "about.registration")
+    # leaflet.qr_alt: the QR code's alternative text, read by screen readers from the PDF's tags
+    sometimes += ("leaflet.qr_alt",)
+    return "forms" in path or text_id.startswith(("review.overdue", "language.", *sometimes))
 
 
 def sources_of_type(kind: str, index: int) -> bool:

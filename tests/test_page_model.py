@@ -38,10 +38,15 @@ def test_a_split_keeps_every_group_in_the_content_order(content):
         assert all(content.facts[f].group == group for f in ids)
 
 
-def test_a_fact_for_another_country_is_in_no_selection(content):
-    other = next(f for f in content.facts_file.facts if f.country and f.country != content.clinic.country)
-    for selections in SITE.values():
-        assert other.id not in page_model.shown_facts(content, selections)
+def test_a_fact_for_another_country_is_in_no_selection_but_its_help_is(content):
+    """Another country's law is not this clinic's; another country's help (reporting system,
+    register of doctors, out-of-hours numbers) is shown, after the clinic's own."""
+    others = [f for f in content.facts_file.facts if f.country and f.country != content.clinic.country]
+    everywhere = set().union(*(page_model.shown_facts(content, selections) for selections in SITE.values()))
+    for fact in others:
+        assert (fact.id in everywhere) is (fact.category in ("help", "out_of_hours")), fact.id
+    reporting = page_model.fact_ids(content, page_model.REPORTING)
+    assert content.facts[reporting[0]].country == content.clinic.country
 
 
 def reorder_side_effects_dispute(project: Path) -> str:

@@ -94,10 +94,11 @@ def test_leaflet_page_one_has_the_emergency_box(leaflets, content, lang):
     renderer = LanguageRenderer(content, lang)
     first = pdf_text(leaflets[lang], 1, raw=True)
     assert renderer.plain("pages", "risks.emergency_title") in first
-    emergency = renderer.plain(
-        "pages", "risks.emergency", phone=content.clinic.phone, emergency=content.clinic.emergency_number
-    )
-    assert norm(emergency) in first
+    for urgency in ("emergency", "same_day"):
+        heading = renderer.plain(
+            "ui", f"warning.{urgency}", phone=content.clinic.phone, emergency=content.clinic.emergency_number
+        )
+        assert norm(heading) in first, urgency
     assert content.clinic.phone in first
     for fact in content.facts_file.facts:
         if fact.category == "warning_sign":

@@ -14,11 +14,14 @@ from patientinfo.content import load_content
 from patientinfo.errors import ContentError
 from patientinfo.render import PAGES, render_language, render_site
 
+CLOCK = re.compile(r"\b(\d{1,2})(?:[\u00a0 ]?h(?:[\u00a0 ]?(\d{2}))?\b|:(\d{2})\b)")
+
 
 def numbers(markdown: str) -> Counter:
     """Every number a patient reads on the page, decimal comma or point alike."""
     text = re.sub(r"\]\([^)]*\)", "]", markdown)  # link targets are not read
     text = re.sub(r'href="[^"]*"', "", text)
+    text = CLOCK.sub(lambda m: f"{m[1]}:{m[2] or m[3] or '00'}", text)  # 9 h, 9 h 30, 9:00: the same time
     text = re.sub(r"(?<=\d)[\u202f\u00a0 .,](?=\d{3}\b)", "", text)  # 12 500 / 12.500 / 12,500
     return Counter(n.replace(",", ".") for n in re.findall(r"\d+(?:[.,]\d+)?", text))
 

@@ -88,7 +88,11 @@ def test_every_indication_substance_risk_and_contraindication_is_shown(built_pro
     assert not missing, "\n".join(missing)
 
 
+CLOCK = re.compile(r"\b(\d{1,2})(?:[\u00a0 ]?h(?:[\u00a0 ]?(\d{2}))?\b|:(\d{2})\b)")
+
+
 def numbers(text: str) -> list[str]:
+    text = CLOCK.sub(lambda m: f"{m[1]}:{m[2] or m[3] or '00'}", text)  # 9 h, 9 h 30, 9:00: the same time
     text = re.sub(r"(?<=\d)[ .,](?=\d{3}\b)", "", text)
     return sorted(n.replace(",", ".") for n in re.findall(r"\d+(?:[.,]\d+)?", text))
 

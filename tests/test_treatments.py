@@ -25,7 +25,7 @@ from conftest import (
 )
 from patientinfo.content import load_content, load_site
 from patientinfo.errors import ContentError
-from patientinfo.render import render_site, today
+from patientinfo.render import LanguageRenderer, render_site, today
 
 PREFIX = {"fr": "", "it": "it/", "en": "en/"}
 KINDS = ("leaflet", "questionnaire", "consent", "record-card", "leaflet-large")
@@ -185,9 +185,15 @@ def reporting_shown(project: Path, lang: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("country", "lang"), [("FR", "fr"), ("IT", "it"), ("GB", "en"), ("IT", "en")])
-def test_the_clinics_country_chooses_the_reporting_system(project: Path, country: str, lang: str) -> None:
+def test_the_clinics_country_puts_its_reporting_system_first(project: Path, country: str, lang: str) -> None:
+    """Every country's system is shown (a reader may live elsewhere), the clinic's country first."""
     edit_yaml(project / "content/clinic.yaml", lambda data: data.update(country=country))
-    assert reporting_shown(project, lang) == {country}
+    assert reporting_shown(project, lang) == set(REPORTING)
+    content = load_content(project)
+    risks = render_site(content)[lang]["risks.md"]
+    reporting = risks.split(f"## {LanguageRenderer(content, lang).t('risks.report')}", 1)[1]
+    first = min(REPORTING, key=lambda c: reporting.index(REPORTING[c]))
+    assert first == country
 
 
 def test_a_clinic_without_country_shows_every_reporting_system(project: Path) -> None:

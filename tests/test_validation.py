@@ -168,7 +168,7 @@ def test_unknown_unit(project: Path):
 
 def test_every_problem_is_reported_at_once(project: Path):
     facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
-    replace_in(facts, "severity: absolute\n    key: true", "severity: fatal\n    key: true")
+    replace_in(facts, "    severity: absolute\n", "    severity: fatal\n")
     replace_in(
         facts, "category: alternative\n    sources: [seed-000]", "category: alternatives\n    sources: [seed-000]"
     )

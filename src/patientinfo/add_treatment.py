@@ -34,9 +34,11 @@ EMPTY_FACTS = """\
 #
 # The language-neutral facts about the treatment '{id}' (made by 'patientinfo add-treatment {id}').
 # Every number, unit and range lives here, once; each language's words are in content/<lang>/{id}/.
-# Each fact needs at least one source of content/treatments/{id}/sources.yaml, and, for balanced
-# information, the site needs facts of these categories: principle, indication, risk,
-# contraindication, evidence, alternative, without_treatment, benefit, warning_sign, help.
+# Each fact needs at least one source of content/treatments/{id}/sources.yaml, quoted in its own
+# words (except the clinic's own protocol and the site's own reading, 'editorial'); for balanced
+# information the site needs facts of these categories: benefit, risk, warning_sign (each with an
+# urgency: emergency or same_day), contraindication, screening (the questionnaire's questions;
+# every contraindication is asked by one), evidence, alternative, without_treatment, help.
 # See content/treatments/{example}/facts.yaml for complete examples. A fact looks like:
 #
 #   - id: risk-bruising
@@ -64,6 +66,14 @@ EMPTY_SOURCES = """\
 #     type: systematic_review
 #     label: "Author et al. 2020"
 #     citation: "Author A, Author B. Title. Journal. 2020;1:1-10. doi:..."
+#
+# The clinic's own rules and advice, and the site's own conclusions, are sources too:
+#   - id: clinic-protocol
+#     type: clinic_protocol
+#     label: "clinic-protocol"
+#   - id: editorial
+#     type: editorial
+#     label: "editorial"
 
 sources: []
 """

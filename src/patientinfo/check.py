@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from .content import TEXT_DOMAINS, Content, Site
-from .schema import TextEntry
+from .schema import OWN_SOURCE_TYPES, PLACEHOLDER, TextEntry
 from .translations import display_text, previous_source_text
 
 if TYPE_CHECKING:
@@ -157,6 +157,9 @@ def translation_findings(
     return findings, statuses
 
 
+LINK_TARGET = re.compile(r"\]\((?:https?://|mailto:|tel:)[^()\s]*\)")
+
+
 def wording_findings(content: Content) -> list[Finding]:
     """Digits typed into prose, and HTML or template syntax that would show literally."""
     allowed = {(a.lang, a.id, a.text) for a in content.settings.check.allowed_digits}
@@ -166,7 +169,9 @@ def wording_findings(content: Content) -> list[Finding]:
             for text_id, entry in content.texts[lang][domain].root.items():
                 path, line = content.text_path(lang, domain), content.text_line(lang, domain, text_id)
                 for text in entry.strings():
-                    for number in re.findall(r"\d+(?:[.,]\d+)*", text):
+                    # A link's address is not prose: its digits are the page's, not a value.
+                    prose = LINK_TARGET.sub("]", text)
+                    for number in re.findall(r"\d+(?:[.,]\d+)*", prose):
                         if (lang, text_id, number) not in allowed:
                             findings.append(
                                 Finding(
@@ -192,6 +197,43 @@ def wording_findings(content: Content) -> list[Finding]:
                                 lang,
                             )
                         )
+    return findings
+
+
+def placeholder_findings(content: Content, domains: tuple[str, ...] = TEXT_DOMAINS) -> list[Finding]:
+    """A translation whose {placeholders} differ from the source text's: the page fills only the
+    source's, so an extra one may be an error, and a missing one drops a value (a fact's own
+    values are checked when the content loads)."""
+    source = content.settings.source_language
+    findings = []
+    for lang in content.languages:
+        if lang == source:
+            continue
+        for domain in domains:
+            if domain == "facts":
+                continue
+            originals = content.texts[source][domain].root
+            for text_id, entry in content.texts[lang][domain].root.items():
+                original = originals.get(text_id)
+                if original is None:
+                    continue
+                wanted = set(PLACEHOLDER.findall(" ".join(original.strings())))
+                found = set(PLACEHOLDER.findall(" ".join(entry.strings())))
+                if found == wanted:
+                    continue
+                extra, missing = sorted(found - wanted), sorted(wanted - found)
+                findings.append(
+                    Finding(
+                        "placeholder",
+                        content.text_path(lang, domain),
+                        content.text_line(lang, domain, text_id),
+                        f"'{text_id}' ({lang}) has placeholders that differ from the {source} text"
+                        + (f"; not in the {source} text: {', '.join('{' + n + '}' for n in extra)}" if extra else "")
+                        + (f"; missing: {', '.join('{' + n + '}' for n in missing)}" if missing else ""),
+                        text_id,
+                        lang,
+                    )
+                )
     return findings
 
 
@@ -260,7 +302,6 @@ def review_findings(content: Content, today: dt.date) -> list[Finding]:
 # --------------------------------------------------------------------------- honesty
 # A clinic's web page is cited for what it says, so a fact that cites one must quote its words;
 # publications, regulations and the clinic's own protocols may be cited without a quote.
-QUOTE_REQUIRED_SOURCE_TYPES = frozenset({"clinic_website"})
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*")
 _SPACE_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])")
@@ -394,7 +435,8 @@ def _date_in_quote(day: dt.date, quote: str, months: dict[str, int]) -> bool:
 
 
 def honesty_findings(content: Content) -> list[Finding]:
-    """Facts whose numbers no longer appear in the words they quote, and clinic pages cited unquoted."""
+    """Facts whose numbers no longer appear in the words they quote, and sources cited without their
+    words (every source but the clinic's own protocol and the site's own reading, ``editorial``)."""
     document = content.documents[content.facts_path]
     months = _month_names(content)
     findings: list[Finding] = []
@@ -403,23 +445,26 @@ def honesty_findings(content: Content) -> list[Finding]:
         "really gives this number, replace the quote with the source's exact words that give it."
     )
     for index, fact in enumerate(content.facts_file.facts):
-        for position, source_id in enumerate(fact.sources):
-            source = content.sources.get(source_id)
-            if source is None or source.type not in QUOTE_REQUIRED_SOURCE_TYPES or source_id in fact.quotes:
-                continue
-            findings.append(
-                Finding(
-                    "honesty",
-                    document.path,
-                    document.line(["facts", index, "sources", position]),
-                    f"fact '{fact.id}' cites the clinic page {source_id} ({source.label}) without quoting it. "
-                    f"Fix: under 'quotes', add '{source_id}:' with that page's exact words that say this; "
-                    f"if the page does not say it, remove {source_id} from the fact's sources.",
-                    fact.id,
+        for field_name in ("sources", "note_sources", "studied_in"):
+            for position, source_id in enumerate(getattr(fact, field_name)):
+                source = content.sources.get(source_id)
+                if source is None or source.type in OWN_SOURCE_TYPES or source_id in fact.quotes:
+                    continue
+                what = "the clinic page" if source.type == "clinic_website" else "the source"
+                findings.append(
+                    Finding(
+                        "honesty",
+                        document.path,
+                        document.line(["facts", index, field_name, position]),
+                        f"fact '{fact.id}' cites {what} {source_id} ({source.label}) without quoting it. "
+                        f"Fix: under 'quotes', add '{source_id}:' with the source's exact words that say this; "
+                        f"if the source does not say it, remove {source_id} from the fact's {field_name} (the "
+                        f"clinic's own rules cite clinic-protocol, the site's own conclusions cite editorial).",
+                        fact.id,
+                    )
                 )
-            )
         if not fact.quotes:
-            continue  # publications, regulations, protocols: nothing quoted to compare with
+            continue  # the clinic's own protocol and the site's own reading: no outside words to compare with
         for name, quantity in fact.values.items():
             line = document.line(["facts", index, "values", name])
             if quantity.date is not None:
@@ -454,33 +499,6 @@ def honesty_findings(content: Content) -> list[Finding]:
 
 
 # --------------------------------------------------------------------------- documents
-QUESTION_PREFIX = "question."
-
-
-def documents_findings(content: Content) -> list[Finding]:
-    """A questionnaire question written for a fact that is not (or no longer) a contraindication."""
-    if "documents" not in content.texts[content.settings.source_language]:
-        return []
-    source = content.settings.source_language
-    contraindications = {f.id for f in content.facts_file.facts if f.category == "contraindication"}
-    findings = []
-    for text_id in content.texts[source]["documents"].root:
-        fact_id = text_id.removeprefix(QUESTION_PREFIX)
-        if text_id.startswith(QUESTION_PREFIX) and fact_id not in contraindications:
-            findings.append(
-                Finding(
-                    "unknown",
-                    content.text_path(source, "documents"),
-                    content.text_line(source, "documents", text_id),
-                    f"'{text_id}' asks a question for '{fact_id}', which is not a contraindication in "
-                    f"{content.facts_path}: rename it to the fact's new id, or remove it from every language",
-                    text_id,
-                    source,
-                )
-            )
-    return findings
-
-
 def documents_readability(content: Content) -> list[ReadabilityRow]:
     """One readability row per language for the texts of the consultation documents."""
     import textstat
@@ -537,7 +555,7 @@ def run_check(content: Content, today: dt.date, *, readability: bool = True, wit
     findings += typography_findings(content)
     findings += review_findings(content, today)
     findings += honesty_findings(content)
-    findings += documents_findings(content)
+    findings += placeholder_findings(content, domains)
     copied = untranslated_findings(content)  # issue 12
     if not with_ui:
         ui_paths = {content.text_path(lang, "ui") for lang in content.languages}

@@ -21,6 +21,7 @@ from .formatting import is_cldr_unit
 from .images import MAX_LOGO_BYTES, svg_problem
 from .markup import link_problems
 from .schema import (
+    CLINIC_QUANTITIES,
     PLACEHOLDER,
     REQUIRED_CATEGORIES,
     Catalog,
@@ -454,6 +455,7 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                     f"facts[{i}].group (id '{fact.id}'): category '{fact.category}' has no groups",
                 )
             )
+    problems += _screening_problems(content)
     for i, item in enumerate(ff.excluded):
         for j, source_id in enumerate(item.sources):
             need_source(source_id, ["excluded", i, "sources", j])
@@ -497,6 +499,48 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
     return problems
 
 
+def _screening_problems(content: Content) -> list[Problem]:
+    """The questionnaire must ask about every contraindication, and a risk's count must exist:
+    a question that names an unknown fact, or a contraindication nobody asks about, is an error."""
+    facts_doc = content.documents[content.facts_path]
+    facts = content.facts
+    problems: list[Problem] = []
+    asked: set[str] = set()
+    for i, fact in enumerate(content.facts_file.facts):
+        for j, covered in enumerate(fact.covers):
+            asked.add(covered)
+            if facts.get(covered) is None or facts[covered].category != "contraindication":
+                problems.append(
+                    Problem(
+                        facts_doc.path,
+                        facts_doc.line(["facts", i, "covers", j]),
+                        f"facts[{i}].covers (id '{fact.id}'): '{covered}' is not a contraindication of this treatment",
+                    )
+                )
+        if fact.frequency is not None and fact.frequency not in facts:
+            problems.append(
+                Problem(
+                    facts_doc.path,
+                    facts_doc.line(["facts", i, "frequency"]),
+                    f"facts[{i}].frequency (id '{fact.id}'): unknown fact '{fact.frequency}'",
+                )
+            )
+    has_questions = any(f.category == "screening" for f in content.facts_file.facts)
+    for i, fact in enumerate(content.facts_file.facts):
+        # Areas not to inject are the doctor's technique, not a question for the patient.
+        asked_of_patient = fact.category == "contraindication" and fact.severity != "area"
+        if has_questions and asked_of_patient and fact.id not in asked:
+            problems.append(
+                Problem(
+                    facts_doc.path,
+                    facts_doc.line(["facts", i, "id"]),
+                    f"contraindication '{fact.id}' is asked by no question of the questionnaire: add its id to "
+                    f"'covers' of a fact of category 'screening' (or write a new question)",
+                )
+            )
+    return problems
+
+
 def _country_problems(content: Content) -> list[Problem]:
     """A clinic whose country has none of the country-specific facts would show its patients no
     way to report a side effect: say so rather than show nothing."""
@@ -535,6 +579,13 @@ def _logo_problems(content: Content) -> list[Problem]:
         return [] if data.startswith(b"\x89PNG\r\n\x1a\n") else problem("this file is not a PNG image")
     reason = svg_problem(data)
     return problem(reason) if reason else []
+
+
+def _is_clinic_field(content: Content, name: str) -> bool:
+    owner, _, field_name = name.partition(".")
+    if owner != "clinic" or field_name not in type(content.clinic).model_fields:
+        return False
+    return isinstance(getattr(content.clinic, field_name), str) or field_name in CLINIC_QUANTITIES
 
 
 def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
@@ -595,7 +646,8 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                 continue
             line = content.text_line(lang, "facts", fact_id)
             path = content.text_path(lang, "facts")
-            used = PLACEHOLDER.findall(entry.text)
+            # A fact's text shows its own values, and may name the clinic ({clinic.emergency_number}).
+            used = [name for name in PLACEHOLDER.findall(entry.text) if not _is_clinic_field(content, name)]
             in_note = PLACEHOLDER.findall(entry.note or "")
             for name in sorted(set(used) - set(fact.values)):
                 problems.append(

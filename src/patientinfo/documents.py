@@ -2,14 +2,17 @@
 
 Per language, four A4 PDF/UA files beside the leaflet:
 
-- ``questionnaire-<lang>.pdf``: one yes / no / not sure question per contraindication fact, with
-  room for the doctor's notes. The question is ``question.<fact id>`` of the language's
-  documents.yaml when an editor wrote one in the patient's words, else a generic "does this
-  apply to you?" over the fact's own text; adding a contraindication adds a question.
-- ``consent-<lang>.pdf``: what the treatment is, every risk, the warning signs, the disputes,
-  the alternatives and no treatment (all from the facts); fields the doctor fills in;
-  signatures; the version of the leaflet given.
-- ``record-card-<lang>.pdf``: one row per session to fill in, the warning signs and whom to call.
+- ``questionnaire-<lang>.pdf``: one yes / no / not sure question per screening fact (its text is
+  the question in the patient's words, its note why it is asked, its sources who says so), with
+  room to write where the question asks; every contraindication is asked by one of them.
+- ``consent-<lang>.pdf``: the plan the doctor fills in (area, reason, products and whether any is
+  off-label, cost, practitioner and registration), what the treatment is, what it may do, every
+  risk with how often it happens, the warning signs and whom to call, where practice varies, the
+  other choices and doing nothing, after-care, the patient's rights and the law of the clinic's
+  country; questions, photos, interpreter, dates, signatures; the version of the leaflet given.
+  All from the facts; never a clinic's claim.
+- ``record-card-<lang>.pdf``: A6 pages a patient keeps: one box per session, then the warning
+  signs, the clinic's phone and hours, what to do out of hours and the emergency number.
 - ``leaflet-large-<lang>.pdf``: the leaflet's own HTML with a large-print style sheet (16 pt or
   more, one column, no boxes), so its content never drifts from the leaflet's.
 
@@ -24,7 +27,6 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateError, UndefinedError
@@ -57,7 +59,7 @@ DOCUMENTS: dict[str, str | None] = {
     "record-card": "documents/record-card.html.j2",
     "leaflet-large": None,
 }
-RECORD_ROWS = 10  # rows for sessions on the record card: what fits on its page (layout, not a fact)
+RECORD_ROWS = 8  # session boxes on the record card: two per A5 page (layout, not a fact)
 LARGE_PRINT_MIN_PT = 16
 
 
@@ -110,14 +112,6 @@ def _version_id(content: Content, lang: str) -> str:
     return f"{digest[:4]}-{digest[4:8]}".upper()
 
 
-@dataclass(frozen=True)
-class Question:
-    fact_id: str
-    severity: str
-    question: str  # in the patient's words
-    why: str  # the fact's own text
-
-
 class DocumentText(LeafletText):
     """Plain texts for the documents: documents.yaml, the facts, the leaflet's helpers."""
 
@@ -128,18 +122,12 @@ class DocumentText(LeafletText):
         raw = self.r.content.entry(self.r.lang, "documents", text_id).text or ""
         return [self.r.plain_text(block) for block in re.split(r"\n\s*\n", raw) if block.strip()]
 
-    def has_doc(self, text_id: str) -> bool:
-        return text_id in self.r.content.texts[self.r.lang]["documents"].root
-
-    def questions(self, contraindications: list[tuple[str, list[str]]]) -> list[Question]:
-        """One question per contraindication, by severity (the page model's list), in the patient's words."""
-        questions = []
-        for severity, fact_ids in contraindications:
-            for fact_id in fact_ids:
-                own = f"question.{fact_id}"
-                question = self.doc(own) if self.has_doc(own) else self.doc("questionnaire.prompt")
-                questions.append(Question(fact_id, severity, question, self.fact(fact_id)))
-        return questions
+    def frequency(self, fact_id: str) -> str:
+        """How often a risk happened, in the words of the fact that counted it; else "not known"."""
+        counted = self.r.content.facts[fact_id].frequency
+        if counted is None:
+            return self.doc("consent.not_known")
+        return f"{self.fact(counted)} ({self.sources(counted)})"
 
 
 def _renderer(content: Content, lang: str) -> LanguageRenderer:
@@ -178,6 +166,8 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
                 page_counter=page_counter(text),
                 css_string=css_string,
                 record_rows=range(RECORD_ROWS),
+                logo=(content.root / content.clinic.logo).as_uri() if content.clinic.logo else None,
+                phone=content.clinic.phone,
             )
         )
     except UndefinedError as exc:
@@ -217,8 +207,13 @@ p {{ margin: 0 0 4mm; }}
 ul, ol {{ margin: 0 0 4mm; padding-left: 9mm; }}
 li {{ margin: 0 0 3mm; }}
 strong, b {{ font-weight: 700; }}
-/* The leaflet's boxes become plain text under a bold heading: nothing framed breaks across pages. */
+/* The leaflet's boxes become plain text under a bold heading: nothing framed breaks across pages;
+   except the emergency panel, which stays framed so that it is found at once. */
 div > strong:first-child {{ display: block; margin: 6mm 0 2mm; font-size: 19pt; break-after: avoid; }}
+section.box > strong.title {{ display: block; margin: 0 0 3mm; font-size: 22pt; }}
+section.box.alert {{ border: 3pt solid #000; padding: 4mm 5mm; margin: 6mm 0; }}
+section.box.alert .cols > div {{ display: block; }}
+.tel, .url {{ white-space: nowrap; }}
 svg {{ display: block; width: 45mm; height: 45mm; margin: 4mm 0; }}
 .version {{ margin-top: 10mm; font-weight: 700; }}
 img.logo {{ height: 16mm; width: auto; margin-right: 4mm; vertical-align: middle; }}

@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import UnknownUnitError, format_unit, get_unit_name
 
-from .schema import Quantity, TextEntry
+from .schema import WEEKDAYS, OpeningHours, Quantity, TextEntry
 
 NBSP = "\u00a0"
 # Values that are years: "1950", never "1 950" or "1.950".
@@ -121,3 +121,43 @@ class Formatter:
         if shape in ("about", "up_to", "at_least"):
             shown = fill(self.ui(f"quantity.{shape}").text or "", {"q": shown})
         return shown.replace(" ", NBSP)
+
+    def days(self, days: Sequence[str]) -> str:
+        """'du lundi au vendredi', 'lunedì e giovedì', 'Monday to Friday': a run of three days or
+        more is a range (ui 'hours.days_range'), a single day 'hours.one_day', others a list."""
+        names = self.locale.days["format"]["wide"]
+        indexes = sorted(WEEKDAYS.index(day) for day in days)
+        runs: list[list[int]] = []
+        for index in indexes:
+            if runs and index == runs[-1][-1] + 1:
+                runs[-1].append(index)
+            else:
+                runs.append([index])
+        if len(runs) == 1 and len(runs[0]) >= 3:
+            pattern = self.ui("hours.days_range").text or ""
+            return fill(pattern, {"first": names[runs[0][0]], "last": names[runs[0][-1]]})
+        if len(indexes) == 1:
+            return fill(self.ui("hours.one_day").text or "", {"day": names[indexes[0]]})
+        return self.join([names[index] for index in indexes])
+
+    def opening_hours(self, hours: Sequence[OpeningHours]) -> str:
+        """'du lundi au vendredi, de 09:00 à 18:00 ; le samedi, de 09:00 à 12:00'."""
+
+        def time(text: str) -> str:
+            """'9 h 00' in French, '9:00' in Italian and English: the language's own pattern
+            (ui 'hours.time'), else Babel's short time."""
+            hour, minute = (int(part) for part in text.split(":"))
+            pattern = self.lookup("hours.time")
+            if pattern is None or pattern.text is None:
+                return format_time(dt.time(hour, minute), format="short", locale=self.locale)
+            return fill(pattern.text, {"h": str(hour), "mm": f"{minute:02d}"}).replace(" ", NBSP)
+
+        entries = [
+            fill(
+                self.ui("hours.entry").text or "",
+                {"days": self.days(entry.days), "opens": time(entry.opens), "closes": time(entry.closes)},
+            )
+            for entry in hours
+        ]
+        separator = self.ui("hours.separator").text or "; "
+        return separator.join(entries)

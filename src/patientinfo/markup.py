@@ -59,15 +59,31 @@ def render_inline(text: str, fill: Callable[[str], str]) -> str:
     return "".join(out)
 
 
-def strip_inline(text: str) -> str:
-    """``text`` without its markup, for places that take plain text (titles, PDF, metadata)."""
+def printed_address(href: str) -> str:
+    """A link's target as a reader types it from paper: no scheme, no trailing slash."""
+    for scheme in LINK_SCHEMES:
+        if href.lower().startswith(scheme):
+            href = href[len(scheme) :]
+            break
+    return href.removeprefix("www.").rstrip("/") if "/" in href else href
+
+
+def strip_inline(text: str, *, addresses: bool = False) -> str:
+    """``text`` without its markup, for places that take plain text (titles, PDF, metadata).
+    ``addresses``: a link keeps its target after its label, for paper ("online (aifa.gov.it/...)"),
+    unless the label already is that address."""
 
     def plain(match: re.Match[str]) -> str:
         for name in ("strong", "em"):
             if match.group(name) is not None:
                 return match.group(name)
-        if match.group("href").lower().startswith(LINK_SCHEMES):
-            return match.group("label")
+        href = match.group("href")
+        if href.lower().startswith(LINK_SCHEMES):
+            label = match.group("label")
+            address = printed_address(href)
+            if not addresses or address.lower() in (label.lower(), label.lower().removeprefix("www.")):
+                return label
+            return f"{label} ({address})"
         return match.group(0)
 
     return INLINE.sub(plain, text)

@@ -14,10 +14,11 @@ from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 from .content import Content
-from .schema import Dispute, Fact, FaqItem, Severity, Step
+from .schema import Dispute, Fact, FaqItem, Severity, Step, Urgency
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 STEPS: tuple[str, ...] = get_args(Step)
+URGENCIES: tuple[str, ...] = get_args(Urgency)
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,13 @@ class Pick:
     severity: str | None = None
     step: str | None = None
     undisputed: bool = False  # leave out facts shown in a dispute box instead
+    beside_claims: bool = True  # False: leave out facts in a dispute with a clinic's claim (a signed form)
     reporting: bool | None = None  # whose first source is (not) an official reporting system
     leaving_out: tuple[str, ...] = ()  # categories left out
+    urgency: str | None = None
+    # Every country's facts, the clinic's country first: a reader of another language may live
+    # elsewhere (reporting systems, registers of doctors). Otherwise only the clinic's country's.
+    every_country: bool = False
 
     def narrowed(self, **fields: object) -> Pick:
         return replace(self, **fields)  # type: ignore[arg-type]
@@ -39,9 +45,11 @@ class Pick:
 
 @dataclass(frozen=True)
 class Disputes:
-    """The disagreements with at least one fact of ``category``."""
+    """The disagreements with at least one fact of ``category`` (or of one of several);
+    ``claims=False`` leaves out those that hold a clinic's claim (a signed form states facts)."""
 
-    category: str
+    category: str | tuple[str, ...]
+    claims: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class Split:
     """One list of facts per group, severity or step, in the content's or the schema's order."""
 
     pick: Pick
-    by: Literal["group", "severity", "step"]
+    by: Literal["group", "severity", "step", "urgency"]
 
 
 @dataclass(frozen=True)
@@ -59,12 +67,16 @@ class Questions:
 
 Selection = Pick | Disputes | Split | Questions | tuple[Pick, ...]  # a tuple: one list, in that order
 
-WARNING_SIGNS = Pick("warning_sign")
+# Warning signs by what to do: call the emergency number now, or the clinic the same day.
+WARNING_SIGNS = Split(Pick("warning_sign"), "urgency")
 AFTERCARE = Pick("aftercare")
-HELP = (Pick("help", reporting=False), Pick("help", reporting=True))
+# Whom to call when the clinic cannot be reached: every country's, the clinic's first.
+OUT_OF_HOURS = Pick("out_of_hours", every_country=True)
+REPORTING = Pick("help", reporting=True, every_country=True)
+HELP = (Pick("help", reporting=False, every_country=True), REPORTING)
 
 SITE: dict[str, dict[str, Selection]] = {
-    "index": {"in_brief": Pick(key=True)},
+    "index": {"in_brief": Pick("summary"), "warning_signs": WARNING_SIGNS, "out_of_hours": OUT_OF_HOURS},
     "how-it-works": {
         "principle": Pick("principle"),
         "history": Pick("history"),
@@ -73,23 +85,6 @@ SITE: dict[str, dict[str, Selection]] = {
         "complementary": Pick("complementary"),
         "practice": Pick("practice"),
     },
-    "conditions": {"indications": Split(Pick("indication"), "group"), "limits": Pick("limitation")},
-    "substances": {"disputes": Disputes("substance"), "groups": Split(Pick("substance", undisputed=True), "group")},
-    "session": {
-        "steps": Split(Pick(undisputed=True), "step"),
-        "disputes": Disputes("technique"),
-        "aftercare": AFTERCARE,
-        "warning_signs": WARNING_SIGNS,
-    },
-    "schedule": {"disputes": Disputes("schedule"), "general": Pick("schedule", undisputed=True)},
-    "risks": {
-        "warning_signs": WARNING_SIGNS,
-        "disputes": Disputes("risk"),
-        "list": Pick("risk", undisputed=True),
-        "aftercare": AFTERCARE,
-        "reporting": Pick("help", reporting=True),
-    },
-    "contraindications": {"severities": Split(Pick("contraindication"), "severity"), "limits": Pick("limitation")},
     "evidence": {
         "studies": Pick("evidence"),
         "benefits": Pick("benefit"),
@@ -101,8 +96,33 @@ SITE: dict[str, dict[str, Selection]] = {
         "daily_life": Pick("daily_life"),
         "help": HELP,
     },
+    "conditions": {"indications": Split(Pick("indication"), "group"), "limits": Pick("limitation")},
+    "substances": {"disputes": Disputes("substance"), "groups": Split(Pick("substance", undisputed=True), "group")},
+    "session": {
+        "steps": Split(Pick(undisputed=True), "step"),
+        "disputes": Disputes("technique"),
+        "aftercare": AFTERCARE,
+        "warning_signs": WARNING_SIGNS,
+        "out_of_hours": OUT_OF_HOURS,
+        "consent": Pick("consent"),
+    },
+    "schedule": {"disputes": Disputes("schedule"), "general": Pick("schedule", undisputed=True)},
+    "risks": {
+        "warning_signs": WARNING_SIGNS,
+        "out_of_hours": OUT_OF_HOURS,
+        "disputes": Disputes("risk"),
+        "list": Pick("risk", undisputed=True),
+        "aftercare": AFTERCARE,
+        "reporting": REPORTING,
+    },
+    "contraindications": {
+        "severities": Split(Pick("contraindication"), "severity"),
+        "questions": Pick("screening"),
+        "before": Pick("practice", step="before"),
+        "limits": Pick("limitation"),
+    },
     "faq": {"questions": Questions()},
-    "contact": {"warning_signs": WARNING_SIGNS, "help": HELP},
+    "contact": {"warning_signs": WARNING_SIGNS, "out_of_hours": OUT_OF_HOURS, "help": HELP},
     "about": {},  # the sources and the claims left out: no facts
 }
 
@@ -111,22 +131,10 @@ SITE: dict[str, dict[str, Selection]] = {
 _evidence = SITE["evidence"]
 LEAFLET: dict[str, Selection] = {
     "warning_signs": WARNING_SIGNS,
+    "out_of_hours": OUT_OF_HOURS,
     "aftercare": AFTERCARE,
-    # "In brief": the key facts that no other section of the leaflet prints.
-    "in_brief": Pick(
-        key=True,
-        leaving_out=(
-            "risk",
-            "contraindication",
-            "evidence",
-            "regulation",
-            "without_treatment",
-            "schedule",
-            "substance",
-            "field",
-            "complementary",
-        ),
-    ),
+    # The key messages first, as on the home page.
+    "in_brief": SITE["index"]["in_brief"],
     "indications": SITE["conditions"]["indications"],
     "limits": SITE["conditions"]["limits"],
     "substance_disputes": SITE["substances"]["disputes"],
@@ -136,36 +144,47 @@ LEAFLET: dict[str, Selection] = {
     "risk_disputes": SITE["risks"]["disputes"],
     "risks": SITE["risks"]["list"],
     "contraindications": SITE["contraindications"]["severities"],
-    "evidence": (_evidence["benefits"], _evidence["studies"].narrowed(key=True), _evidence["regulation"]),  # type: ignore[union-attr]
+    "evidence": (_evidence["benefits"], _evidence["studies"], _evidence["regulation"]),  # type: ignore[union-attr]
     "alternatives": _evidence["alternatives"],
     "without": _evidence["without"],
     "daily_life": _evidence["daily_life"],
     "help": HELP,
+    "consent": SITE["session"]["consent"],
 }
 
 # The forms. Consent lists every benefit and risk the facts hold, whatever the leaflet leaves out.
+# A signed form states facts: no clinic's claim (the risks in a dispute with a claim are left out,
+# and it says that practice varies without quoting the clinics: the doctor writes the plan);
+# every risk, whatever the leaflet leaves out.
 DOCUMENTS: dict[str, dict[str, Selection]] = {
-    "questionnaire": {"contraindications": Split(Pick("contraindication"), "severity")},
+    "questionnaire": {"questions": Pick("screening")},
     "consent": {
-        "key_principle": Pick("principle", key=True),
-        "principle": Pick("principle"),
+        "what": Pick("principle", key=True),
         "benefits": Pick("benefit"),
-        "risks": Pick("risk"),
+        "risks": Pick("risk", beside_claims=False),
         "warning_signs": WARNING_SIGNS,
+        "out_of_hours": OUT_OF_HOURS,
         "alternatives": Pick("alternative"),
         "without": Pick("without_treatment"),
+        "aftercare": AFTERCARE,
+        "consent": Pick("consent"),
     },
-    "record-card": {"warning_signs": WARNING_SIGNS, "help": HELP},
+    "record-card": {"warning_signs": WARNING_SIGNS, "out_of_hours": OUT_OF_HOURS, "aftercare": AFTERCARE},
 }
 
 # Whether a selection leaves out the facts marked ``leaflet: false`` (a handout has pages to fit).
 PRINTED = {"leaflet": True, "questionnaire": False, "consent": False, "record-card": True}
 
 
-def applies(content: Content, fact: Fact) -> bool:
-    """A fact for one country's patients (its reporting system) is shown by a clinic of that
-    country only; a clinic with no country shows every country's."""
-    return fact.country is None or content.clinic.country in (None, fact.country)
+def applies(content: Content, fact: Fact, *, every_country: bool = False) -> bool:
+    """A fact for one country's patients (its law) is shown by a clinic of that country only; a
+    clinic with no country shows every country's; ``every_country`` shows them all."""
+    return every_country or fact.country is None or content.clinic.country in (None, fact.country)
+
+
+def _clinic_country_first(content: Content, facts: list[Fact]) -> list[Fact]:
+    country = content.clinic.country
+    return sorted(facts, key=lambda fact: fact.country is not None and fact.country != country)
 
 
 def disputed_ids(content: Content) -> frozenset[str]:
@@ -175,6 +194,18 @@ def disputed_ids(content: Content) -> frozenset[str]:
     return made["disputed"]
 
 
+def _beside_claims(content: Content) -> frozenset[str]:
+    """The facts of the disputes that hold a clinic's claim ("side effects are rare")."""
+    facts = content.facts
+    return frozenset(
+        f
+        for d in content.facts_file.disputes
+        if any(facts[x].category == "claim" for x in d.facts)
+        for f in d.facts
+        if facts[f].category != "claim"
+    )
+
+
 def _matches(content: Content, fact: Fact, pick: Pick, disputed: frozenset[str]) -> bool:
     wanted = (
         (pick.category, fact.category),
@@ -182,10 +213,13 @@ def _matches(content: Content, fact: Fact, pick: Pick, disputed: frozenset[str])
         (pick.group, fact.group),
         (pick.severity, fact.severity),
         (pick.step, fact.step),
+        (pick.urgency, fact.urgency),
     )
     if any(want is not None and want != have for want, have in wanted):
         return False
     if fact.category in pick.leaving_out or (pick.undisputed and fact.id in disputed):
+        return False
+    if not pick.beside_claims and fact.id in _beside_claims(content):
         return False
     if pick.reporting is not None:
         first = content.sources[fact.sources[0]].type if fact.sources else None
@@ -199,11 +233,14 @@ def fact_ids(content: Content, picks: Pick | tuple[Pick, ...], *, printed: bool 
     disputed = disputed_ids(content)
     chosen: list[str] = []
     for pick in picks if isinstance(picks, tuple) else (picks,):
-        chosen += [
-            fact.id
+        matching = [
+            fact
             for fact in content.facts_file.facts
-            if applies(content, fact) and (fact.leaflet or not printed) and _matches(content, fact, pick, disputed)
+            if applies(content, fact, every_country=pick.every_country)
+            and (fact.leaflet or not printed)
+            and _matches(content, fact, pick, disputed)
         ]
+        chosen += [fact.id for fact in _clinic_country_first(content, matching)]
     return chosen
 
 
@@ -211,7 +248,13 @@ def disputes(content: Content, selection: Disputes) -> list[Dispute]:
     """A dispute is shown with every section of one of its facts' categories, in the site, the
     leaflet and the forms alike; its box always shows all its facts, side by side."""
     facts = content.facts
-    return [d for d in content.facts_file.disputes if any(facts[f].category == selection.category for f in d.facts)]
+    categories = selection.category if isinstance(selection.category, tuple) else (selection.category,)
+    return [
+        d
+        for d in content.facts_file.disputes
+        if any(facts[f].category in categories for f in d.facts)
+        and (selection.claims or all(facts[f].category != "claim" for f in d.facts))
+    ]
 
 
 def split(content: Content, selection: Split, *, printed: bool = False) -> list[tuple[str, list[str]]]:
@@ -220,14 +263,19 @@ def split(content: Content, selection: Split, *, printed: bool = False) -> list[
     if selection.by == "group":
         keys = tuple(content.facts_file.groups.get(selection.pick.category or "", []))
     else:
-        keys = SEVERITIES if selection.by == "severity" else STEPS
+        keys = {"severity": SEVERITIES, "step": STEPS, "urgency": URGENCIES}[selection.by]
     return [(key, fact_ids(content, selection.pick.narrowed(**{selection.by: key}), printed=printed)) for key in keys]
 
 
 def questions(content: Content) -> list[tuple[FaqItem, list[str]]]:
     """Each question with the facts its answer shows (those that apply to the clinic's country)."""
     facts = content.facts
-    return [(item, [f for f in item.facts if applies(content, facts[f])]) for item in content.facts_file.faq]
+
+    def answer(item: FaqItem) -> list[str]:
+        shown = [facts[f] for f in item.facts if applies(content, facts[f], every_country=facts[f].category == "help")]
+        return [fact.id for fact in _clinic_country_first(content, shown)]
+
+    return [(item, answer(item)) for item in content.facts_file.faq]
 
 
 Resolved = list[str] | list[Dispute] | list[tuple[str, list[str]]] | list[tuple[FaqItem, list[str]]]
@@ -266,4 +314,7 @@ def shown_facts(content: Content, selections: dict[str, Selection], *, printed: 
                 shown.update(f for d in content.facts_file.disputes if d.id in item.disputes for f in d.facts)
         else:
             shown.update(resolved)  # type: ignore[arg-type]
+    # A risk shows how often it happened beside it (its frequency fact).
+    facts = content.facts
+    shown.update(facts[f].frequency for f in list(shown) if f in facts and facts[f].frequency)  # type: ignore[misc]
     return shown

@@ -59,12 +59,14 @@ def cache_stem(content: Content, name: str) -> str:
     return f"{content.treatment}-{name.removesuffix('.pdf')}"
 
 
-def qr_svg(url: str) -> Markup:
+def qr_svg(url: str, alternative: str) -> Markup:
+    """The QR code as inline SVG; its <title> is the figure's alternative text in the tagged PDF
+    (what a screen reader says: where the code leads)."""
     buffer = io.BytesIO()
     segno.make(url, error="m").save(
-        buffer, kind="svg", scale=4, border=2, dark="#000000", xmldecl=False, svgns=True, title=None, desc=None
+        buffer, kind="svg", scale=4, border=2, dark="#000000", xmldecl=False, svgns=True, title=alternative, desc=None
     )
-    return Markup(buffer.getvalue().decode("ascii"))
+    return Markup(buffer.getvalue().decode("utf-8"))
 
 
 class LeafletText:
@@ -82,14 +84,46 @@ class LeafletText:
     def paragraphs(self, text_id: str) -> list[str]:
         raw = self.r.content.entry(self.r.lang, "pages", text_id).text or ""
         blocks = [b for b in raw.split("\n\n") if b.strip()]
-        return [self.r.plain_text(b) for b in blocks]
+        return [self.r.texts.plain_text(b, addresses=True) for b in blocks]
 
     def fact(self, fact_id: str) -> str:
         return self.r.views.fact_plain(fact_id)
 
     def note(self, fact_id: str) -> str | None:
         note = self.r.content.entry(self.r.lang, "facts", fact_id).note
-        return self.r.plain_text(note) if note else None
+        return self.r.texts.plain_text(note, addresses=True) if note else None
+
+    def punctuation(self, text_id: str) -> str:
+        """A ui text used as punctuation (' : ' in French), spaces kept."""
+        return self.r.content.entry(self.r.lang, "ui", text_id).text or ""
+
+    def fact_inline(self, fact_id: str) -> str:
+        """A fact's text inside a sentence: its first letter in lower case (unless an acronym)."""
+        text = self.fact(fact_id)
+        if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+            return text[0].lower() + text[1:]
+        return text
+
+    def calls(self) -> dict[str, str]:
+        """The clinic's numbers for {phone} and {emergency}, never broken across lines on paper."""
+        clinic = self.r.content.clinic
+        return {"phone": nobreak(clinic.phone), "emergency": nobreak(clinic.emergency_number)}
+
+    def warning_heading(self, urgency: str) -> str:
+        """What to do about a group of warning signs: call the emergency number now, or the clinic."""
+        return self.ui(f"warning.{urgency}", **self.calls())
+
+    def hours_line(self) -> str:
+        """When the clinic answers the phone, in this language (or that it gave no hours)."""
+        clinic = self.r.content.clinic
+        line = (
+            self.ui("contact.hours", hours=self.r.fmt.opening_hours(clinic.opening_hours))
+            if clinic.opening_hours
+            else self.ui("contact.no_hours")
+        )
+        if clinic.out_of_hours_phone:
+            line += f" {self.ui('contact.out_of_hours_phone')} {nobreak(clinic.out_of_hours_phone)}"
+        return line
 
     def sources(self, fact_id: str) -> str:
         labels = [self.r.views.source_ref(s).label for s in self.r.content.facts[fact_id].sources]
@@ -99,6 +133,11 @@ class LeafletText:
         """The page model's selections for a leaflet or form, as fact ids (and disputes, and lists
         by group); a printed handout leaves out the facts marked ``leaflet: false``."""
         return {name: page_model.resolve(self.r.content, sel, printed=printed) for name, sel in selections.items()}
+
+
+def nobreak(number: str) -> str:
+    """A phone number whose spaces never break a line (non-breaking spaces)."""
+    return number.replace(" ", "\u00a0")
 
 
 def page_counter(text: LeafletText) -> tuple[str, str, str]:
@@ -180,7 +219,9 @@ def _leaflet_html(content: Content, lang: str) -> str:
         version=version_id(content, lang),
         logo=(content.root / content.clinic.logo).as_uri() if content.clinic.logo else None,
         url=language_url(content, lang),
-        qr=qr_svg(language_url(content, lang)),
+        qr=qr_svg(language_url(content, lang), text.ui("leaflet.qr_alt", url=language_url(content, lang))),
+        facts=content.facts,
+        studied_ids={fact.id for fact in content.facts_file.facts if fact.studied_in},
         fonts={k: v.as_uri() for k, v in font_files().items()},
         page_counter=page_counter(text),
         css_string=css_string,
@@ -234,7 +275,31 @@ def make_pdf(job: PdfJob) -> bytes:
     moment = dt.datetime.combine(job.reviewed, dt.time(), tzinfo=dt.UTC)
     document.metadata.created = moment.isoformat()
     document.metadata.modified = moment.isoformat()
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=_identifier(job.html), uncompressed_pdf=False)
+    return document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=_identifier(job.html),
+        uncompressed_pdf=False,
+        finisher=_table_header_scope,
+    )
+
+
+_SCOPE = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
+
+
+def _table_header_scope(document, pdf) -> None:  # noqa: ANN001 (WeasyPrint's Document, pydyf's PDF)
+    """PDF/UA-1 wants a /Scope on every table header cell; WeasyPrint 70 writes none. Copy the
+    HTML ``<th scope>`` into the cell's structure element (kept by WeasyPrint as the box's
+    ``mark``). A test reads the tags back, so a WeasyPrint upgrade that moves this is caught."""
+    import pydyf
+
+    for page in document.pages:
+        for box in page._page_box.descendants(placeholders=True):
+            box = getattr(box, "_box", box)
+            mark = getattr(box, "mark", None)
+            if box.element_tag == "th" and isinstance(mark, pydyf.Dictionary) and "A" in mark:
+                scope = _SCOPE.get((box.element.get("scope") or "").lower())
+                if scope:
+                    mark["A"]["Scope"] = scope
 
 
 def _make_in_worker(job: PdfJob) -> bytes | list[Problem]:

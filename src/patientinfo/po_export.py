@@ -146,8 +146,10 @@ class Commenter:
                 for name in ("group", "severity", "step"):
                     if getattr(fact, name):
                         details.append(f"{name} '{getattr(fact, name)}'")
-                if fact.key:
-                    details.append("also in the summary on the home page")
+                if fact.category == "summary":
+                    details.append("a key message, first on the home page and the leaflet")
+                if fact.category == "screening":
+                    details.append("a question of the questionnaire (the note says why it is asked)")
                 lines.append(f"Fact '{text_id}': {', '.join(details)}.")
                 if field == "note":
                     lines.append("This is the note shown after the fact's text (a comment on what the sources say).")

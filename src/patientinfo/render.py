@@ -24,7 +24,7 @@ from markupsafe import Markup
 from . import page_model
 from .content import Content, Site
 from .errors import ContentError, Problem
-from .formatting import Formatter
+from .formatting import NBSP, Formatter
 from .texts import Texts, md_escape
 from .views import FactViews
 
@@ -183,7 +183,19 @@ class LanguageRenderer:
     @staticmethod
     def tel(number: str) -> Markup:
         """A tap-to-call link for a phone number as printed (spaces, dots, brackets dropped)."""
-        return LanguageRenderer.link("tel:" + re.sub(r"[^0-9+]", "", number), number)
+        return LanguageRenderer.link("tel:" + re.sub(r"[^0-9+]", "", number), number.replace(" ", NBSP))
+
+    def hours_line(self) -> Markup:
+        """When the clinic answers the phone, in this language (or that it gave no hours)."""
+        clinic = self.content.clinic
+        line = (
+            self.ui("contact.hours", hours=self.fmt.opening_hours(clinic.opening_hours))
+            if clinic.opening_hours
+            else self.ui("contact.no_hours")
+        )
+        if clinic.out_of_hours_phone:
+            line += Markup(" {} {}").format(self.ui("contact.out_of_hours_phone"), self.tel(clinic.out_of_hours_phone))
+        return line
 
     def calls(self) -> dict[str, Markup]:
         """The clinic's phone and the emergency number as tap-to-call links, for ``{phone}``, ``{emergency}``."""
@@ -215,7 +227,13 @@ def render_home(site: Site, lang: str) -> str:
         body = (
             make_environment()
             .get_template("home.md.j2")
-            .render(ui=renderer.ui, treatments=treatments, clinic=site.clinic, example=example)
+            .render(
+                ui=renderer.ui,
+                punctuation=renderer.texts.punctuation,
+                treatments=treatments,
+                clinic=site.clinic,
+                example=example,
+            )
         )
     except TemplateError as exc:  # UndefinedError included: a template mistake, named as such
         raise ContentError([Problem(template, getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None

@@ -100,6 +100,11 @@ Category = Literal[
     "aftercare",
     "warning_sign",
     "help",
+    "screening",
+    "consent",
+    "summary",
+    "out_of_hours",
+    "frequency",
 ]
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 
@@ -113,11 +118,14 @@ REQUIRED_CATEGORIES = (
     "alternative",
     "without_treatment",
     "help",
+    "screening",
 )
 
 # In the order pages show them. "some_products": only with some mixtures (a source's own limit).
 Severity = Literal["absolute", "some_products", "relative", "not_recommended", "area"]
 Step = Literal["before", "during", "after"]
+# A warning sign says what to do: call the emergency number now, or the clinic the same day.
+Urgency = Literal["emergency", "same_day"]
 
 
 class Model(BaseModel):
@@ -215,7 +223,10 @@ class Fact(Model):
     sources: list[Id] = Field(min_length=1)
     quotes: dict[Id, str] = Field(default_factory=dict, description="source id -> verbatim words")
     values: dict[ValueName, Quantity] = Field(default_factory=dict)
-    key: bool = Field(default=False, description="shown in the summary on the home page")
+    key: bool = Field(
+        default=False,
+        description="one of the essential facts of its category: the consent form prints the key principles",
+    )
     group: Id | None = None
     severity: Severity | None = None
     step: Step | None = None
@@ -231,15 +242,50 @@ class Fact(Model):
     )
     country: CountryCode | None = Field(
         default=None,
-        description="only for patients of this country (e.g. its side-effect reporting system): shown when the "
-        "clinic's country (content/clinic.yaml) is this one",
+        description="for patients of this country (its side-effect reporting system, its law, its register of "
+        "doctors): 'help' facts of every country are shown, the clinic's country first; other facts only when the "
+        "clinic (content/clinic.yaml) is in this country",
+    )
+    urgency: Urgency | None = Field(
+        default=None,
+        description="warning signs only: 'emergency' (call the emergency number now) or 'same_day' (call the clinic "
+        "the same day)",
+    )
+    covers: list[Id] = Field(
+        default_factory=list,
+        description="screening questions only: the contraindications this question asks about (every "
+        "contraindication must be asked by one question of the questionnaire)",
+    )
+    write_in: bool = Field(
+        default=False, description="screening questions only: the questionnaire leaves room to write the answer"
+    )
+    unsure_box: bool = Field(
+        default=True, description="screening questions only: a 'not sure' box beside yes and no (false for 'your age')"
+    )
+    not_applicable_box: bool = Field(
+        default=False,
+        description="screening questions only: a 'does not apply to me' box, for a question that does not concern "
+        "everyone (pregnancy)",
+    )
+    frequency: Id | None = Field(
+        default=None,
+        description="risks only: the fact that says how often it happened (a count in a trial); without it the "
+        "consent form says 'how often: not known'",
     )
 
     @model_validator(mode="after")
     def _consistent(self) -> Fact:
         if (self.category == "contraindication") != (self.severity is not None):
             raise ValueError("severity is required for a contraindication and only for one")
-        unknown = sorted(set(self.quotes) - set(self.sources))
+        if (self.category == "warning_sign") != (self.urgency is not None):
+            raise ValueError("urgency (emergency or same_day) is required for a warning sign and only for one")
+        boxes = not self.unsure_box or self.not_applicable_box
+        if (self.covers or self.write_in or boxes) and self.category != "screening":
+            raise ValueError("covers, write_in, unsure_box and not_applicable_box are only for screening questions")
+        if self.frequency is not None and self.category != "risk":
+            raise ValueError("frequency is only for risks")
+        cited = set(self.sources) | set(self.note_sources) | set(self.studied_in)
+        unknown = sorted(set(self.quotes) - cited)
         if unknown:
             raise ValueError(f"quotes cite {', '.join(unknown)}, which is not in this fact's sources")
         if self.studied_in and self.category != "indication":
@@ -298,7 +344,15 @@ SourceType = Literal[
     "health_authority",
     "reporting_system",
     "clinic_protocol",
+    "guideline",
+    "patient_information",
+    "law",
+    "professional_guidance",
+    "register",
+    "editorial",
 ]
+# The clinic's own rules and the site's own conclusions: said as such, with no outside words to quote.
+OWN_SOURCE_TYPES = frozenset({"clinic_protocol", "editorial"})
 
 
 class Source(Model):
@@ -313,19 +367,48 @@ class Source(Model):
     year: StrictInt | None = Field(default=None, description="year of publication, shown to patients")
     citation: str | None = None
     url: WebAddress | None = None
+    general: bool = Field(
+        default=False,
+        description="true: written about injections, medicines or care in general, not about this treatment "
+        "(texts citing it say so; the about page lists it apart)",
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Source:
-        # clinic_protocol: the publishing clinic's own advice or rule, stated as such (no file, no citation).
+        # clinic_protocol: the publishing clinic's own advice or rule; editorial: the site's own reading
+        # of its sources. Both stated as such (no file, no citation).
         if self.type == "clinic_website" and not self.file:
             raise ValueError("a clinic website source needs 'file' (its file name)")
-        if self.type not in ("clinic_website", "clinic_protocol") and not self.citation:
+        if self.type not in ("clinic_website", *OWN_SOURCE_TYPES) and not self.citation:
             raise ValueError("a publication or regulation needs 'citation'")
         return self
 
 
 class SourcesFile(Model):
     sources: list[Source] = Field(min_length=1)
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
+ClockTime = constrained(
+    r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$", "must be a time of day like 09:00 or 18:30 (24-hour clock)"
+)
+
+
+class OpeningHours(Model):
+    """Days the clinic answers the phone, and from when to when (formatted in each language)."""
+
+    days: list[Weekday] = Field(min_length=1, description="mon, tue, wed, thu, fri, sat, sun")
+    opens: ClockTime
+    closes: ClockTime
+
+    @model_validator(mode="after")
+    def _order(self) -> OpeningHours:
+        if self.closes <= self.opens:
+            raise ValueError(f"closes ({self.closes}) must come after opens ({self.opens})")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("a day is listed twice")
+        return self
 
 
 class Clinic(Model):
@@ -344,6 +427,31 @@ class Clinic(Model):
     medical_reviewer: str = Field(
         min_length=1, description="the doctor responsible for the medical content, named as its reviewer"
     )
+    medical_reviewer_registration: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the reviewer's registration with the medical council (RPPS, GMC, Albo number), shown on the "
+        "about page; their qualification is 'clinic.reviewer_qualification' in each language's ui.yaml",
+    )
+    opening_hours: list[OpeningHours] = Field(
+        default_factory=list,
+        description="when patients can reach the clinic by phone; printed on every take-home paper",
+    )
+    out_of_hours_phone: PhoneNumber | None = Field(
+        default=None, description="a number that answers outside opening hours (on-call doctor), if the clinic has one"
+    )
+    minimum_age: int = Field(
+        default=18,
+        ge=0,
+        le=120,
+        description="the clinic treats people of this age or over (its own rule): the questionnaire and the consent "
+        "form ask it, as {clinic.minimum_age}",
+    )
+    sells_treatments: bool = Field(
+        default=True,
+        description="the clinic offers and charges for the treatments it describes: the site and leaflet say so "
+        "(conflict of interest)",
+    )
     emergency_number: constrained(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
     country: CountryCode | None = Field(
         default=None,
@@ -353,6 +461,10 @@ class Clinic(Model):
     brand_colour: Colour = "#1f4e79"
     logo: RepoPath | None = Field(default=None, description="an .svg or .png file, path relative to the repository")
     fictional: bool = False
+
+
+# Clinic fields that are quantities: a text shows them formatted, with their unit ("18 ans").
+CLINIC_QUANTITIES = {"minimum_age": "duration-year"}
 
 
 class ReadabilityRule(Model):

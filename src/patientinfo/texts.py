@@ -12,12 +12,14 @@ from markupsafe import Markup
 
 from .content import Content
 from .errors import ContentError, Problem
-from .formatting import FormatError, Formatter
+from .formatting import NBSP, FormatError, Formatter
 from .markup import render_inline, strip_inline
-from .schema import PLACEHOLDER, TextEntry
+from .schema import CLINIC_QUANTITIES, PLACEHOLDER, Quantity, TextEntry
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
 SPACES = re.compile(r"[ \t\r\n]+")
+# The clinic's fields that are phone numbers: their spaces never break a line.
+PHONE_FIELDS = frozenset({"phone", "emergency_number", "out_of_hours_phone"})
 
 
 def md_escape(text: str) -> str:
@@ -86,17 +88,32 @@ class Texts:
             return Markup("\n\n".join(one(b) for b in blocks))
         return Markup(one(raw))
 
+    def clinic_value(self, field_name: str, *, link_phones: bool = False) -> str | Markup | None:
+        """A clinic field as a text shows it: phone numbers unbroken (a tap-to-call link when
+        ``link_phones``), quantities formatted ("18 ans"); None when it is not such a field."""
+        clinic = self.content.clinic
+        value = getattr(clinic, field_name, None) if field_name in type(clinic).model_fields else None
+        if field_name in CLINIC_QUANTITIES and isinstance(value, int):
+            return self.fmt.quantity(Quantity(value=value, unit=CLINIC_QUANTITIES[field_name]))
+        if not isinstance(value, str):
+            return None
+        if field_name not in PHONE_FIELDS:
+            return value
+        if link_phones:
+            return self.link("tel:" + re.sub(r"[^0-9+]", "", value), value.replace(" ", NBSP))
+        return value.replace(" ", NBSP)
+
     def resolver(self, extra: dict[str, object]) -> Callable[[str], str]:
         facts = self.content.facts
-        clinic = self.content.clinic.model_dump()
 
         def resolve(name: str) -> str:
             if name in extra:  # already safe Markup (a link, another text) stays as it is
                 value = extra[name]
                 return value if isinstance(value, Markup) else str(value)
             owner, _, value = name.partition(".")
-            if owner == "clinic" and value in clinic and isinstance(clinic[value], str):
-                return clinic[value]
+            shown = self.clinic_value(value) if owner == "clinic" else None
+            if shown is not None:
+                return shown
             if owner in facts and value in facts[owner].values:
                 return self.fmt.quantity(facts[owner].values[value])
             raise KeyError(f"'{{{name}}}' is not a value of any fact, a clinic field, or a value given by the page")
@@ -118,9 +135,16 @@ class Texts:
             reason = exc.args[0] if exc.args else exc
             raise self._problem(domain, text_id, f"placeholder {reason}") from None
 
-    def plain_text(self, raw: str, **extra: object) -> str:
+    def plain_text(self, raw: str, *, addresses: bool = False, **extra: object) -> str:
+        """``addresses``: links keep their target after their label (for paper)."""
         resolve = self.resolver(extra)
-        return PLACEHOLDER.sub(lambda m: plain_of(resolve(m.group(1))), strip_inline(SPACES.sub(" ", raw).strip()))
+        plain = strip_inline(SPACES.sub(" ", raw).strip(), addresses=addresses)
+        return PLACEHOLDER.sub(lambda m: plain_of(resolve(m.group(1))), plain)
+
+    def punctuation(self, text_id: str) -> Markup:
+        """A ui text used as punctuation between two pieces (' : ' in French, ': ' in English):
+        kept exactly as written, spaces included, and escaped."""
+        return Markup(md_escape(self._ui_entry(text_id).text or ""))
 
     def forms(self, text_id: str, count: int, **extra: Markup) -> Markup:
         """A ui text with plural forms; ``extra`` values are Markdown already (links)."""

@@ -39,6 +39,7 @@ class FactView:
     refs: Markup
     note_refs: Markup
     studied_in: list[SourceRef]
+    frequency: Markup | None = None  # how often a risk happened, with its sources
 
     @property
     def id(self) -> str:
@@ -90,6 +91,10 @@ class FactViews:
         entry = self.content.entry(self.lang, "facts", fact_id)
 
         def own(name: str) -> str:
+            if name.startswith("clinic."):  # the clinic's phone: a tap-to-call link
+                shown = self.texts.clinic_value(name.removeprefix("clinic."), link_phones=True)
+                if shown is not None:
+                    return shown
             return self.fmt.quantity(fact.values[name])
 
         return FactView(
@@ -99,13 +104,27 @@ class FactViews:
             refs=self.refs(fact.sources),
             note_refs=self.refs(fact.note_sources),
             studied_in=[self.source_ref(s) for s in fact.studied_in],
+            frequency=self._frequency(fact.frequency) if fact.frequency else None,
         )
+
+    def _frequency(self, fact_id: str) -> Markup:
+        counted = self.fact(fact_id)
+        return Markup("{} {}").format(counted.text, counted.refs)
 
     def fact_plain(self, fact_id: str) -> str:
         """The fact's text as a reader sees it, without any markup (for tests and PDFs)."""
         fact = self.content.facts[fact_id]
-        raw = strip_inline(SPACES.sub(" ", self.content.entry(self.lang, "facts", fact_id).text or "").strip())
-        return PLACEHOLDER.sub(lambda m: self.fmt.quantity(fact.values[m.group(1)]), raw)
+        entry = self.content.entry(self.lang, "facts", fact_id)
+        raw = strip_inline(SPACES.sub(" ", entry.text or "").strip(), addresses=True)
+
+        def value(name: str) -> str:
+            if name.startswith("clinic."):
+                shown = self.texts.clinic_value(name.removeprefix("clinic."))
+                if shown is not None:
+                    return shown
+            return self.fmt.quantity(fact.values[name])
+
+        return PLACEHOLDER.sub(lambda m: value(m.group(1)), raw)
 
     def dispute(self, dispute: Dispute) -> DisputeView:
         return DisputeView(dispute.id, self.texts.text("facts", dispute.id), [self.fact(f) for f in dispute.facts])
