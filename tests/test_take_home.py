@@ -237,19 +237,23 @@ def test_record_card_traces_each_session_and_says_what_to_do(content, lang: str)
         "record.reactions",
         "record.next",
         "record.doctor",
+        "record.consent_checked",
     ):
         assert page.count(f">{html.escape(renderer.plain('documents', field), quote=False)}</th>") == RECORD_ROWS, field
-    back = html_text(page.split('class="panel back warning"', 1)[1])
-    for fact_id in facts_of(content, "warning_sign"):
-        assert plain(renderer.views.fact_plain(fact_id)) in back, fact_id
-    assert plain(content.clinic.phone) in back
-    assert content.clinic.emergency_number in back
-    assert plain(renderer.fmt.opening_hours(content.clinic.opening_hours)) in back
     assert "@page {\n  size: A5 portrait;" in page
+    # The cover: whose card it is, what to look for and whom to call.
     cover = html_text(page.split('<div class="sessions">', 1)[0])
     for field in ("record.allergies", "record.blood_thinners"):
         assert plain(renderer.plain("documents", field)) in cover, field
-    assert content.clinic.emergency_number in cover
+    for fact_id in facts_of(content, "warning_sign"):
+        assert plain(renderer.views.fact_plain(fact_id)) in cover, fact_id
+    assert content.clinic.emergency_number in cover and plain(content.clinic.phone) in cover
+    # The back: the clinic's hours, whom to call when it is closed, after-care.
+    back = html_text(page.split('class="panel back warning"', 1)[1])
+    assert plain(content.clinic.phone) in back
+    assert plain(renderer.fmt.opening_hours(content.clinic.opening_hours)) in back
+    for fact_id in facts_of(content, "out_of_hours") + facts_of(content, "aftercare"):
+        assert plain(renderer.views.fact_plain(fact_id)) in back, fact_id
 
 
 # --------------------------------------------------------------------------- every take-home paper
@@ -361,7 +365,7 @@ def test_every_pdf_passes_the_machine_checkable_part_of_pdf_ua(papers: Path, con
     qr = [alt for t, alt, _ in leaflet if t == "Figure"]
     assert qr and content.clinic.website in qr[0]
     card = structure(papers / "record-card-fr.pdf")
-    assert [a["Scope"] for t, _, a in card if t == "TH"].count("/Row") == RECORD_ROWS * 10
+    assert [a["Scope"] for t, _, a in card if t == "TH"].count("/Row") == RECORD_ROWS * 11
 
 
 @pytest.mark.slow
@@ -418,19 +422,22 @@ def test_blood_thinners_are_never_stopped_alone_on_the_site_and_the_questionnair
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_home_page_puts_key_messages_warning_signs_and_pages_first(site, content, lang: str):
+def test_home_page_puts_key_messages_pages_and_warning_signs_first(site, content, lang: str):
+    """On a phone: the key messages, the list of pages and the emergency box come first, within a
+    few hundred words; the details are one tap away."""
     home = site[lang]["index.md"]
     renderer = LanguageRenderer(content, lang)
     key = home.index(renderer.plain("pages", "index.in_brief"))
-    box = home.index("!!! danger")
     pages = home.index(renderer.plain("pages", "index.read_more"))
-    assert key < box < pages
+    box = home.index("!!! danger")
+    assert key < pages < box
     summary = facts_of(content, "summary")
     assert 5 <= len(summary) <= 6
-    listed = re.findall(r"(?m)^- (.*)$", home[key:box])
+    listed = re.findall(r"(?m)^- (.*)$", home[key:pages])
     assert len(listed) == len(summary)
     assert "(" not in "".join(listed), "references once, after the list"
-    assert len(home[:pages].split()) < 650, "the top of the home page stays short on a phone"
+    top = re.sub(r"\]\([^)]*\)|<[^>]+>", " ", home.split("---", 2)[2][:box])
+    assert len(top.split()) < 400, "the key messages and the pages list stay short on a phone"
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -180,7 +180,8 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
 def _large_print_css(content: Content, lang: str, text: DocumentText) -> str:
     fonts = {k: v.as_uri() for k, v in font_files().items()}
     before, middle, after = (css_string(part) for part in page_counter(text))
-    footer = css_string(f"{content.clinic.name} · {content.clinic.phone}")
+    emergency = text.ui("leaflet.emergency_short", emergency=content.clinic.emergency_number)
+    footer = css_string(f"{content.clinic.name} · {content.clinic.phone} · {emergency}")
     size = f"{LARGE_PRINT_MIN_PT}pt"
     return f"""
 @font-face {{ font-family: "Leaflet"; src: url("{fonts["regular"]}"); font-weight: 400; font-style: normal; }}
@@ -211,7 +212,8 @@ strong, b {{ font-weight: 700; }}
    except the emergency panel, which stays framed so that it is found at once. */
 div > strong:first-child {{ display: block; margin: 6mm 0 2mm; font-size: 19pt; break-after: avoid; }}
 section.box > strong.title {{ display: block; margin: 0 0 3mm; font-size: 22pt; }}
-section.box.alert {{ border: 3pt solid #000; padding: 4mm 5mm; margin: 6mm 0; }}
+section.box.alert {{ border: 3pt solid #000; padding: 4mm 5mm; margin: 6mm 0; break-before: page;
+                     break-inside: avoid; }}
 section.box.alert .cols > div {{ display: block; }}
 .tel, .url {{ white-space: nowrap; }}
 svg {{ display: block; width: 45mm; height: 45mm; margin: 4mm 0; }}

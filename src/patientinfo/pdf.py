@@ -99,7 +99,12 @@ class LeafletText:
 
     def fact_inline(self, fact_id: str) -> str:
         """A fact's text inside a sentence: its first letter in lower case (unless an acronym)."""
-        text = self.fact(fact_id)
+        return self.inline(self.fact(fact_id))
+
+    @staticmethod
+    def inline(text: str) -> str:
+        """A text put inside a sentence or brackets: its first letter in lower case, unless it
+        starts an acronym ("ORL") or a name of the other words' kind ("En France" stays a clause)."""
         if len(text) > 1 and text[0].isupper() and not text[1].isupper():
             return text[0].lower() + text[1:]
         return text
@@ -125,9 +130,10 @@ class LeafletText:
             line += f" {self.ui('contact.out_of_hours_phone')} {nobreak(clinic.out_of_hours_phone)}"
         return line
 
-    def sources(self, fact_id: str) -> str:
-        labels = [self.r.views.source_ref(s).label for s in self.r.content.facts[fact_id].sources]
-        return self.r.fmt.join(labels)
+    def sources(self, *fact_ids: str) -> str:
+        """The labels of the facts' sources, each once, joined in the language ("A, B et C")."""
+        ids = dict.fromkeys(s for fact_id in fact_ids for s in self.r.content.facts[fact_id].sources)
+        return self.r.fmt.join([self.r.views.source_ref(s).label for s in ids])
 
     def sections(self, selections: dict[str, Selection], *, printed: bool) -> dict[str, object]:
         """The page model's selections for a leaflet or form, as fact ids (and disputes, and lists

@@ -185,6 +185,12 @@ class LanguageRenderer:
         """A tap-to-call link for a phone number as printed (spaces, dots, brackets dropped)."""
         return LanguageRenderer.link("tel:" + re.sub(r"[^0-9+]", "", number), number.replace(" ", NBSP))
 
+    @staticmethod
+    def full_stop(text: str) -> str:
+        """'.' when a text does not end a sentence ('Collagène, contre les rides'), before a note."""
+        plain = re.sub(r"<[^>]*>", "", str(text)).rstrip()
+        return "" if not plain or plain[-1] in ".!?…»" else "."
+
     def hours_line(self) -> Markup:
         """When the clinic answers the phone, in this language (or that it gave no hours)."""
         clinic = self.content.clinic
