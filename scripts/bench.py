@@ -168,8 +168,8 @@ def add_languages(project: Path, codes: list[str]) -> None:
 
 def plugin_configuration(project: Path) -> tuple[list, list[dict]]:
     """The menu and the i18n languages the patientinfo plugin sets, written out for plain MkDocs."""
-    from patientinfo.content import load_site
-    from patientinfo.mkdocs_plugin import i18n_languages, site_nav
+    from patientinfo.content.load import load_site
+    from patientinfo.mkdocs.plugin import i18n_languages, site_nav
 
     site = load_site(project)
     nav = [item if isinstance(item, str) else {str(k): v for k, v in item.items()} for item in site_nav(site)]
@@ -506,7 +506,7 @@ def measure_scaling(tmp: Path, builds: BuildFigures) -> tuple[dict[str, Scale], 
     probe = synthetic(tmp, "probe", max_pages)
     try:  # does the schema accept the page limit? (loading the content says, in a second)
         sys.path.insert(0, str(ROOT / "src"))
-        from patientinfo.content import load_content
+        from patientinfo.content.load import load_content
         from patientinfo.errors import ContentError
 
         load_content(probe)

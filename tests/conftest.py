@@ -100,7 +100,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def content():
     """The shipped content, loaded once (read-only for tests)."""
-    from patientinfo.content import load_content
+    from patientinfo.content.load import load_content
 
     return load_content(REPO)
 
@@ -108,7 +108,7 @@ def content():
 @pytest.fixture(scope="session")
 def site(content):
     """Every page of the shipped content in every language, rendered once: language -> file -> Markdown."""
-    from patientinfo.render import render_site
+    from patientinfo.render.pages import render_site
 
     return render_site(content)
 

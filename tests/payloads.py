@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from patientinfo.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
+from patientinfo.content.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
 
 MODELS = {
     "content/treatments/mesotherapy/facts.yaml": FactsFile,

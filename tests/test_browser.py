@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from patientinfo.render import PAGES
+from patientinfo.render.pages import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

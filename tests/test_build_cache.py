@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import edit_yaml, run_build, tree_digest
-from patientinfo import build_cache
+from patientinfo.pipeline import reuse as build_cache
 
 DAY = dt.date(2026, 11, 23)
 

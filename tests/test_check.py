@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from conftest import LANGS, REPO, edit_yaml, run_cli
-from patientinfo.check import honesty_findings, mark_reviewed, quoted_numbers, run_check
-from patientinfo.content import load_content, load_site
+from patientinfo.check.run import honesty_findings, mark_reviewed, quoted_numbers, run_check
+from patientinfo.content.load import load_content, load_site
 from patientinfo.errors import ContentError
-from patientinfo.render import PAGES
+from patientinfo.render.pages import PAGES
 
 
 def check_cli(root: Path, *args: str, ci: bool = False) -> subprocess.CompletedProcess:
@@ -401,8 +401,8 @@ def test_a_value_needs_to_be_in_one_quote_only(project: Path):
 
 
 def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_translations_current(project: Path):
-    from patientinfo.check import source_hash, typography_findings
-    from patientinfo.schema import TextEntry
+    from patientinfo.check.run import source_hash, typography_findings
+    from patientinfo.content.schema import TextEntry
 
     pages = project / "content" / "fr" / "mesotherapy" / "pages.yaml"
     text = pages.read_text(encoding="utf-8")
@@ -419,7 +419,7 @@ def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_tr
 
 
 def test_a_translation_with_other_placeholders_than_the_source_is_a_finding(project: Path):
-    from patientinfo.check import placeholder_findings
+    from patientinfo.check.run import placeholder_findings
 
     assert not placeholder_findings(load_content(project))
     path = project / "content" / "en" / "ui.yaml"

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from conftest import LANGS, REPO, copy_project, edit_yaml, pdf_objects
-from patientinfo import page_model
-from patientinfo.content import load_content
-from patientinfo.documents import (
+from patientinfo.content.load import load_content
+from patientinfo.model import selection as page_model
+from patientinfo.printing.forms import (
     DOCUMENTS,
     LARGE_PRINT_MIN_PT,
     document_links,
@@ -28,8 +28,8 @@ from patientinfo.documents import (
     render_documents,
     version_id,
 )
-from patientinfo.pdf import render_leaflet_html
-from patientinfo.render import LanguageRenderer
+from patientinfo.printing.leaflet import render_leaflet_html
+from patientinfo.render.pages import LanguageRenderer
 
 TEMPLATES = REPO / "src" / "patientinfo" / "templates" / "documents"
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from conftest import REPO
-from patientinfo.content import load_content
-from patientinfo.formatting import NBSP, Formatter
-from patientinfo.schema import Quantity
+from patientinfo.content.load import load_content
+from patientinfo.content.schema import Quantity
+from patientinfo.render.formatting import NBSP, Formatter
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, copy_project
-from patientinfo.content import _load, load_content
+from patientinfo.content.load import _load, load_content
 from patientinfo.errors import ContentError
 from payloads import content_files
 

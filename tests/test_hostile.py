@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from conftest import edit_yaml, run_build, tree_digest
-from patientinfo.content import load_content
+from patientinfo.content.load import load_content
+from patientinfo.content.schema import Clinic, FactsFile, Settings, SourcesFile
 from patientinfo.errors import ContentError
-from patientinfo.schema import Clinic, FactsFile, Settings, SourcesFile
 from payloads import content_files, free_text_paths, inject_everywhere
 
 FACTS = "content/treatments/mesotherapy/facts.yaml"
@@ -162,7 +162,7 @@ def test_a_link_may_only_go_to_the_web_mail_or_phone(project: Path, target: str)
 
 
 def test_allowed_inline_markup_renders_and_other_markup_shows_literally():
-    from patientinfo.markup import render_inline, strip_inline
+    from patientinfo.content.markup import render_inline, strip_inline
 
     text = "Call **now** or *soon*: [us](tel:+33199001234) <b>x</b> [bad](javascript:x)"
     out = render_inline(text, html.escape)
@@ -378,7 +378,7 @@ def test_a_quote_in_a_description_cannot_break_out_of_its_attribute(project: Pat
 
 
 def test_leaflets_never_fetch_anything_outside_the_repository(tmp_path: Path):
-    from patientinfo.pdf import LocalFetcher
+    from patientinfo.printing.leaflet import LocalFetcher
 
     fetcher = LocalFetcher(tmp_path)
     (tmp_path / "ok.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")

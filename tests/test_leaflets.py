@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from conftest import LANGS, copy_project, pdf_objects
-from patientinfo.content import load_content
-from patientinfo.pdf import render_leaflet
-from patientinfo.render import PAGES, LanguageRenderer
+from patientinfo.content.load import load_content
+from patientinfo.printing.leaflet import render_leaflet
+from patientinfo.render.pages import PAGES, LanguageRenderer
 
 pytestmark = pytest.mark.slow
 LOCATION = {"fr": "leaflet-fr.pdf", "it": "it/leaflet-it.pdf", "en": "en/leaflet-en.pdf"}
@@ -139,7 +139,7 @@ def test_pdfs_made_in_parallel_are_the_same_and_report_every_problem(tmp_path: P
     import datetime as dt
 
     from patientinfo.errors import ContentError
-    from patientinfo.pdf import PdfJob, make_pdfs
+    from patientinfo.printing.leaflet import PdfJob, make_pdfs
 
     def job(stem: str, max_pages: int | None) -> PdfJob:
         html = f"<html lang='en'><title>{stem}</title><p>{stem}</p></html>"
@@ -167,7 +167,7 @@ def test_background_pdf_workers_yield_the_processor():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from patientinfo.pdf import _lower_priority
+    from patientinfo.printing.leaflet import _lower_priority
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority) as pool:

@@ -7,12 +7,12 @@ from pathlib import Path
 from markupsafe import escape
 
 from conftest import edit_yaml
-from patientinfo import page_model
-from patientinfo.content import load_content
-from patientinfo.documents import render_document_html
-from patientinfo.page_model import LEAFLET, SITE, Pick, Split
-from patientinfo.pdf import render_leaflet_html
-from patientinfo.render import LanguageRenderer
+from patientinfo.content.load import load_content
+from patientinfo.model import selection as page_model
+from patientinfo.model.selection import LEAFLET, SITE, Pick, Split
+from patientinfo.printing.forms import render_document_html
+from patientinfo.printing.leaflet import render_leaflet_html
+from patientinfo.render.pages import LanguageRenderer
 
 
 def test_every_fact_is_shown_on_some_page(content):

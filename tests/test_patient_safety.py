@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import LANGS
-from patientinfo.pdf import render_leaflet, render_leaflet_html
-from patientinfo.render import LanguageRenderer
+from patientinfo.printing.leaflet import render_leaflet, render_leaflet_html
+from patientinfo.render.pages import LanguageRenderer
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from conftest import LANGS
-from patientinfo.content import load_content
+from patientinfo.content.load import load_content
 from patientinfo.errors import ContentError
-from patientinfo.render import PAGES, render_language, render_site
+from patientinfo.render.pages import PAGES, render_language, render_site
 
 CLOCK = re.compile(r"\b(\d{1,2})(?:[\u00a0 ]?h(?:[\u00a0 ]?(\d{2}))?\b|:(\d{2})\b)")
 

@@ -11,9 +11,9 @@ import yaml
 from markupsafe import escape
 
 from conftest import edit_yaml
-from patientinfo import pdf
-from patientinfo.content import load_content
-from patientinfo.render import LanguageRenderer, render_language
+from patientinfo.content.load import load_content
+from patientinfo.printing import leaflet as pdf
+from patientinfo.render.pages import LanguageRenderer, render_language
 
 
 def older_review_on_first_risk(project: Path) -> tuple[str, dt.date]:

@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 from conftest import REPO, run_build, run_cli, tree_digest
-from patientinfo.content import TEXT_DOMAINS, load_content, text_path
-from patientinfo.readability import FORMULAS, default_formula, page_readability
-from patientinfo.scaffold import ScaffoldError, add_language, edit_settings
-from patientinfo.schema import ReadabilityRule, Settings
+from patientinfo.check.readability import FORMULAS, default_formula, page_readability
+from patientinfo.content.load import TEXT_DOMAINS, load_content, text_path
+from patientinfo.content.schema import ReadabilityRule, Settings
+from patientinfo.scaffold.language import ScaffoldError, add_language, edit_settings
 
 
 def source_ids(root: Path) -> dict[str, list[str]]:
@@ -197,7 +197,7 @@ def test_readability_formulas_one_per_language():
 
 
 def test_textstat_is_imported_only_when_a_score_is_asked_for():
-    code = "import sys, patientinfo.readability, patientinfo.scaffold; print('textstat' in sys.modules)"
+    code = "import sys, patientinfo.check.readability, patientinfo.scaffold.language; print('textstat' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.stdout.strip() == "False", result.stderr
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import REPO, SHARED
-from patientinfo.content import load_content
+from patientinfo.content.load import load_content
 
 SEEDS = SHARED / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import LANGS, REPO, copy_project, run_build, tree_digest
-from patientinfo.content import load_content
-from patientinfo.render import PAGES, LanguageRenderer
+from patientinfo.content.load import load_content
+from patientinfo.render.pages import PAGES, LanguageRenderer
 
 pytestmark = pytest.mark.slow
 PREFIX = {"fr": "", "it": "it/", "en": "en/"}

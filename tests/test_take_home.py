@@ -17,11 +17,11 @@ import pikepdf
 import pytest
 
 from conftest import LANGS, copy_project, edit_yaml
-from patientinfo import page_model
-from patientinfo.content import load_content
-from patientinfo.documents import DOCUMENTS, RECORD_ROWS, document_name, render_document_html, render_documents
-from patientinfo.pdf import render_leaflet, render_leaflet_html
-from patientinfo.render import LanguageRenderer
+from patientinfo.content.load import load_content
+from patientinfo.model import selection as page_model
+from patientinfo.printing.forms import DOCUMENTS, RECORD_ROWS, document_name, render_document_html, render_documents
+from patientinfo.printing.leaflet import render_leaflet, render_leaflet_html
+from patientinfo.render.pages import LanguageRenderer
 
 
 def plain(text: str) -> str:
@@ -370,7 +370,7 @@ def test_every_pdf_passes_the_machine_checkable_part_of_pdf_ua(papers: Path, con
 
 @pytest.mark.slow
 def test_the_large_print_leaflet_keeps_the_framed_emergency_panel(papers: Path, content):
-    from patientinfo.documents import large_print_html
+    from patientinfo.printing.forms import large_print_html
 
     page = large_print_html(content, "en")
     assert 'class="box alert"' in page

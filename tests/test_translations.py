@@ -19,13 +19,13 @@ import yaml
 from babel.messages.plurals import get_plural
 
 from conftest import copy_project, run_cli, tree_digest
-from patientinfo import page_model
-from patientinfo.check import source_hash
-from patientinfo.content import load_content
-from patientinfo.po_export import export_file
-from patientinfo.po_import import import_po
-from patientinfo.translations import REVIEWED, entry_fields, language_messages, previous_source_text
-from patientinfo.yaml_edit import EntryChange, apply_changes
+from patientinfo.check.run import source_hash
+from patientinfo.content.editing import EntryChange, apply_changes
+from patientinfo.content.load import load_content
+from patientinfo.model import selection as page_model
+from patientinfo.translate.catalogue import REVIEWED, entry_fields, language_messages, previous_source_text
+from patientinfo.translate.po_export import export_file
+from patientinfo.translate.po_import import import_po
 
 MSGFMT = shutil.which("msgfmt")
 NEEDS_MSGFMT = pytest.mark.skipif(

@@ -23,9 +23,9 @@ from conftest import (
     run_cli,
     tree_digest,
 )
-from patientinfo.content import load_content, load_site
+from patientinfo.content.load import load_content, load_site
 from patientinfo.errors import ContentError
-from patientinfo.render import LanguageRenderer, render_site, today
+from patientinfo.render.pages import LanguageRenderer, render_site, today
 
 PREFIX = {"fr": "", "it": "it/", "en": "en/"}
 KINDS = ("leaflet", "questionnaire", "consent", "record-card", "leaflet-large")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edit_yaml, run_cli
-from patientinfo.check import load_identical, run_check, untranslated_findings
-from patientinfo.content import TEXT_DOMAINS, load_content, text_path
+from patientinfo.check.run import load_identical, run_check, untranslated_findings
+from patientinfo.content.load import TEXT_DOMAINS, load_content, text_path
 from patientinfo.errors import ContentError
-from patientinfo.scaffold import add_language
+from patientinfo.scaffold.language import add_language
 
 
 def untranslated(root: Path) -> list:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from patientinfo.content import load_content
+from patientinfo.content.load import load_content
 from patientinfo.errors import ContentError
 
 

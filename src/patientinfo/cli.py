@@ -11,11 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-from .build import in_ci
-from .check import format_report, mark_all_reviewed, mark_reviewed, run_site_check
-from .content import load_site
-from .errors import ContentError
-from .render import today
+from patientinfo.check.run import format_report, mark_all_reviewed, mark_reviewed, run_site_check
+from patientinfo.content.load import load_site
+from patientinfo.errors import ContentError
+from patientinfo.pipeline.publish import in_ci
+from patientinfo.render.pages import today
 
 
 def repo_root() -> Path:
@@ -33,7 +33,7 @@ def print_problems(exc: ContentError, what: str) -> None:
 
 
 def build(root: Path, site: Path, *, strict: bool) -> int:
-    from .build import build_site  # imports MkDocs only when building
+    from patientinfo.pipeline.publish import build_site  # imports MkDocs only when building
 
     return build_site(root, site, strict=strict)
 
@@ -71,7 +71,7 @@ def check(root: Path, args: argparse.Namespace) -> int:
 
 
 def write_schemas(root: Path) -> int:
-    from .schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
+    from patientinfo.content.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
 
     folder = root / "schema"
     folder.mkdir(exist_ok=True)
@@ -110,9 +110,9 @@ def add_translations_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def translations(root: Path, args: argparse.Namespace) -> int:
-    from .po_export import export_file
-    from .po_import import import_po
-    from .translations import load_translatable
+    from patientinfo.translate.catalogue import load_translatable
+    from patientinfo.translate.po_export import export_file
+    from patientinfo.translate.po_import import import_po
 
     if args.action == "import":
         path = Path(args.file)
@@ -184,8 +184,8 @@ def add_language_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def add_language(root: Path, args: argparse.Namespace) -> int:
-    from .scaffold import ScaffoldError, next_steps
-    from .scaffold import add_language as scaffold_language
+    from patientinfo.scaffold.language import ScaffoldError, next_steps
+    from patientinfo.scaffold.language import add_language as scaffold_language
 
     try:
         added = scaffold_language(root, args.code, args.locale)
@@ -210,9 +210,9 @@ def add_treatment_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def add_treatment(root: Path, args: argparse.Namespace) -> int:
-    from .add_treatment import add_treatment as scaffold_treatment
-    from .add_treatment import next_steps
-    from .scaffold import ScaffoldError
+    from patientinfo.scaffold.language import ScaffoldError
+    from patientinfo.scaffold.treatment import add_treatment as scaffold_treatment
+    from patientinfo.scaffold.treatment import next_steps
 
     try:
         added = scaffold_treatment(root, args.id, args.template, today=today())
@@ -229,9 +229,9 @@ def new_site_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def new_site(args: argparse.Namespace) -> int:
-    from .new_site import new_site as make_site
-    from .new_site import next_steps
-    from .scaffold import ScaffoldError
+    from patientinfo.scaffold.language import ScaffoldError
+    from patientinfo.scaffold.site import new_site as make_site
+    from patientinfo.scaffold.site import next_steps
 
     target = Path(args.folder)
     try:

@@ -17,7 +17,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
-ENGINE = Path(__file__).parent
+ENGINE = Path(__file__).parents[1]  # the whole package: its code and templates
 LIBRARIES = ("babel", "jinja2", "markupsafe", "pydantic", "weasyprint", "pydyf", "segno", "pyyaml")
 FORMAT = 1  # bump when the record's layout changes
 

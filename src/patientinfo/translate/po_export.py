@@ -20,12 +20,12 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from . import __version__
-from .content import Content
-from .formatting import FormatError, Formatter
-from .render import today
-from .schema import PLACEHOLDER
-from .translations import MISSING, STALE, UNREVIEWED, Message, _git, language_messages
+from patientinfo import __version__
+from patientinfo.content.load import Content
+from patientinfo.content.schema import PLACEHOLDER
+from patientinfo.render.formatting import FormatError, Formatter
+from patientinfo.render.pages import today
+from patientinfo.translate.catalogue import MISSING, STALE, UNREVIEWED, Message, _git, language_messages
 
 # Where the layout has room for a limited number of characters: (id suffix in pages.yaml, max, why).
 LAYOUT_LIMITS = (

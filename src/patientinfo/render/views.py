@@ -13,13 +13,13 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from . import page_model
-from .content import Content
-from .formatting import Formatter
-from .markup import strip_inline
-from .page_model import Disputes, Questions, Selection, Split
-from .schema import PLACEHOLDER, Dispute, Fact, FaqItem
-from .texts import SPACES, Texts, md_escape
+from patientinfo.content.load import Content
+from patientinfo.content.markup import strip_inline
+from patientinfo.content.schema import PLACEHOLDER, Dispute, Fact, FaqItem
+from patientinfo.model import selection as page_model
+from patientinfo.model.selection import Disputes, Questions, Selection, Split
+from patientinfo.render.formatting import Formatter
+from patientinfo.render.texts import SPACES, Texts, md_escape
 
 
 @dataclass(frozen=True)

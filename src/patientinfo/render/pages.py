@@ -21,12 +21,12 @@ from html import escape as html_escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
 from markupsafe import Markup
 
-from . import page_model
-from .content import Content, Site
-from .errors import ContentError, Problem
-from .formatting import NBSP, Formatter
-from .texts import Texts, md_escape
-from .views import FactViews
+from patientinfo.content.load import Content, Site
+from patientinfo.errors import ContentError, Problem
+from patientinfo.model import selection as page_model
+from patientinfo.render.formatting import NBSP, Formatter
+from patientinfo.render.texts import Texts, md_escape
+from patientinfo.render.views import FactViews
 
 # Page types, in navigation order. Each has templates/pages/<slug>.md.j2 and its facts in the page model.
 PAGES = tuple(page_model.SITE)

@@ -22,11 +22,18 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .content import TEXT_DOMAINS, facts_path, sources_path, text_path
-from .errors import ContentError
-from .scaffold import ScaffoldError, _append_item, _child, _compose, commented_texts, write_files
-from .schema import RESERVED_FOLDERS, Settings
-from .yamlio import load_yaml
+from patientinfo.content.load import TEXT_DOMAINS, facts_path, sources_path, text_path
+from patientinfo.content.reading import load_yaml
+from patientinfo.content.schema import RESERVED_FOLDERS, Settings
+from patientinfo.errors import ContentError
+from patientinfo.scaffold.language import (
+    ScaffoldError,
+    _append_item,
+    _child,
+    _compose,
+    commented_texts,
+    write_files,
+)
 
 TREATMENT_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 EMPTY_FACTS = """\

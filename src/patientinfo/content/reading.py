@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, Problem
+from patientinfo.errors import ContentError, Problem
 
 Loc = Sequence[str | int]
 

@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from .content import Content
-from .errors import ContentError, Problem
-from .formatting import NBSP, FormatError, Formatter
-from .markup import render_inline, strip_inline
-from .schema import CLINIC_QUANTITIES, PLACEHOLDER, Quantity, TextEntry
+from patientinfo.content.load import Content
+from patientinfo.content.markup import render_inline, strip_inline
+from patientinfo.content.schema import CLINIC_QUANTITIES, PLACEHOLDER, Quantity, TextEntry
+from patientinfo.errors import ContentError, Problem
+from patientinfo.render.formatting import NBSP, FormatError, Formatter
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|])")
 SPACES = re.compile(r"[ \t\r\n]+")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import yaml
 from pydantic import ValidationError
 
-from .translations import entry_fields, po_text
+from patientinfo.translate.catalogue import entry_fields, po_text
 
 PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 CANONICAL = ("text", "forms", "note", "source_hash")

@@ -27,9 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from .content import Content
-from .errors import ContentError
-from .render import PAGES, LanguageRenderer, make_environment
+from patientinfo.content.load import Content
+from patientinfo.errors import ContentError
+from patientinfo.render.pages import PAGES, LanguageRenderer, make_environment
 
 
 @cache

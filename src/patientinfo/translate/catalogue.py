@@ -24,9 +24,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .content import TEXT_DOMAINS, Content, text_path
-from .errors import ContentError, Problem
-from .schema import TextEntry
+from patientinfo.content.load import TEXT_DOMAINS, Content, text_path
+from patientinfo.content.schema import TextEntry
+from patientinfo.errors import ContentError, Problem
 
 CONTEXT = re.compile(r"^(?P<domain>[a-z]+)/(?P<id>[^:\s]+)(?::(?P<field>text|note|forms\.[^:\s]+))?$")
 
@@ -45,7 +45,10 @@ def load_translatable(root: Path, treatment: str | None = None) -> tuple[Content
     read and validated on its own (a YAML or schema error is a ContentError), and the problems
     between files are returned, so that an import can tell which ones it did not cause.
     """
-    from .content import load_files, load_site  # load_files: each file on its own, no rule between files
+    from patientinfo.content.load import (  # load_files: each file on its own, no rule between files
+        load_files,
+        load_site,
+    )
 
     try:
         site, between_files = load_site(root, allow_missing_texts=True), []
@@ -120,7 +123,7 @@ class Message:
 
 def _source_hash(entry: TextEntry) -> str:
     # Imported here, not at the top: check.py may import this module (previous_source_text).
-    from .check import source_hash
+    from patientinfo.check.run import source_hash
 
     return source_hash(entry)
 

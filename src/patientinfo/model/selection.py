@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
-from .content import Content
-from .schema import Dispute, Fact, FaqItem, Severity, Step, Urgency
+from patientinfo.content.load import Content
+from patientinfo.content.schema import Dispute, Fact, FaqItem, Severity, Step, Urgency
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
 STEPS: tuple[str, ...] = get_args(Step)

@@ -23,13 +23,20 @@ from pathlib import Path
 import polib
 from pydantic import ValidationError
 
-from .check import MARKUP, source_hash
-from .content import TEXT_DOMAINS, Content
-from .errors import ContentError, Problem
-from .po_export import layout_limit
-from .schema import PLACEHOLDER, TextEntry
-from .translations import Message, entry_fields, language_messages, load_translatable, parse_context, po_text
-from .yaml_edit import EditError, EntryChange, apply_changes
+from patientinfo.check.run import MARKUP, source_hash
+from patientinfo.content.editing import EditError, EntryChange, apply_changes
+from patientinfo.content.load import TEXT_DOMAINS, Content
+from patientinfo.content.schema import PLACEHOLDER, TextEntry
+from patientinfo.errors import ContentError, Problem
+from patientinfo.translate.catalogue import (
+    Message,
+    entry_fields,
+    language_messages,
+    load_translatable,
+    parse_context,
+    po_text,
+)
+from patientinfo.translate.po_export import layout_limit
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 

@@ -14,9 +14,9 @@ import re
 import shutil
 from pathlib import Path
 
-from .scaffold import ScaffoldError
+from patientinfo.scaffold.language import ScaffoldError
 
-STARTER = Path(__file__).parent / "starter"
+STARTER = Path(__file__).parents[1] / "starter"
 EXAMPLE = "example-treatment"
 GITIGNORE = "site/\n.cache/\n.venv/\n__pycache__/\n"
 

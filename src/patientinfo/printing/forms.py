@@ -32,10 +32,10 @@ from pathlib import Path
 from jinja2 import TemplateError, UndefinedError
 from markupsafe import escape
 
-from . import page_model
-from .content import Content, Site
-from .errors import ContentError, Problem
-from .pdf import (
+from patientinfo.content.load import Content, Site
+from patientinfo.errors import ContentError, Problem
+from patientinfo.model import selection as page_model
+from patientinfo.printing.leaflet import (
     LeafletText,
     PdfJob,
     cache_stem,
@@ -50,7 +50,7 @@ from .pdf import (
     page_counter,
     render_leaflet_html,
 )
-from .render import LanguageRenderer, today
+from patientinfo.render.pages import LanguageRenderer, today
 
 # Kind of document -> template (None: the leaflet's HTML in large print).
 DOCUMENTS: dict[str, str | None] = {

@@ -18,7 +18,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import UnknownUnitError, format_unit, get_unit_name
 
-from .schema import WEEKDAYS, OpeningHours, Quantity, TextEntry
+from patientinfo.content.schema import WEEKDAYS, OpeningHours, Quantity, TextEntry
 
 NBSP = "\u00a0"
 # Values that are years: "1950", never "1 950" or "1.950".

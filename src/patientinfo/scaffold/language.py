@@ -23,11 +23,11 @@ from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from pydantic import ValidationError
 
-from .content import TEXT_DOMAINS, text_path
-from .errors import ContentError
-from .readability import DEFAULT_MIN, default_formula
-from .schema import Settings
-from .yamlio import load_yaml
+from patientinfo.check.readability import DEFAULT_MIN, default_formula
+from patientinfo.content.load import TEXT_DOMAINS, text_path
+from patientinfo.content.reading import load_yaml
+from patientinfo.content.schema import Settings
+from patientinfo.errors import ContentError
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/texts.schema.json"
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")  # schema.LocaleCode

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .content import TEXT_DOMAINS, Content, Site
-from .schema import OWN_SOURCE_TYPES, PLACEHOLDER, TextEntry
-from .translations import display_text, previous_source_text
+from patientinfo.content.load import TEXT_DOMAINS, Content, Site
+from patientinfo.content.schema import OWN_SOURCE_TYPES, PLACEHOLDER, TextEntry
+from patientinfo.translate.catalogue import display_text, previous_source_text
 
 if TYPE_CHECKING:
-    from .readability import ReadabilityRow
+    from patientinfo.check.readability import ReadabilityRow
 
 DIGIT = re.compile(r"\d")
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|\{\{|\{%|\}\}|%\}")
@@ -503,8 +503,8 @@ def documents_readability(content: Content) -> list[ReadabilityRow]:
     """One readability row per language for the texts of the consultation documents."""
     import textstat
 
-    from .readability import FORMULAS, ReadabilityRow, _use_offline_dictionary
-    from .schema import PLACEHOLDER
+    from patientinfo.check.readability import FORMULAS, ReadabilityRow, _use_offline_dictionary
+    from patientinfo.content.schema import PLACEHOLDER
 
     _use_offline_dictionary()
     rows = []
@@ -568,7 +568,7 @@ def run_check(content: Content, today: dt.date, *, readability: bool = True, wit
         status.untranslated = len(texts)
         status.translated = max(0, status.translated - len(texts))
     if readability:
-        from .readability import page_readability
+        from patientinfo.check.readability import page_readability
 
         report.readability = page_readability(content) + documents_readability(content)
         for row in report.readability:
@@ -721,7 +721,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 def _words(text: str) -> list[str]:
     """The words a translator would translate: not placeholders, numbers, addresses or markup."""
-    from .schema import PLACEHOLDER
+    from patientinfo.content.schema import PLACEHOLDER
 
     return _WORD.findall(_NOT_WORDS.sub(" ", PLACEHOLDER.sub(" ", text)))
 
@@ -737,8 +737,8 @@ def load_identical(root: Path, lang: str, source_ids: set[str]) -> dict[str, str
 
     Returns {} when the file does not exist; raises ContentError naming the file and line of each
     problem (YAML errors, an entry that is not an id, an id that is not a text of the source)."""
-    from .errors import ContentError, Problem
-    from .yamlio import load_yaml
+    from patientinfo.content.reading import load_yaml
+    from patientinfo.errors import ContentError, Problem
 
     path = root / "content" / lang / IDENTICAL_FILE
     if not path.exists() and not path.is_symlink():
@@ -787,8 +787,8 @@ def untranslated_findings(content: Content) -> list[Finding]:
     content/settings.yaml (the language copied into a new one is reported there, not here).
     Problems in a content/<lang>/identical.yaml are findings too (and the file is then ignored).
     """
-    from .errors import ContentError
-    from .translations import entry_fields
+    from patientinfo.errors import ContentError
+    from patientinfo.translate.catalogue import entry_fields
 
     source = content.settings.source_language
     source_ids = set(content.site_text_ids) or {

@@ -14,11 +14,11 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from .content import Content, Site
-from .documents import DOCUMENTS, document_name, render_pdfs
-from .errors import ContentError, Problem
-from .pdf import cache_stem, leaflet_name
-from .texts import md_escape
+from patientinfo.content.load import Content, Site
+from patientinfo.errors import ContentError, Problem
+from patientinfo.printing.forms import DOCUMENTS, document_name, render_pdfs
+from patientinfo.printing.leaflet import cache_stem, leaflet_name
+from patientinfo.render.texts import md_escape
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
 KEY_LENGTH = 16

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from .schema import Clinic
+from patientinfo.content.schema import Clinic
 
 BRAND_CSS = "assets/stylesheets/brand.css"
 SAFE_LINK = "#0b4f8a"  # 8.2:1 on white

@@ -24,11 +24,11 @@ import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import page_model
-from .content import Content
-from .errors import ContentError, Problem
-from .page_model import Selection
-from .render import LanguageRenderer, today
+from patientinfo.content.load import Content
+from patientinfo.errors import ContentError, Problem
+from patientinfo.model import selection as page_model
+from patientinfo.model.selection import Selection
+from patientinfo.render.pages import LanguageRenderer, today
 
 
 def font_files() -> dict[str, Path]:
@@ -205,7 +205,7 @@ def render_leaflet_html(content: Content, lang: str) -> str:
 
 
 def _leaflet_html(content: Content, lang: str) -> str:
-    from .documents import version_id  # the forms print the same id (documents imports this module)
+    from patientinfo.printing.forms import version_id  # the forms print the same id (documents imports this module)
 
     environment = html_environment()
     # The build date only decides whether the overdue notice shows (no date of the clock is

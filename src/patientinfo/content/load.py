@@ -16,11 +16,10 @@ from typing import TypeVar
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ValidationError
 
-from .errors import ContentError, Problem
-from .formatting import is_cldr_unit
-from .images import MAX_LOGO_BYTES, svg_problem
-from .markup import link_problems
-from .schema import (
+from patientinfo.content.images import MAX_LOGO_BYTES, svg_problem
+from patientinfo.content.markup import link_problems
+from patientinfo.content.reading import YamlDocument, load_yaml, read_repository_file
+from patientinfo.content.schema import (
     CLINIC_QUANTITIES,
     PLACEHOLDER,
     REQUIRED_CATEGORIES,
@@ -33,7 +32,8 @@ from .schema import (
     SourcesFile,
     TextEntry,
 )
-from .yamlio import YamlDocument, load_yaml, read_repository_file
+from patientinfo.errors import ContentError, Problem
+from patientinfo.render.formatting import is_cldr_unit
 
 TEXT_DOMAINS = ("facts", "pages", "ui", "documents")  # documents: the consultation forms (documents.py)
 M = TypeVar("M", bound=BaseModel)

@@ -29,20 +29,20 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from . import build_cache
-from .brand import BRAND_CSS, footer, logo_file, staged_brand_files
-from .build import in_ci
-from .content import Site, load_site
-from .documents import document_links, render_pdfs
-from .errors import ContentError
-from .pdf import leaflet_name
-from .preview import PdfRefresher, error_banner, last_cached
-from .render import LanguageRenderer, render_pages, today
-from .yamlio import tree_problems
+from patientinfo.content.load import Site, load_site
+from patientinfo.content.reading import tree_problems
+from patientinfo.errors import ContentError
+from patientinfo.mkdocs.preview import PdfRefresher, error_banner, last_cached
+from patientinfo.pipeline import reuse as build_cache
+from patientinfo.pipeline.publish import in_ci
+from patientinfo.printing.forms import document_links, render_pdfs
+from patientinfo.printing.leaflet import leaflet_name
+from patientinfo.render.brand import BRAND_CSS, footer, logo_file, staged_brand_files
+from patientinfo.render.pages import LanguageRenderer, render_pages, today
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
 FRONT_MATTER_TEXTS = ("title", "description", "treatment", "reviewed_by")
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parents[1] / "templates"
 
 
 class PatientInfoConfig(base.Config):
@@ -288,7 +288,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         """The editors' check runs with every build, so ``mkdocs build`` and ``mkdocs serve`` alone
         say what ``scripts/check`` says. Strict (``--strict``, ``strict: true`` or CI): any
         finding stops the build; otherwise each is a warning. Readability is left to the check."""
-        from .check import run_site_check
+        from patientinfo.check.run import run_site_check
 
         findings = [str(finding) for finding in run_site_check(site, today(), readability=False).findings]
         self._report(findings, strict=strict)
@@ -506,7 +506,7 @@ def split_search_index(site_dir: Path, languages: list[str]) -> dict[str, int]:
 def site_nav(site: Site) -> list:
     """The menu: a treatment's pages in order; with several treatments, the home page then one
     section per treatment, titled in the default language (i18n_languages translates it)."""
-    from .render import PAGES
+    from patientinfo.render.pages import PAGES
 
     if not site.several_treatments:
         return [f"{page}.md" for page in PAGES]

@@ -1,0 +1,1 @@
+"""The editors' check: findings, the rules that make them, the report."""

@@ -1,0 +1,1 @@
+"""Stage a site from its content (pages, PDFs, findings), reuse an unchanged build, publish it."""

@@ -1,0 +1,1 @@
+"""Commands that create files: a new site, a language, a treatment."""

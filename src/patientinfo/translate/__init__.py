@@ -1,0 +1,1 @@
+"""Translations: the catalogue of texts and their review marks, PO export and import."""
