@@ -209,11 +209,13 @@ ul, ol {{ margin: 0 0 4mm; padding-left: 9mm; }}
 li {{ margin: 0 0 3mm; }}
 strong, b {{ font-weight: 700; }}
 /* The leaflet's boxes become plain text under a bold heading: nothing framed breaks across pages;
-   except the emergency panel, which stays framed so that it is found at once. */
+   except the emergency panel, which stays framed so that it is found at once. At this size it is
+   taller than a page: it may continue on the next one (framed on both), but no sign is cut. */
 div > strong:first-child {{ display: block; margin: 6mm 0 2mm; font-size: 19pt; break-after: avoid; }}
 section.box > strong.title {{ display: block; margin: 0 0 3mm; font-size: 22pt; }}
-section.box.alert {{ border: 3pt solid #000; padding: 4mm 5mm; margin: 6mm 0; break-before: page;
-                     break-inside: avoid; }}
+section.box.alert {{ border: 3pt solid #000; padding: 4mm 5mm; margin: 6mm 0;
+                     box-decoration-break: clone; }}
+section.box.alert li, section.box.alert p {{ break-inside: avoid; }}
 section.box.alert .cols > div {{ display: block; }}
 .tel, .url {{ white-space: nowrap; }}
 svg {{ display: block; width: 45mm; height: 45mm; margin: 4mm 0; }}
