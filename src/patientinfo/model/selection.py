@@ -167,7 +167,7 @@ DOCUMENTS: dict[str, dict[str, Selection]] = {
         "alternatives": Pick("alternative"),
         "without": Pick("without_treatment"),
         "aftercare": AFTERCARE,
-        "consent": Pick("consent"),
+        "consent": (Pick("consent"), Pick("regulation")),
     },
     "record-card": {"warning_signs": WARNING_SIGNS, "out_of_hours": OUT_OF_HOURS, "aftercare": AFTERCARE},
 }

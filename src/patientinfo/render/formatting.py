@@ -147,10 +147,15 @@ class Formatter:
             """'9 h 00' in French, '9:00' in Italian and English: the language's own pattern
             (ui 'hours.time'), else Babel's short time."""
             hour, minute = (int(part) for part in text.split(":"))
-            pattern = self.lookup("hours.time")
-            if pattern is None or pattern.text is None:
+            # French writes "9 h" on the hour and "9 h 30" otherwise: forms keyed by the minutes.
+            entry = self.lookup("hours.time")
+            if entry is not None and entry.forms and "other" in entry.forms:
+                pattern = entry.forms.get(f"={minute}", entry.forms["other"])
+            elif entry is not None and entry.text is not None:
+                pattern = entry.text
+            else:
                 return format_time(dt.time(hour, minute), format="short", locale=self.locale)
-            return fill(pattern.text, {"h": str(hour), "mm": f"{minute:02d}"}).replace(" ", NBSP)
+            return fill(pattern, {"h": str(hour), "mm": f"{minute:02d}"}).replace(" ", NBSP)
 
         entries = [
             fill(
