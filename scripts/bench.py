@@ -168,10 +168,10 @@ def add_languages(project: Path, codes: list[str]) -> None:
 
 def plugin_configuration(project: Path) -> tuple[list, list[dict]]:
     """The menu and the i18n languages the patientinfo plugin sets, written out for plain MkDocs."""
-    from patientinfo.content.load import load_site
+    from patientinfo.content.load import load_project
     from patientinfo.mkdocs.plugin import i18n_languages, site_nav
 
-    site = load_site(project)
+    site = load_project(project)
     nav = [item if isinstance(item, str) else {str(k): v for k, v in item.items()} for item in site_nav(site)]
     languages = [
         {
@@ -506,10 +506,10 @@ def measure_scaling(tmp: Path, builds: BuildFigures) -> tuple[dict[str, Scale], 
     probe = synthetic(tmp, "probe", max_pages)
     try:  # does the schema accept the page limit? (loading the content says, in a second)
         sys.path.insert(0, str(ROOT / "src"))
-        from patientinfo.content.load import load_content
+        from patientinfo.content.load import load_treatment
         from patientinfo.errors import ContentError
 
-        load_content(probe)
+        load_treatment(probe)
     except ContentError as exc:
         message = " ".join(str(exc).split())
         if "leaflet_max_pages" not in message:
@@ -660,7 +660,7 @@ def measure_lighthouse(site: Path, paths: list[str], tmp: Path) -> None:
 STAGES = (
     ("MkDocs build, everything", "mkdocs/commands/build.py", "build"),
     ("patientinfo on_config", "patientinfo/mkdocs_plugin.py", "on_config"),
-    ("  load_site", "patientinfo/content.py", "load_site"),
+    ("  load_project", "patientinfo/content.py", "load_project"),
     ("  editors' check", "patientinfo/mkdocs_plugin.py", "_editors_check"),
     ("  render_pages (Markdown)", "patientinfo/render.py", "render_pages"),
     ("  render_pdfs", "patientinfo/documents.py", "render_pdfs"),

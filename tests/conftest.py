@@ -100,9 +100,9 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def content():
     """The shipped content, loaded once (read-only for tests)."""
-    from patientinfo.content.load import load_content
+    from patientinfo.content.load import load_treatment
 
-    return load_content(REPO)
+    return load_treatment(REPO)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import yaml
 
 from conftest import LANGS, REPO, edit_yaml, run_cli
 from patientinfo.check.run import honesty_findings, mark_reviewed, quoted_numbers, run_check
-from patientinfo.content.load import load_content, load_site
+from patientinfo.content.load import load_project, load_treatment
 from patientinfo.errors import ContentError
 from patientinfo.render.pages import PAGES
 
@@ -47,7 +47,7 @@ def test_shipped_content_passes_the_strict_check():
 
 def test_one_changed_french_text_is_stale_in_italian_and_english(project: Path):
     change_french_text(project, "risk-redness", "La peau devient rouge, surtout autour des piqûres.")
-    report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
+    report = run_check(load_treatment(project), dt.date(2026, 12, 1), readability=False)
     stale = [f for f in report.findings if f.kind == "stale"]
     assert {(f.text_id, f.lang) for f in stale} == {("risk-redness", "it"), ("risk-redness", "en")}
     for finding in stale:
@@ -76,7 +76,7 @@ def test_marking_reviewed_changes_one_line_only(project: Path):
     change_french_text(project, "ci-period", "Pendant les règles, la mésothérapie est déconseillée.")
     path = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     before = path.read_text(encoding="utf-8").splitlines()
-    mark_reviewed(load_site(project), "ci-period", "it")
+    mark_reviewed(load_project(project), "ci-period", "it")
     after = path.read_text(encoding="utf-8").splitlines()
     assert len(after) == len(before)
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
@@ -88,7 +88,7 @@ def test_a_digit_typed_into_italian_is_reported(project: Path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(sched-individual:\n  text: \")", r"\1In 2 casi su 3, ", text)
     path.write_text(text, encoding="utf-8")
-    report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
+    report = run_check(load_treatment(project), dt.date(2026, 12, 1), readability=False)
     digits = [f for f in report.findings if f.kind == "digit"]
     assert [(f.path, f.line, f.text_id, f.lang) for f in digits] == [
         ("content/it/mesotherapy/facts.yaml", line_of(path, "sched-individual:"), "sched-individual", "it")
@@ -104,7 +104,7 @@ def test_allowed_digits_are_declared_not_guessed(project: Path):
     data = yaml.safe_load(settings.read_text(encoding="utf-8"))
     data["check"]["allowed_digits"] = [{"lang": "it", "id": "sched-individual", "text": "7", "reason": "a test"}]
     settings.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
+    report = run_check(load_treatment(project), dt.date(2026, 12, 1), readability=False)
     assert not [f for f in report.findings if f.kind == "digit"]
 
 
@@ -112,14 +112,14 @@ def test_html_in_a_text_is_reported(project: Path):
     path = project / "content" / "en" / "mesotherapy" / "facts.yaml"
     text = re.sub(r"(?m)^(risk-marks:\n  text: \")", r"\1<b>Note</b> ", path.read_text(encoding="utf-8"))
     path.write_text(text, encoding="utf-8")
-    report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
+    report = run_check(load_treatment(project), dt.date(2026, 12, 1), readability=False)
     assert [(f.kind, f.text_id, f.lang) for f in report.findings if f.kind == "markup"] == [
         ("markup", "risk-marks", "en")
     ]
 
 
 def test_overdue_review_is_reported(project: Path):
-    content = load_content(project)
+    content = load_treatment(project)
     late = content.facts_file.review.next_review + dt.timedelta(days=1)
     report = run_check(content, late, readability=False)
     overdue = [f for f in report.findings if f.kind == "overdue"]
@@ -146,11 +146,11 @@ def test_a_treatment_without_alternatives_is_an_error(project: Path):
     data["facts"] = [f for f in data["facts"] if f["category"] != "alternative"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(ContentError, match=r"no fact of category 'alternative'"):
-        load_content(project, allow_missing_texts=True)
+        load_treatment(project, allow_missing_texts=True)
 
 
 def test_readability_covers_every_page_and_language():
-    report = run_check(load_content(REPO), dt.date(2026, 12, 1))
+    report = run_check(load_treatment(REPO), dt.date(2026, 12, 1))
     pages = (*PAGES, "documents")  # the consultation documents' texts are scored as one page
     assert {(r.page, r.lang) for r in report.readability} == {(p, lang) for p in pages for lang in LANGS}
     formulas = {r.lang: r.formula for r in report.readability}
@@ -185,7 +185,7 @@ def test_overdue_review_of_one_fact_is_reported_at_its_line(project: Path):
         1,
     )
     facts.write_text(text, encoding="utf-8")
-    report = run_check(load_content(project), dt.date(2026, 12, 1), readability=False)
+    report = run_check(load_treatment(project), dt.date(2026, 12, 1), readability=False)
     overdue = [f for f in report.findings if f.kind == "overdue" and f.text_id == "ci-period"]
     assert len(overdue) == 1
     assert overdue[0].line == line_of(facts, "    review: {last_reviewed: 2025-01-02")
@@ -193,12 +193,12 @@ def test_overdue_review_of_one_fact_is_reported_at_its_line(project: Path):
 
 # --------------------------------------------------------------------------- honesty
 def honesty(project: Path) -> list:
-    report = run_check(load_content(project, allow_missing_texts=True), dt.date(2026, 12, 1), readability=False)
+    report = run_check(load_treatment(project, allow_missing_texts=True), dt.date(2026, 12, 1), readability=False)
     return [f for f in report.findings if f.kind == "honesty"]
 
 
 def source_of_type(project: Path, clinic: bool) -> str:
-    content = load_content(project, allow_missing_texts=True)
+    content = load_treatment(project, allow_missing_texts=True)
     return next(s.id for s in content.sources.values() if (s.type == "clinic_website") == clinic)
 
 
@@ -234,7 +234,7 @@ def test_a_decimal_is_not_read_as_its_digits():
 
 def test_a_value_changed_away_from_its_quote_is_an_honesty_finding(project: Path):
     """Like sched-course-short turned into 4 to 6 sessions while its quote says "3-5"."""
-    content = load_content(project)
+    content = load_treatment(project)
     fact, name = next(
         (fact, name)
         for fact in content.facts_file.facts
@@ -274,7 +274,7 @@ def test_a_value_changed_away_from_its_quote_is_an_honesty_finding(project: Path
 
 
 def test_a_clinic_page_cited_without_its_quote_is_an_honesty_finding(project: Path):
-    content = load_content(project)
+    content = load_treatment(project)
     fact, source_id = next(
         (fact, source_id)
         for fact in content.facts_file.facts
@@ -340,7 +340,7 @@ def test_the_clinics_own_rules_and_the_sites_conclusions_need_no_quote(project: 
     """They have no outside words to quote: they are said as the clinic's rule or our reading."""
     publication = source_of_type(project, clinic=False)
     add_fact(project, {"id": "test-own", "category": "practice", "sources": [publication]})
-    content = load_content(project, allow_missing_texts=True)
+    content = load_treatment(project, allow_missing_texts=True)
     content.sources[publication] = content.sources[publication].model_copy(update={"type": kind})
     assert not [f for f in honesty_findings(content) if f.text_id == "test-own"]
     content.sources[publication] = content.sources[publication].model_copy(update={"type": "review"})
@@ -386,7 +386,7 @@ def test_numbers_and_dates_compare_as_written(project: Path, quote: str, value: 
 
 
 def test_a_value_needs_to_be_in_one_quote_only(project: Path):
-    seeds = [s.id for s in load_content(project).sources.values() if s.type == "clinic_website"][:2]
+    seeds = [s.id for s in load_treatment(project).sources.values() if s.type == "clinic_website"][:2]
     add_fact(
         project,
         {
@@ -411,7 +411,7 @@ def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_tr
     if edit is None:
         edit = text.replace(f'{key}: "', f'{key}: "Avant : ', 1)
     pages.write_text(edit, encoding="utf-8")
-    findings = typography_findings(load_content(project, allow_missing_texts=True))
+    findings = typography_findings(load_treatment(project, allow_missing_texts=True))
     assert [f.text_id for f in findings] == [key]
     assert "a plain space next to ':'" in findings[0].message
     assert source_hash(TextEntry(text="Avant : oui")) == source_hash(TextEntry(text="Avant\u00a0: oui"))
@@ -421,10 +421,10 @@ def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_tr
 def test_a_translation_with_other_placeholders_than_the_source_is_a_finding(project: Path):
     from patientinfo.check.run import placeholder_findings
 
-    assert not placeholder_findings(load_content(project))
+    assert not placeholder_findings(load_treatment(project))
     path = project / "content" / "en" / "ui.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('text: "about {q}"', 'text: "about {q} {extra}"', 1), encoding="utf-8")
-    found = placeholder_findings(load_content(project))
+    found = placeholder_findings(load_treatment(project))
     assert [(f.text_id, f.lang) for f in found] == [("quantity.about", "en")]
     assert "{extra}" in found[0].message and found[0].line == line_of(path, "quantity.about:")

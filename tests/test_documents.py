@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import LANGS, REPO, copy_project, edit_yaml, pdf_objects
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
 from patientinfo.printing.forms import (
     DOCUMENTS,
@@ -109,7 +109,7 @@ def test_every_document_is_escaped(project: Path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^consent\.title: "[^"]*"', 'consent.title: "<script>alert(1)</script> {{ 7*7 }}"', text)
     path.write_text(text, encoding="utf-8")
-    page = render_document_html(load_content(project), "fr", "consent")
+    page = render_document_html(load_treatment(project), "fr", "consent")
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
 
@@ -133,15 +133,15 @@ def test_version_id_is_stable_short_and_per_language(content):
     ids = {lang: version_id(content, lang) for lang in LANGS}
     assert len(set(ids.values())) == len(LANGS)
     assert all(re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}", v) for v in ids.values())
-    assert ids == {lang: version_id(load_content(REPO), lang) for lang in LANGS}
+    assert ids == {lang: version_id(load_treatment(REPO), lang) for lang in LANGS}
 
 
 def test_a_changed_fact_changes_every_version_id_and_a_comment_does_not(tmp_path: Path):
     project = copy_project(tmp_path / "project")
-    before = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    before = {lang: version_id(load_treatment(project), lang) for lang in LANGS}
     facts = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8") + "\n# an editor's comment\n", encoding="utf-8")
-    assert {lang: version_id(load_content(project), lang) for lang in LANGS} == before
+    assert {lang: version_id(load_treatment(project), lang) for lang in LANGS} == before
 
     def change(data: dict) -> None:
         fact = next(f for f in data["facts"] if f.get("values"))
@@ -152,18 +152,18 @@ def test_a_changed_fact_changes_every_version_id_and_a_comment_does_not(tmp_path
                 break
 
     edit_yaml(facts, change)
-    after = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    after = {lang: version_id(load_treatment(project), lang) for lang in LANGS}
     assert all(after[lang] != before[lang] for lang in LANGS)
 
 
 def test_a_changed_text_changes_only_its_language(project: Path):
-    before = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    before = {lang: version_id(load_treatment(project), lang) for lang in LANGS}
     path = project / "content" / "en" / "mesotherapy" / "documents.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     entry = data["record.intro"]
     entry["text"] = entry["text"] + " Thank you."
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    after = {lang: version_id(load_content(project), lang) for lang in LANGS}
+    after = {lang: version_id(load_treatment(project), lang) for lang in LANGS}
     assert after["en"] != before["en"] and after["fr"] == before["fr"] and after["it"] == before["it"]
 
 
@@ -292,5 +292,5 @@ def test_the_printed_leaflet_carries_the_forms_version_id_and_the_logo(content, 
     (project / "docs/assets/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")
     clinic = project / "content/clinic.yaml"
     clinic.write_text(re.sub(r"(?m)^logo:.*$", 'logo: "docs/assets/logo.svg"', clinic.read_text(encoding="utf-8")))
-    branded = render_leaflet_html(load_content(project), lang)
+    branded = render_leaflet_html(load_treatment(project), lang)
     assert f'<img class="logo" src="{(project / "docs/assets/logo.svg").as_uri()}"' in branded

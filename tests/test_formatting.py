@@ -7,14 +7,14 @@ import datetime as dt
 import pytest
 
 from conftest import REPO
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.content.schema import Quantity
 from patientinfo.render.formatting import NBSP, Formatter
 
 
 @pytest.fixture(scope="module")
 def formatters() -> dict[str, Formatter]:
-    content = load_content(REPO)
+    content = load_treatment(REPO)
     return {
         lang: Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get) for lang in content.languages
     }

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, copy_project
-from patientinfo.content.load import _load, load_content
+from patientinfo.content.load import _load, load_treatment
 from patientinfo.errors import ContentError
 from payloads import content_files
 
@@ -86,7 +86,7 @@ def test_the_whole_content_loads_or_says_where_it_is_wrong(scratch: Path, change
     relative, data = change
     (scratch / relative).write_bytes(data)
     try:
-        load_content(scratch)
+        load_treatment(scratch)
     except ContentError as exc:
         assert_named(exc.problems, relative)
     finally:

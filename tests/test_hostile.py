@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import edit_yaml, run_build, tree_digest
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.content.schema import Clinic, FactsFile, Settings, SourcesFile
 from patientinfo.errors import ContentError
 from payloads import content_files, free_text_paths, inject_everywhere
@@ -34,7 +34,7 @@ def write(project: Path, relative: str, data: str | bytes) -> Path:
 
 def load_error(project: Path) -> str:
     with pytest.raises(ContentError) as caught:
-        load_content(project)
+        load_treatment(project)
     return str(caught.value)
 
 

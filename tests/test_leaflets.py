@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import LANGS, copy_project, pdf_objects
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.printing.leaflet import render_leaflet
 from patientinfo.render.pages import PAGES, LanguageRenderer
 
@@ -42,10 +42,10 @@ def plain(text: str) -> str:
 def test_leaflet_is_a4_within_its_page_limit_tagged_and_titled(built_project: Path, lang: str):
     info = pdf_info(built_project / "site" / LOCATION[lang])
     assert info["Page size"].startswith("595.276 x 841.89")
-    assert 1 <= int(info["Pages"]) <= load_content(built_project).settings.leaflet_max_pages
+    assert 1 <= int(info["Pages"]) <= load_treatment(built_project).settings.leaflet_max_pages
     assert info["Tagged"] == "yes"
     text = pdf_text(built_project / "site" / LOCATION[lang])
-    renderer = LanguageRenderer(load_content(built_project), lang)
+    renderer = LanguageRenderer(load_treatment(built_project), lang)
     pages = int(info["Pages"])
     for number in range(1, pages + 1):
         assert plain(renderer.plain("ui", "leaflet.page_of", page=number, pages=pages)) in text
@@ -55,7 +55,7 @@ def test_leaflet_is_a4_within_its_page_limit_tagged_and_titled(built_project: Pa
 @pytest.mark.parametrize("lang", LANGS)
 def test_leaflet_has_every_indication_risk_and_contraindication(built_project: Path, lang: str):
     text = pdf_text(built_project / "site" / LOCATION[lang], body_only=True)
-    content = load_content(built_project)
+    content = load_treatment(built_project)
     renderer = LanguageRenderer(content, lang)
 
     def shown(fact_id: str) -> bool:
@@ -107,7 +107,7 @@ def test_every_page_links_to_its_languages_leaflet(built_project: Path):
 
 
 def test_two_builds_give_identical_pdfs(built_project: Path):
-    content = load_content(built_project)
+    content = load_treatment(built_project)
     assert render_leaflet(content, "it") == render_leaflet(content, "it")
     assert render_leaflet(content, "fr") == (built_project / "site" / LOCATION["fr"]).read_bytes()
 
@@ -124,7 +124,7 @@ def test_another_clinic_changes_only_the_clinic_file(tmp_path: Path):
         website="https://studio-prova.example.org/",
     )
     path.write_text(yaml.safe_dump(clinic, allow_unicode=True), encoding="utf-8")
-    content = load_content(root)
+    content = load_treatment(root)
     pdf = root / "leaflet.pdf"
     pdf.write_bytes(render_leaflet(content, "it"))
     text = pdf_text(pdf)

@@ -7,7 +7,7 @@ from pathlib import Path
 from markupsafe import escape
 
 from conftest import edit_yaml
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
 from patientinfo.model.selection import LEAFLET, SITE, Pick, Split
 from patientinfo.printing.forms import render_document_html
@@ -67,7 +67,7 @@ def test_a_dispute_shows_with_its_section_whatever_the_order_of_its_facts(projec
     """The leaflet once chose a dispute's section by its first or last fact: a risk listed first
     lost its box on the leaflet while the site still showed it."""
     dispute_id = reorder_side_effects_dispute(project)
-    content = load_content(project)
+    content = load_treatment(project)
     assert dispute_id in [d.id for d in page_model.resolve(content, LEAFLET["risk_disputes"], printed=True)]
     renderer = LanguageRenderer(content, "en")
     leaflet = render_leaflet_html(content, "en")
@@ -80,7 +80,7 @@ def test_the_consent_form_lists_a_risk_the_leaflet_leaves_out(project: Path):
         next(f for f in data["facts"] if f["category"] == "risk" and f["id"] == "risk-infection")["leaflet"] = False
 
     edit_yaml(project / "content/treatments/mesotherapy/facts.yaml", change)
-    content = load_content(project)
+    content = load_treatment(project)
     text = str(escape(LanguageRenderer(content, "en").views.fact_plain("risk-infection")))
     assert text not in render_leaflet_html(content, "en")
     assert 'data-fact="risk-infection"' in render_document_html(content, "en", "consent")

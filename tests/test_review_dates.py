@@ -11,7 +11,7 @@ import yaml
 from markupsafe import escape
 
 from conftest import edit_yaml
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.printing import leaflet as pdf
 from patientinfo.render.pages import LanguageRenderer, render_language
 
@@ -40,7 +40,7 @@ def front_matter(markdown: str) -> dict:
 
 def test_a_page_front_matter_has_the_review_of_the_facts_it_shows(project: Path):
     fact_id, day = older_review_on_first_risk(project)
-    content = load_content(project)
+    content = load_treatment(project)
     pages = render_language(content, "en")
     general = content.facts_file.review.last_reviewed
     assert front_matter(pages["risks.md"])["last_reviewed"] == day.isoformat()
@@ -50,7 +50,7 @@ def test_a_page_front_matter_has_the_review_of_the_facts_it_shows(project: Path)
 
 
 def test_an_overdue_review_shows_on_the_leaflet_without_a_fixed_clock(project: Path, monkeypatch: pytest.MonkeyPatch):
-    content = load_content(project)
+    content = load_treatment(project)
     next_review = content.facts_file.review.next_review
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setattr(pdf, "today", lambda: next_review + dt.timedelta(days=1))
@@ -66,7 +66,7 @@ def test_the_leaflet_review_is_the_stalest_of_the_facts_it_prints(project: Path)
     """The leaflet printed the treatment's general review even when a fact it prints was
     reviewed earlier; its review now comes from the page model, like a page's."""
     fact_id, day = older_review_on_first_risk(project)
-    content = load_content(project)
+    content = load_treatment(project)
     assert content.facts[fact_id].leaflet
     shown = LanguageRenderer(content, "en").fmt.date(day)
     assert str(escape(shown)) in pdf.render_leaflet_html(content, "en")

@@ -18,13 +18,13 @@ import yaml
 
 from conftest import REPO, run_build, run_cli, tree_digest
 from patientinfo.check.readability import FORMULAS, default_formula, page_readability
-from patientinfo.content.load import TEXT_DOMAINS, load_content, text_path
+from patientinfo.content.load import TEXT_DOMAINS, load_treatment, text_path
 from patientinfo.content.schema import ReadabilityRule, Settings
 from patientinfo.scaffold.language import ScaffoldError, add_language, edit_settings
 
 
 def source_ids(root: Path) -> dict[str, list[str]]:
-    return {domain: list(load_content(root).texts["fr"][domain].root) for domain in TEXT_DOMAINS}
+    return {domain: list(load_treatment(root).texts["fr"][domain].root) for domain in TEXT_DOMAINS}
 
 
 def project_digest(root: Path) -> str:
@@ -172,7 +172,7 @@ def test_a_language_without_formula_is_said_so_not_scored_in_english(project: Pa
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["check"]["readability"] = {}  # no page rendered: fast
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    rows = page_readability(load_content(project))
+    rows = page_readability(load_treatment(project))
     assert [(r.lang, r.formula, r.passes) for r in rows] == [(lang, "none", True) for lang in ("fr", "it", "en")]
     assert rows[0].note.startswith("no readability formula for 'fr': add one under check.readability")
     assert "fr: {formula: kandel_moles, min: 60}" in rows[0].note

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import REPO, SHARED
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 
 SEEDS = SHARED / "seeds"
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds is not beside the repository")
@@ -19,7 +19,7 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def content():
-    return load_content(REPO)
+    return load_treatment(REPO)
 
 
 def test_every_seed_file_is_a_registered_source(content):

@@ -17,7 +17,7 @@ import pikepdf
 import pytest
 
 from conftest import LANGS, copy_project, edit_yaml
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
 from patientinfo.printing.forms import DOCUMENTS, RECORD_ROWS, document_name, render_document_html, render_documents
 from patientinfo.printing.leaflet import render_leaflet, render_leaflet_html
@@ -132,7 +132,7 @@ def test_consent_form_follows_the_clinics_country(tmp_path: Path):
     """An Italian clinic prints the Italian law on its consent form, and no French delay rule."""
     project = copy_project(tmp_path / "project")
     edit_yaml(project / "content" / "clinic.yaml", lambda data: data.update(country="IT"))
-    content = load_content(project)
+    content = load_treatment(project)
     page = render_document_html(content, "it", "consent")
     shown = set(re.findall(r'data-fact="([^"]+)"', page))
     laws = {f.id: f.country for f in content.facts_file.facts if f.category == "consent" and f.country}
@@ -194,14 +194,14 @@ def test_a_contraindication_nobody_asks_about_is_a_content_error(tmp_path: Path)
         ),
     )
     with pytest.raises(ContentError) as caught:
-        load_content(project, allow_missing_texts=True)
+        load_treatment(project, allow_missing_texts=True)
     messages = [str(p) for p in caught.value.problems]
     assert any("ci-test-new" in m and "covers" in m and "facts.yaml:" in m for m in messages), messages
 
 
 def test_a_new_question_adds_a_row_in_every_language(tmp_path: Path):
     project = copy_project(tmp_path / "project")
-    before = load_content(project)
+    before = load_treatment(project)
     counts = {lang: render_document_html(before, lang, "questionnaire").count('<tr class="question"') for lang in LANGS}
     edit_yaml(
         project / "content" / "treatments" / "mesotherapy" / "facts.yaml",
@@ -213,7 +213,7 @@ def test_a_new_question_adds_a_row_in_every_language(tmp_path: Path):
     for lang, question in words.items():
         path = project / "content" / lang / "mesotherapy" / "facts.yaml"
         path.write_text(path.read_text(encoding="utf-8") + f'\nscreen-test: "{question}"\n', encoding="utf-8")
-    after = load_content(project)
+    after = load_treatment(project)
     for lang in LANGS:
         page = render_document_html(after, lang, "questionnaire")
         assert page.count('<tr class="question"') == counts[lang] + 1

@@ -21,7 +21,7 @@ from babel.messages.plurals import get_plural
 from conftest import copy_project, run_cli, tree_digest
 from patientinfo.check.run import source_hash
 from patientinfo.content.editing import EntryChange, apply_changes
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
 from patientinfo.translate.catalogue import REVIEWED, entry_fields, language_messages, previous_source_text
 from patientinfo.translate.po_export import export_file
@@ -55,7 +55,7 @@ def export(root: Path, lang: str) -> Path:
 
 
 def targets(root: Path) -> list[str]:
-    settings = load_content(root, allow_missing_texts=True).settings
+    settings = load_treatment(root, allow_missing_texts=True).settings
     return [lang for lang in settings.languages if lang != settings.source_language]
 
 
@@ -72,7 +72,7 @@ def msgstr_line(path: Path, context: str) -> int:
 def reviewed_fact(root: Path, *, placeholders: bool = False, printed: bool = False) -> str:
     """A fact whose text is reviewed in every language and written on one line in the French file
     (``printed``: one the leaflet prints)."""
-    content = load_content(root, allow_missing_texts=True)
+    content = load_treatment(root, allow_missing_texts=True)
     on_leaflet = page_model.shown_facts(content, page_model.LEAFLET, printed=True) if printed else None
     french = (root / "content" / "fr" / "mesotherapy" / "facts.yaml").read_text(encoding="utf-8")
     reviewed = None
@@ -126,7 +126,7 @@ def test_export_then_import_without_change_leaves_every_file_byte_identical(proj
         first = path.read_bytes()
         po = polib.pofile(str(path))
         assert po.metadata["Language"] == lang
-        locale = load_content(project, allow_missing_texts=True).settings.locale(lang)
+        locale = load_treatment(project, allow_missing_texts=True).settings.locale(lang)
         assert po.metadata["Plural-Forms"] == get_plural(locale).plural_forms
         assert re.search(r"\(patientinfo \d+\.\d+", po.metadata["Project-Id-Version"])
         assert len(po) > 50
@@ -140,7 +140,7 @@ def test_export_then_import_without_change_leaves_every_file_byte_identical(proj
 
 @NEEDS_MSGFMT
 def test_every_exported_file_passes_msgfmt_check(project: Path, tmp_path: Path):
-    content = load_content(project, allow_missing_texts=True)
+    content = load_treatment(project, allow_missing_texts=True)
     for lang in targets(project):
         path = tmp_path / f"{lang}.po"
         export_file(content, lang, path)
@@ -152,7 +152,7 @@ def test_a_new_translation_goes_where_the_source_has_it(project: Path, tmp_path:
     """An Italian entry removed, then translated again: the file comes back byte for byte."""
     it_file = project / "content" / "it" / "mesotherapy" / "facts.yaml"
     original = it_file.read_text(encoding="utf-8")
-    content = load_content(project, allow_missing_texts=True)
+    content = load_treatment(project, allow_missing_texts=True)
     text_id = next(
         m.text_id
         for m in language_messages(content, "it", history=False)
@@ -165,7 +165,7 @@ def test_a_new_translation_goes_where_the_source_has_it(project: Path, tmp_path:
     it_file.write_text(original.replace(block, "", 1), encoding="utf-8")
 
     path = tmp_path / "it.po"
-    export_file(load_content(project, allow_missing_texts=True), "it", path)
+    export_file(load_treatment(project, allow_missing_texts=True), "it", path)
     po = polib.pofile(str(path))
     missing = entry(po, f"facts/{text_id}")
     assert missing.msgstr == "" and "fuzzy" not in missing.flags
@@ -181,7 +181,7 @@ def test_clearing_the_fuzzy_mark_confirms_a_translation(project: Path, tmp_path:
     text_id = reviewed_fact(project)
     change_french(project, text_id)
     path = tmp_path / "it.po"
-    export_file(load_content(project, allow_missing_texts=True), "it", path)
+    export_file(load_treatment(project, allow_missing_texts=True), "it", path)
     po = polib.pofile(str(path))
     entry(po, f"facts/{text_id}").flags.remove("fuzzy")
     po.save(str(path))
@@ -191,11 +191,11 @@ def test_clearing_the_fuzzy_mark_confirms_a_translation(project: Path, tmp_path:
     assert not result.errors and result.reviewed == 1 and result.written == ["content/it/mesotherapy/facts.yaml"]
     data = yaml.safe_load(it_file.read_text(encoding="utf-8"))[text_id]
     assert data["text"] == text_before
-    assert data["source_hash"] == source_hash(load_content(project).texts["fr"]["facts"].root[text_id])
+    assert data["source_hash"] == source_hash(load_treatment(project).texts["fr"]["facts"].root[text_id])
 
 
 def test_export_explains_placeholders_and_flags_them(project: Path):
-    content = load_content(project, allow_missing_texts=True)
+    content = load_treatment(project, allow_missing_texts=True)
     fact = next(f for f in content.facts_file.facts if f.values and f.id in content.texts["fr"]["facts"].root)
     po = polib.pofile(str(export(project, "it")))
     found = entry(po, f"facts/{fact.id}")
@@ -274,7 +274,7 @@ def test_importing_a_translation_publishes_it(git_project: Path):
     assert "1 changed" in result.stdout and "1 marked reviewed" in result.stdout
     assert "Changed: content/it/mesotherapy/facts.yaml." in result.stdout
     data = yaml.safe_load(it_file.read_text(encoding="utf-8"))
-    french = load_content(git_project).texts["fr"]["facts"].root[text_id]
+    french = load_treatment(git_project).texts["fr"]["facts"].root[text_id]
     assert data[text_id]["text"] == NEW_ITALIAN
     assert data[text_id]["source_hash"] == source_hash(french)
     after = it_file.read_text(encoding="utf-8").splitlines()

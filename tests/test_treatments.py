@@ -23,7 +23,7 @@ from conftest import (
     run_cli,
     tree_digest,
 )
-from patientinfo.content.load import load_content, load_site
+from patientinfo.content.load import load_project, load_treatment
 from patientinfo.errors import ContentError
 from patientinfo.render.pages import LanguageRenderer, render_site, today
 
@@ -95,20 +95,20 @@ def test_links_and_leaflet_button_point_into_the_treatment(built_two: Path) -> N
 def test_unlisted_treatment_folder_is_an_error(project: Path) -> None:
     (project / "content" / "treatments" / "forgotten").mkdir()
     with pytest.raises(ContentError, match=r"content/settings.yaml:\d+: treatments: content/treatments/forgotten/"):
-        load_site(project)
+        load_project(project)
 
 
 def test_treatment_id_may_not_be_a_language(project: Path) -> None:
     edit_yaml(project / "content" / "settings.yaml", lambda data: data.update(treatments=["mesotherapy", "it"]))
     with pytest.raises(ContentError, match="treatment id 'it' is also the name of a language"):
-        load_site(project)
+        load_project(project)
 
 
 def test_missing_texts_of_a_new_treatment_name_its_files(project: Path) -> None:
     add_sample_treatment(project, keep_mesotherapy=True)
     (project / "content" / "it" / SAMPLE_ID / "facts.yaml").write_text("what: Una cura.\n", encoding="utf-8")
     with pytest.raises(ContentError) as caught:
-        load_site(project)
+        load_project(project)
     messages = str(caught.value)
     assert f"'bruise' has no text in language 'it': add it to content/it/{SAMPLE_ID}/facts.yaml" in messages
     assert f"content/treatments/{SAMPLE_ID}/facts.yaml:" in messages
@@ -179,7 +179,7 @@ REPORTING = {"FR": "signalement-sante.gouv.fr", "IT": "AIFA", "GB": "Yellow Card
 
 
 def reporting_shown(project: Path, lang: str) -> set[str]:
-    pages = render_site(load_content(project))[lang]
+    pages = render_site(load_treatment(project))[lang]
     text = pages["risks.md"] + pages["faq.md"] + pages["contact.md"]
     return {country for country, words in REPORTING.items() if words in text}
 
@@ -189,7 +189,7 @@ def test_the_clinics_country_puts_its_reporting_system_first(project: Path, coun
     """Every country's system is shown (a reader may live elsewhere), the clinic's country first."""
     edit_yaml(project / "content/clinic.yaml", lambda data: data.update(country=country))
     assert reporting_shown(project, lang) == set(REPORTING)
-    content = load_content(project)
+    content = load_treatment(project)
     risks = render_site(content)[lang]["risks.md"]
     reporting = risks.split(f"## {LanguageRenderer(content, lang).t('risks.report')}", 1)[1]
     first = min(REPORTING, key=lambda c: reporting.index(REPORTING[c]))
@@ -204,7 +204,7 @@ def test_a_clinic_without_country_shows_every_reporting_system(project: Path) ->
 def test_a_country_without_its_facts_is_an_error(project: Path) -> None:
     edit_yaml(project / "content/clinic.yaml", lambda data: data.update(country="DE"))
     with pytest.raises(ContentError, match=r"content/clinic.yaml:\d+: country 'DE': .* has facts for FR, GB, IT only"):
-        load_site(project)
+        load_project(project)
 
 
 # --------------------------------------------------------------------------- new-site

@@ -12,13 +12,13 @@ import pytest
 
 from conftest import REPO, edit_yaml, run_cli
 from patientinfo.check.run import load_identical, run_check, untranslated_findings
-from patientinfo.content.load import TEXT_DOMAINS, load_content, text_path
+from patientinfo.content.load import TEXT_DOMAINS, load_treatment, text_path
 from patientinfo.errors import ContentError
 from patientinfo.scaffold.language import add_language
 
 
 def untranslated(root: Path) -> list:
-    return untranslated_findings(load_content(root, allow_missing_texts=True))
+    return untranslated_findings(load_treatment(root, allow_missing_texts=True))
 
 
 def set_entry(root: Path, lang: str, domain: str, text_id: str, **fields: str | None) -> Path:
@@ -61,7 +61,7 @@ def test_the_real_content_has_no_untranslated_text():
 
 
 def test_a_copied_language_is_reported_text_by_text(lazy_german: Path):
-    content = load_content(lazy_german)
+    content = load_treatment(lazy_german)
     findings = untranslated_findings(content)
     assert findings, "an all-English 'German' must not pass"
     assert {f.kind for f in findings} == {"untranslated"}
@@ -96,7 +96,7 @@ def test_the_check_reports_a_copied_language_and_strict_fails(lazy_german: Path)
 
 
 def test_a_text_left_in_french_is_reported(project: Path):
-    french = load_content(project).texts["fr"]["facts"].root["risk-redness"].text
+    french = load_treatment(project).texts["fr"]["facts"].root["risk-redness"].text
     path = set_entry(project, "it", "facts", "risk-redness", text=french, source_hash=None)
     findings = untranslated(project)
     assert [(f.path, f.line, f.text_id, f.lang) for f in findings] == [
@@ -107,7 +107,7 @@ def test_a_text_left_in_french_is_reported(project: Path):
 
 
 def test_a_note_left_in_french_is_reported_whatever_its_spacing(project: Path):
-    content = load_content(project)
+    content = load_treatment(project)
     text_id, note = next(
         (i, e.note) for i, e in content.texts["fr"]["facts"].root.items() if e.note and len(e.note.split()) > 3
     )
@@ -161,7 +161,7 @@ def test_mistakes_in_identical_yaml_are_findings_with_their_line(lazy_german: Pa
     assert "'risk-rednes' is not the id of a text" in typo[0].message
     # With the file in error, nothing in it is trusted: risk-redness is reported again.
     assert any(f.text_id == "risk-redness" for f in findings)
-    source_ids = {i for catalog in load_content(lazy_german).texts["fr"].values() for i in catalog.root}
+    source_ids = {i for catalog in load_treatment(lazy_german).texts["fr"].values() for i in catalog.root}
     with pytest.raises(ContentError, match=r"content/de/identical.yaml:2: 'risk-rednes'"):
         load_identical(lazy_german, "de", source_ids)
 
@@ -184,5 +184,5 @@ def test_a_broken_identical_yaml_is_a_plain_finding(lazy_german: Path, text: str
 
 
 def test_run_check_includes_untranslated_findings(lazy_german: Path):
-    report = run_check(load_content(lazy_german), dt.date(2026, 12, 1), readability=False)
+    report = run_check(load_treatment(lazy_german), dt.date(2026, 12, 1), readability=False)
     assert any(f.kind == "untranslated" and f.lang == "de" for f in report.findings)

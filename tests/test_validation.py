@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from patientinfo.content.load import load_content
+from patientinfo.content.load import load_treatment
 from patientinfo.errors import ContentError
 
 
@@ -27,13 +27,13 @@ def line_of(path: Path, needle: str) -> int:
 def test_shipped_content_is_valid():
     from conftest import REPO
 
-    content = load_content(REPO)
+    content = load_treatment(REPO)
     assert content.languages == ["fr", "it", "en"]
     assert len(content.facts) > 100
 
 
 def test_sample_content_is_valid(sample_project: Path):
-    assert load_content(sample_project).treatment == "example-therapy"
+    assert load_treatment(sample_project).id == "example-therapy"
 
 
 def test_malformed_yaml_names_file_and_line(project: Path):
@@ -43,7 +43,7 @@ def test_malformed_yaml_names_file_and_line(project: Path):
     with pytest.raises(
         ContentError, match=r"content/treatments/mesotherapy/facts\.yaml:\d+:\d+: a list in \[ \] is not closed"
     ) as caught:
-        load_content(project)
+        load_treatment(project)
     reported = int(re.search(r"facts\.yaml:(\d+)", str(caught.value)).group(1))
     assert line <= reported <= line + 4
 
@@ -57,7 +57,7 @@ def test_wrong_type_names_field_fact_and_line(project: Path):
         match=rf"content/treatments/mesotherapy/facts\.yaml:{line}: facts\[\d+\]\.values\.sessions\.min \(id 'sched-course-short'\): "
         r"must be a number, not the text 'three'",
     ):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_unknown_source_id(project: Path):
@@ -67,7 +67,7 @@ def test_unknown_source_id(project: Path):
     )
     line = line_of(facts, "sources: [seed-999]")
     with pytest.raises(ContentError, match=rf"facts\.yaml:{line}: .*\(id 'risk-redness'\): unknown source 'seed-999'"):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_duplicate_fact_id(project: Path):
@@ -79,7 +79,7 @@ def test_duplicate_fact_id(project: Path):
         ContentError,
         match=rf"content/treatments/mesotherapy/facts\.yaml:{second}: duplicate fact id 'risk-redness' \(first on line {first}\)",
     ):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_duplicate_key_in_a_translation(project: Path):
@@ -88,7 +88,7 @@ def test_duplicate_key_in_a_translation(project: Path):
     texts.write_text(original + '\nrisk-redness:\n  text: "doppione"\n', encoding="utf-8")
     last = len(texts.read_text(encoding="utf-8").splitlines()) - 1
     with pytest.raises(ContentError, match=rf"content/it/mesotherapy/facts\.yaml:{last}: duplicate key 'risk-redness'"):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_missing_translation_names_fact_and_language(project: Path):
@@ -103,7 +103,7 @@ def test_missing_translation_names_fact_and_language(project: Path):
         ContentError,
         match=rf"content/treatments/mesotherapy/facts\.yaml:{line}: 'ci-pregnancy' has no text in language 'en': add it to content/en/mesotherapy/facts\.yaml",
     ):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_missing_page_text_in_a_translation(project: Path):
@@ -114,7 +114,7 @@ def test_missing_page_text_in_a_translation(project: Path):
     with pytest.raises(
         ContentError, match=rf"content/fr/mesotherapy/pages\.yaml:{line}: 'risks\.list' has no text in language 'it'"
     ):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_unknown_id_in_a_translation(project: Path):
@@ -125,7 +125,7 @@ def test_unknown_id_in_a_translation(project: Path):
         ContentError,
         match=rf"content/it/mesotherapy/facts\.yaml:{line}: unknown id 'risk-unheard-of' \(language 'it'\)",
     ):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_unknown_placeholder_and_unshown_value(project: Path):
@@ -135,7 +135,7 @@ def test_unknown_placeholder_and_unshown_value(project: Path):
     texts.write_text(text, encoding="utf-8")
     line = line_of(texts, "sched-course-long:")
     with pytest.raises(ContentError) as caught:
-        load_content(project)
+        load_treatment(project)
     message = str(caught.value)
     assert (
         f"content/it/mesotherapy/facts.yaml:{line}: text of 'sched-course-long' (language 'it'): unknown placeholder '{{sedute}}'"
@@ -154,7 +154,7 @@ def test_quantity_with_two_shapes(project: Path):
     )
     line = line_of(facts, "length: {about: 4, max: 5")
     with pytest.raises(ContentError, match=rf"facts\.yaml:{line}: .*\(id 'tech-needle-short'\): give exactly one of"):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_unknown_unit(project: Path):
@@ -163,7 +163,7 @@ def test_unknown_unit(project: Path):
     with pytest.raises(
         ContentError, match=r"fact 'tech-injection-count' value 'injections': unit 'jab' is neither a CLDR unit"
     ):
-        load_content(project)
+        load_treatment(project)
 
 
 def test_every_problem_is_reported_at_once(project: Path):
@@ -173,7 +173,7 @@ def test_every_problem_is_reported_at_once(project: Path):
         facts, "category: alternative\n    sources: [seed-000]", "category: alternatives\n    sources: [seed-000]"
     )
     with pytest.raises(ContentError) as caught:
-        load_content(project)
+        load_treatment(project)
     assert len(caught.value.problems) >= 2
     assert "(id 'ci-allergy')" in str(caught.value) and "(id 'alt-cortisone-injections')" in str(caught.value)
 
@@ -187,4 +187,4 @@ def test_group_without_a_heading(project: Path):
         ContentError,
         match=rf"content/treatments/mesotherapy/facts\.yaml:{line}: group 'sports' has no heading 'group\.sports' in content/fr/ui\.yaml",
     ):
-        load_content(project)
+        load_treatment(project)

@@ -11,8 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from patientinfo.check.run import format_report, mark_all_reviewed, mark_reviewed, run_site_check
-from patientinfo.content.load import load_site
+from patientinfo.check.run import format_report, mark_all_reviewed, mark_reviewed, run_project_check
+from patientinfo.content.load import load_project
 from patientinfo.errors import ContentError
 from patientinfo.pipeline.publish import in_ci
 from patientinfo.render.pages import today
@@ -40,24 +40,24 @@ def build(root: Path, site: Path, *, strict: bool) -> int:
 
 def check(root: Path, args: argparse.Namespace) -> int:
     try:
-        site = load_site(root, allow_missing_texts=True)
+        project = load_project(root, allow_missing_texts=True)
     except ContentError as exc:
         print_problems(exc, "fix them first:")
         return 1
     try:
         if args.mark_reviewed:
             text_id, lang = args.mark_reviewed
-            path = mark_reviewed(site, text_id, lang)
+            path = mark_reviewed(project, text_id, lang)
             print(f"{path.relative_to(root)}: '{text_id}' ({lang}) marked as reviewed")
             return 0
         if args.mark_all_reviewed:
-            count = mark_all_reviewed(site, args.mark_all_reviewed)
+            count = mark_all_reviewed(project, args.mark_all_reviewed)
             print(f"{count} text(s) of '{args.mark_all_reviewed}' marked as reviewed")
             return 0
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = run_site_check(site, today(), readability=not args.no_readability)
+    report = run_project_check(project, today(), readability=not args.no_readability)
     print(format_report(report))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -132,15 +132,15 @@ def translations(root: Path, args: argparse.Namespace) -> int:
             print("No file changed.")
         return 0
     try:
-        content, _ = load_translatable(root, args.treatment)  # a language being translated may still miss texts
+        treatment, _ = load_translatable(root, args.treatment)  # a language being translated may still miss texts
     except ContentError as exc:
         print_problems(exc, "fix them first:")
         return 1
-    lang, source = args.lang, content.settings.source_language
-    if lang not in content.languages:
+    lang, source = args.lang, treatment.settings.source_language
+    if lang not in treatment.languages:
         print(
             f"error: '{lang}' is not a language of this site (content/settings.yaml languages: "
-            f"{', '.join(content.languages)})",
+            f"{', '.join(treatment.languages)})",
             file=sys.stderr,
         )
         return 2
@@ -151,9 +151,9 @@ def translations(root: Path, args: argparse.Namespace) -> int:
         )
         return 2
     to_stdout = args.output == "-"
-    name = f"{lang}-{content.treatment}.po" if content.several_treatments else f"{lang}.po"
+    name = f"{lang}-{treatment.id}.po" if treatment.several_treatments else f"{lang}.po"
     output = None if to_stdout else Path(args.output) if args.output else root / "translations" / name
-    text, messages = export_file(content, lang, output)
+    text, messages = export_file(treatment, lang, output)
     fuzzy = sum(m.fuzzy for m in messages)
     missing = sum(m.translation is None for m in messages)
     counts = (

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from patientinfo.content.load import Content
+from patientinfo.content.load import Treatment
 from patientinfo.errors import ContentError
 from patientinfo.render.pages import PAGES, LanguageRenderer, make_environment
 
@@ -174,18 +174,18 @@ def readable_text(markdown: str) -> str:
     return " ".join(sentences)
 
 
-def page_readability(content: Content) -> list[ReadabilityRow]:
+def page_readability(treatment: Treatment) -> list[ReadabilityRow]:
     import textstat
 
     _use_offline_dictionary()
     environment = make_environment()
     rows = []
-    for lang in content.languages:
-        rule = content.settings.check.readability.get(lang)
+    for lang in treatment.languages:
+        rule = treatment.settings.check.readability.get(lang)
         if rule is None:
             rows.append(unscored_row(lang))  # never another language's formula
             continue
-        renderer = LanguageRenderer(content, lang, build_date=content.facts_file.review.last_reviewed)
+        renderer = LanguageRenderer(treatment, lang, build_date=treatment.facts_file.review.last_reviewed)
         for page in PAGES:
             try:
                 text = readable_text(renderer.render_page(environment, page))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from patientinfo.content.load import TEXT_DOMAINS, Content, Site
+from patientinfo.content.load import TEXT_DOMAINS, Project, Treatment
 from patientinfo.content.schema import OWN_SOURCE_TYPES, PLACEHOLDER, TextEntry
 from patientinfo.translate.catalogue import display_text, previous_source_text
 
@@ -89,38 +89,38 @@ def source_hash(entry: TextEntry) -> str:
 
 
 def translation_findings(
-    content: Content, domains: tuple[str, ...] = TEXT_DOMAINS
+    treatment: Treatment, domains: tuple[str, ...] = TEXT_DOMAINS
 ) -> tuple[list[Finding], list[LanguageStatus]]:
     findings: list[Finding] = []
     statuses: list[LanguageStatus] = []
-    source = content.settings.source_language
-    for lang in content.languages:
+    source = treatment.settings.source_language
+    for lang in treatment.languages:
         status = LanguageStatus(lang)
         statuses.append(status)
         for domain in domains:
-            originals = content.texts[source][domain].root
-            translations = content.texts[lang][domain].root
+            originals = treatment.texts[source][domain].root
+            translations = treatment.texts[lang][domain].root
             for text_id, original in originals.items():
                 status.texts += 1
                 if lang == source:
                     status.translated += 1
                     continue
                 entry = translations.get(text_id)
-                path = content.text_path(lang, domain)
+                path = treatment.text_path(lang, domain)
                 if entry is None:
                     status.missing += 1
                     findings.append(
                         Finding(
                             "missing",
-                            content.text_path(source, domain),
-                            content.text_line(source, domain, text_id),
+                            treatment.text_path(source, domain),
+                            treatment.text_line(source, domain, text_id),
                             f"'{text_id}' has no text in language '{lang}' ({path})",
                             text_id,
                             lang,
                         )
                     )
                     continue
-                line = content.text_line(lang, domain, text_id)
+                line = treatment.text_line(lang, domain, text_id)
                 if entry.source_hash is None:
                     status.unreviewed += 1
                     findings.append(
@@ -146,7 +146,7 @@ def translation_findings(
                             text_id,
                             lang,
                             old_source=previous_source_text(
-                                content.root, domain, text_id, entry.source_hash, content.treatment
+                                treatment.root, domain, text_id, entry.source_hash, treatment.id
                             ),
                             new_source=display_text(original),
                             translation=display_text(entry),
@@ -160,14 +160,14 @@ def translation_findings(
 LINK_TARGET = re.compile(r"\]\((?:https?://|mailto:|tel:)[^()\s]*\)")
 
 
-def wording_findings(content: Content) -> list[Finding]:
+def wording_findings(treatment: Treatment) -> list[Finding]:
     """Digits typed into prose, and HTML or template syntax that would show literally."""
-    allowed = {(a.lang, a.id, a.text) for a in content.settings.check.allowed_digits}
+    allowed = {(a.lang, a.id, a.text) for a in treatment.settings.check.allowed_digits}
     findings = []
-    for lang in content.languages:
+    for lang in treatment.languages:
         for domain in TEXT_DOMAINS:
-            for text_id, entry in content.texts[lang][domain].root.items():
-                path, line = content.text_path(lang, domain), content.text_line(lang, domain, text_id)
+            for text_id, entry in treatment.texts[lang][domain].root.items():
+                path, line = treatment.text_path(lang, domain), treatment.text_line(lang, domain, text_id)
                 for text in entry.strings():
                     # A link's address is not prose: its digits are the page's, not a value.
                     prose = LINK_TARGET.sub("]", text)
@@ -200,20 +200,20 @@ def wording_findings(content: Content) -> list[Finding]:
     return findings
 
 
-def placeholder_findings(content: Content, domains: tuple[str, ...] = TEXT_DOMAINS) -> list[Finding]:
+def placeholder_findings(treatment: Treatment, domains: tuple[str, ...] = TEXT_DOMAINS) -> list[Finding]:
     """A translation whose {placeholders} differ from the source text's: the page fills only the
     source's, so an extra one may be an error, and a missing one drops a value (a fact's own
     values are checked when the content loads)."""
-    source = content.settings.source_language
+    source = treatment.settings.source_language
     findings = []
-    for lang in content.languages:
+    for lang in treatment.languages:
         if lang == source:
             continue
         for domain in domains:
             if domain == "facts":
                 continue
-            originals = content.texts[source][domain].root
-            for text_id, entry in content.texts[lang][domain].root.items():
+            originals = treatment.texts[source][domain].root
+            for text_id, entry in treatment.texts[lang][domain].root.items():
                 original = originals.get(text_id)
                 if original is None:
                     continue
@@ -225,8 +225,8 @@ def placeholder_findings(content: Content, domains: tuple[str, ...] = TEXT_DOMAI
                 findings.append(
                     Finding(
                         "placeholder",
-                        content.text_path(lang, domain),
-                        content.text_line(lang, domain, text_id),
+                        treatment.text_path(lang, domain),
+                        treatment.text_line(lang, domain, text_id),
                         f"'{text_id}' ({lang}) has placeholders that differ from the {source} text"
                         + (f"; not in the {source} text: {', '.join('{' + n + '}' for n in extra)}" if extra else "")
                         + (f"; missing: {', '.join('{' + n + '}' for n in missing)}" if missing else ""),
@@ -240,16 +240,16 @@ def placeholder_findings(content: Content, domains: tuple[str, ...] = TEXT_DOMAI
 FRENCH_PLAIN_SPACE = re.compile(r"(?<=\S) (?=[:;!?»])|(?<=«) ")
 
 
-def typography_findings(content: Content) -> list[Finding]:
+def typography_findings(treatment: Treatment) -> list[Finding]:
     """French typography: a non-breaking space before : ; ! ? » and after «. A plain space there
     lets a line break leave the sign alone at the start of the next line. Changing a plain space
     to a non-breaking one never makes a translation stale (see source_hash)."""
     findings = []
-    for lang in content.languages:
-        if not content.settings.locale(lang).startswith("fr"):
+    for lang in treatment.languages:
+        if not treatment.settings.locale(lang).startswith("fr"):
             continue
-        for domain in content.texts[lang]:
-            for text_id, entry in content.texts[lang][domain].root.items():
+        for domain in treatment.texts[lang]:
+            for text_id, entry in treatment.texts[lang][domain].root.items():
                 for text in entry.strings():
                     for match in FRENCH_PLAIN_SPACE.finditer(text):
                         sign = text[match.end()] if match.group(0) == " " and match.end() < len(text) else "«"
@@ -257,8 +257,8 @@ def typography_findings(content: Content) -> list[Finding]:
                         findings.append(
                             Finding(
                                 "typography",
-                                content.text_path(lang, domain),
-                                content.text_line(lang, domain, text_id),
+                                treatment.text_path(lang, domain),
+                                treatment.text_line(lang, domain, text_id),
                                 f"'{text_id}' ({lang}): a plain space next to '{sign}' in \"{shown}\"; French "
                                 f"typography needs a non-breaking space there (U+00A0, Option+Space on a Mac, "
                                 f"Ctrl+Shift+Space in most word processors)",
@@ -269,11 +269,11 @@ def typography_findings(content: Content) -> list[Finding]:
     return findings
 
 
-def review_findings(content: Content, today: dt.date) -> list[Finding]:
+def review_findings(treatment: Treatment, today: dt.date) -> list[Finding]:
     """The treatment's review and each fact's own review, once past their next review date."""
-    document = content.documents[content.facts_path]
+    document = treatment.documents[treatment.facts_path]
     findings = []
-    review = content.facts_file.review
+    review = treatment.facts_file.review
     if today > review.next_review:
         findings.append(
             Finding(
@@ -284,7 +284,7 @@ def review_findings(content: Content, today: dt.date) -> list[Finding]:
                 f"notice until a doctor reviews the content and the dates are updated",
             )
         )
-    for index, fact in enumerate(content.facts_file.facts):
+    for index, fact in enumerate(treatment.facts_file.facts):
         if fact.review and today > fact.review.next_review:
             findings.append(
                 Finding(
@@ -382,11 +382,11 @@ def quoted_numbers(quote: str) -> set[float]:
     return numbers
 
 
-def _month_names(content: Content) -> dict[str, int]:
+def _month_names(treatment: Treatment) -> dict[str, int]:
     from babel import Locale
 
     names: dict[str, int] = {}
-    locales = {content.settings.locale(lang) for lang in content.languages} | {"en", "fr", "it"}
+    locales = {treatment.settings.locale(lang) for lang in treatment.languages} | {"en", "fr", "it"}
     for locale_name in sorted(locales):
         locale = Locale.parse(locale_name)
         for context in ("format", "stand-alone"):
@@ -434,20 +434,20 @@ def _date_in_quote(day: dt.date, quote: str, months: dict[str, int]) -> bool:
     return not same_year and float(day.year) in quoted_numbers(quote)
 
 
-def honesty_findings(content: Content) -> list[Finding]:
+def honesty_findings(treatment: Treatment) -> list[Finding]:
     """Facts whose numbers no longer appear in the words they quote, and sources cited without their
     words (every source but the clinic's own protocol and the site's own reading, ``editorial``)."""
-    document = content.documents[content.facts_path]
-    months = _month_names(content)
+    document = treatment.documents[treatment.facts_path]
+    months = _month_names(treatment)
     findings: list[Finding] = []
     fix_value = (
         "Fix: read the source again and correct the value in the treatment's facts.yaml; if the source "
         "really gives this number, replace the quote with the source's exact words that give it."
     )
-    for index, fact in enumerate(content.facts_file.facts):
+    for index, fact in enumerate(treatment.facts_file.facts):
         for field_name in ("sources", "note_sources", "studied_in"):
             for position, source_id in enumerate(getattr(fact, field_name)):
-                source = content.sources.get(source_id)
+                source = treatment.sources.get(source_id)
                 if source is None or source.type in OWN_SOURCE_TYPES or source_id in fact.quotes:
                     continue
                 what = "the clinic page" if source.type == "clinic_website" else "the source"
@@ -499,7 +499,7 @@ def honesty_findings(content: Content) -> list[Finding]:
 
 
 # --------------------------------------------------------------------------- documents
-def documents_readability(content: Content) -> list[ReadabilityRow]:
+def documents_readability(treatment: Treatment) -> list[ReadabilityRow]:
     """One readability row per language for the texts of the consultation documents."""
     import textstat
 
@@ -508,9 +508,9 @@ def documents_readability(content: Content) -> list[ReadabilityRow]:
 
     _use_offline_dictionary()
     rows = []
-    for lang in content.languages:
-        rule = content.settings.check.readability.get(lang)
-        catalog = content.texts[lang].get("documents")
+    for lang in treatment.languages:
+        rule = treatment.settings.check.readability.get(lang)
+        catalog = treatment.texts[lang].get("documents")
         if rule is None or catalog is None:
             continue
         sentences = []
@@ -529,12 +529,12 @@ def documents_readability(content: Content) -> list[ReadabilityRow]:
     return rows
 
 
-def run_site_check(site: Site, today: dt.date, *, readability: bool = True) -> Report:
+def run_project_check(project: Project, today: dt.date, *, readability: bool = True) -> Report:
     """The check of every treatment, in one report; the shared interface texts (ui.yaml) are
     checked and counted once."""
     report = Report()
-    for index, content in enumerate(site.treatments.values()):
-        part = run_check(content, today, readability=readability, with_ui=index == 0)
+    for index, treatment in enumerate(project.treatments.values()):
+        part = run_check(treatment, today, readability=readability, with_ui=index == 0)
         report.findings += part.findings
         report.readability += part.readability
         if not report.languages:
@@ -546,19 +546,19 @@ def run_site_check(site: Site, today: dt.date, *, readability: bool = True) -> R
     return report
 
 
-def run_check(content: Content, today: dt.date, *, readability: bool = True, with_ui: bool = True) -> Report:
+def run_check(treatment: Treatment, today: dt.date, *, readability: bool = True, with_ui: bool = True) -> Report:
     """The check of one treatment (and, ``with_ui``, of the site's interface texts)."""
     report = Report()
     domains = TEXT_DOMAINS if with_ui else tuple(d for d in TEXT_DOMAINS if d != "ui")
-    findings, report.languages = translation_findings(content, domains)
-    findings += wording_findings(content)
-    findings += typography_findings(content)
-    findings += review_findings(content, today)
-    findings += honesty_findings(content)
-    findings += placeholder_findings(content, domains)
-    copied = untranslated_findings(content)  # issue 12
+    findings, report.languages = translation_findings(treatment, domains)
+    findings += wording_findings(treatment)
+    findings += typography_findings(treatment)
+    findings += review_findings(treatment, today)
+    findings += honesty_findings(treatment)
+    findings += placeholder_findings(treatment, domains)
+    copied = untranslated_findings(treatment)  # issue 12
     if not with_ui:
-        ui_paths = {content.text_path(lang, "ui") for lang in content.languages}
+        ui_paths = {treatment.text_path(lang, "ui") for lang in treatment.languages}
         findings = [f for f in findings if f.path not in ui_paths]
         copied = [f for f in copied if f.path not in ui_paths]
     report.findings += findings
@@ -570,7 +570,7 @@ def run_check(content: Content, today: dt.date, *, readability: bool = True, wit
     if readability:
         from patientinfo.check.readability import page_readability
 
-        report.readability = page_readability(content) + documents_readability(content)
+        report.readability = page_readability(treatment) + documents_readability(treatment)
         for row in report.readability:
             if not row.passes:
                 # The consultation documents' texts are one file; a page's texts start at its title.
@@ -578,8 +578,8 @@ def run_check(content: Content, today: dt.date, *, readability: bool = True, wit
                 report.findings.append(
                     Finding(
                         "readability",
-                        content.text_path(row.lang, domain),
-                        content.text_line(row.lang, domain, text_id) if text_id else 1,
+                        treatment.text_path(row.lang, domain),
+                        treatment.text_line(row.lang, domain, text_id) if text_id else 1,
                         f"page '{row.page}' ({row.lang}): {row.formula} {row.score:.0f} is below {row.threshold:.0f} "
                         f"(mean sentence length {row.mean_sentence_length:.1f} words)",
                         text_id,
@@ -662,18 +662,18 @@ def _with_hash(text: str, key: yaml.Node, value: yaml.Node, new_hash: str) -> st
     return before + f"\n{indent}text: {scalar}\n{indent}source_hash: {quoted}" + after
 
 
-def mark_reviewed(site: Site, text_id: str, lang: str) -> Path:
+def mark_reviewed(project: Project, text_id: str, lang: str) -> Path:
     """Record that ``text_id`` in ``lang`` translates the current source text. Returns the file
     (the first that has it: the interface's, then each treatment's)."""
-    if lang == site.settings.source_language:
+    if lang == project.settings.source_language:
         raise ValueError(f"'{lang}' is the source language: its texts are not translations")
-    if lang not in site.languages:
+    if lang not in project.languages:
         raise ValueError(f"unknown language '{lang}'")
-    for content, domain in ((c, d) for c in site.treatments.values() for d in TEXT_DOMAINS):
-        original = content.texts[content.settings.source_language][domain].root.get(text_id)
-        if original is None or text_id not in content.texts[lang][domain].root:
+    for treatment, domain in ((c, d) for c in project.treatments.values() for d in TEXT_DOMAINS):
+        original = treatment.texts[treatment.settings.source_language][domain].root.get(text_id)
+        if original is None or text_id not in treatment.texts[lang][domain].root:
             continue
-        path = content.root / content.text_path(lang, domain)
+        path = treatment.root / treatment.text_path(lang, domain)
         text = path.read_text(encoding="utf-8")
         key, value = _entry_nodes(text)[text_id]
         path.write_text(_with_hash(text, key, value, source_hash(original)), encoding="utf-8")
@@ -681,15 +681,15 @@ def mark_reviewed(site: Site, text_id: str, lang: str) -> Path:
     raise ValueError(f"no text '{text_id}' in language '{lang}' (and in the source language)")
 
 
-def mark_all_reviewed(site: Site, lang: str) -> int:
+def mark_all_reviewed(project: Project, lang: str) -> int:
     """Mark every text of ``lang`` reviewed; for a translator who has just reviewed them all."""
     count = 0
-    first = site.first
-    for content, domain in ((c, d) for c in site.treatments.values() for d in TEXT_DOMAINS):
-        if domain == "ui" and content is not first:
+    first = project.first
+    for treatment, domain in ((c, d) for c in project.treatments.values() for d in TEXT_DOMAINS):
+        if domain == "ui" and treatment is not first:
             continue  # the interface's texts are shared: marked once
-        originals = content.texts[content.settings.source_language][domain].root
-        path = content.root / content.text_path(lang, domain)
+        originals = treatment.texts[treatment.settings.source_language][domain].root
+        path = treatment.root / treatment.text_path(lang, domain)
         text = path.read_text(encoding="utf-8")
         nodes = _entry_nodes(text)
         # Edit from the end of the file so that earlier positions stay valid.
@@ -780,7 +780,7 @@ def load_identical(root: Path, lang: str, source_ids: set[str]) -> dict[str, str
     return found
 
 
-def untranslated_findings(content: Content) -> list[Finding]:
+def untranslated_findings(treatment: Treatment) -> list[Finding]:
     """Texts of a translation that are the same as the source text or as another language's text.
 
     A language is compared with the source language and with the languages listed before it in
@@ -790,28 +790,28 @@ def untranslated_findings(content: Content) -> list[Finding]:
     from patientinfo.errors import ContentError
     from patientinfo.translate.catalogue import entry_fields
 
-    source = content.settings.source_language
-    source_ids = set(content.site_text_ids) or {
-        text_id for catalog in content.texts[source].values() for text_id in catalog.root
+    source = treatment.settings.source_language
+    source_ids = set(treatment.site_text_ids) or {
+        text_id for catalog in treatment.texts[source].values() for text_id in catalog.root
     }
     findings: list[Finding] = []
     earlier: list[str] = [source]
-    for lang in content.languages:
+    for lang in treatment.languages:
         if lang == source:
             continue
         try:
-            identical = load_identical(content.root, lang, source_ids)
+            identical = load_identical(treatment.root, lang, source_ids)
         except ContentError as exc:
             identical = {}
             findings += [Finding("untranslated", p.path, p.line, p.message, None, lang) for p in exc.problems]
         for domain in TEXT_DOMAINS:
-            for text_id, entry in content.texts[lang][domain].root.items():
+            for text_id, entry in treatment.texts[lang][domain].root.items():
                 if text_id in identical:
                     continue
                 fields = entry_fields(entry)
                 matches: list[tuple[str, str, str]] = []  # (language, field, text)
                 for other in earlier:
-                    other_entry = content.texts[other][domain].root.get(text_id)
+                    other_entry = treatment.texts[other][domain].root.get(text_id)
                     if other_entry is None:
                         continue
                     other_fields = entry_fields(other_entry)
@@ -820,7 +820,7 @@ def untranslated_findings(content: Content) -> list[Finding]:
                         if same and len(_words(text)) >= UNTRANSLATED_MIN_WORDS:
                             matches.append((other, name, text))
                 if matches:
-                    findings.append(_untranslated(content, lang, domain, text_id, entry, matches))
+                    findings.append(_untranslated(treatment, lang, domain, text_id, entry, matches))
         earlier.append(lang)
     return findings
 
@@ -835,22 +835,22 @@ def _language_name(lang: str) -> str:
 
 
 def _untranslated(
-    content: Content, lang: str, domain: str, text_id: str, entry: TextEntry, matches: list[tuple[str, str, str]]
+    treatment: Treatment, lang: str, domain: str, text_id: str, entry: TextEntry, matches: list[tuple[str, str, str]]
 ) -> Finding:
-    source = content.settings.source_language
+    source = treatment.settings.source_language
     _, name, text = matches[0]
     shown = _one_line(text)
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
     which = "text" if name == "text" else ("note" if name == "note" else f"plural form '{name[6:]}'")
     languages = sorted({m[0] for m in matches}, key=lambda other: (other != source, other))
     described = " and ".join(f"{other} (the source)" if other == source else other for other in languages)
-    reviewed = entry.source_hash and entry.source_hash == source_hash(content.texts[source][domain].root[text_id])
+    reviewed = entry.source_hash and entry.source_hash == source_hash(treatment.texts[source][domain].root[text_id])
     copied = "; its source_hash marks it reviewed, but was probably copied with the text" if reviewed else ""
     language = _language_name(lang)
     return Finding(
         "untranslated",
-        content.text_path(lang, domain),
-        content.text_line(lang, domain, text_id),
+        treatment.text_path(lang, domain),
+        treatment.text_line(lang, domain, text_id),
         f"'{text_id}' ({lang}) is not translated: its {which} is the same as in {described}: \"{shown}\"{copied}. "
         f"Fix: translate it into {language}; if it is rightly the same in {language} (a name, a word both "
         f"languages share), add the line '{text_id}: <why>' to content/{lang}/{IDENTICAL_FILE}",

@@ -40,7 +40,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 @dataclass
-class Content:
+class Treatment:
     """One treatment of the site, validated, with the site's settings, clinic and interface
     texts. Pure data: rendering lives elsewhere."""
 
@@ -52,7 +52,7 @@ class Content:
     texts: dict[str, dict[str, Catalog]]  # language -> domain -> catalog ("ui" is shared by treatments)
     documents: dict[str, YamlDocument] = field(default_factory=dict)  # by shown path
     derived: dict[str, dict] = field(default_factory=dict, repr=False)  # values computed once from it
-    treatment: str = ""  # the treatment's id: its folder under content/treatments/ and content/<lang>/
+    id: str = ""  # the treatment's id: its folder under content/treatments/ and content/<lang>/
     site_text_ids: frozenset[str] = frozenset()  # every source-language text id of the site (identical.yaml)
 
     @property
@@ -68,7 +68,7 @@ class Content:
     def folder(self) -> str:
         """Where the treatment's pages and PDFs sit in a language: '' with one treatment (short
         URLs), '<treatment>/' with several."""
-        return f"{self.treatment}/" if self.several_treatments else ""
+        return f"{self.id}/" if self.several_treatments else ""
 
     @cached_property
     def facts(self) -> dict[str, Fact]:
@@ -77,14 +77,14 @@ class Content:
 
     @property
     def facts_path(self) -> str:
-        return facts_path(self.treatment)
+        return facts_path(self.id)
 
     @property
     def sources_path(self) -> str:
-        return sources_path(self.treatment)
+        return sources_path(self.id)
 
     def text_path(self, lang: str, domain: str) -> str:
-        return text_path(lang, domain, self.treatment)
+        return text_path(lang, domain, self.id)
 
     def text_line(self, lang: str, domain: str, text_id: str) -> int:
         document = self.documents.get(self.text_path(lang, domain))
@@ -122,13 +122,13 @@ class Content:
 
 
 @dataclass
-class Site:
+class Project:
     """Every treatment of the site; they share the settings, the clinic and the interface texts."""
 
     root: Path
     settings: Settings
     clinic: Clinic
-    treatments: dict[str, Content]  # in the order of settings.treatments
+    treatments: dict[str, Treatment]  # in the order of settings.treatments
 
     @property
     def languages(self) -> list[str]:
@@ -139,7 +139,7 @@ class Site:
         return len(self.treatments) > 1
 
     @property
-    def first(self) -> Content:
+    def first(self) -> Treatment:
         return next(iter(self.treatments.values()))
 
 
@@ -278,7 +278,7 @@ def _load(root: Path, relative: str, model: type[M], problems: list[Problem], do
 MISSING_TEXT = "has no text in language"
 
 
-def load_files(root: Path) -> tuple[Site, dict[str, SourcesFile]]:
+def load_files(root: Path) -> tuple[Project, dict[str, SourcesFile]]:
     """Read and validate every content file on its own (no rule between files yet)."""
     problems: list[Problem] = []
     documents: dict[str, YamlDocument] = {}
@@ -324,12 +324,12 @@ def load_files(root: Path) -> tuple[Site, dict[str, SourcesFile]]:
     site_text_ids = frozenset(ui[source].root).union(
         *(catalog.root for by_lang in texts.values() for catalog in by_lang.get(source, {}).values())
     )
-    site = Site(
+    site = Project(
         root=root,
         settings=settings,
         clinic=clinic,
         treatments={
-            t: Content(
+            t: Treatment(
                 root=root,
                 settings=settings,
                 facts_file=facts_files[t],
@@ -337,7 +337,7 @@ def load_files(root: Path) -> tuple[Site, dict[str, SourcesFile]]:
                 clinic=clinic,
                 texts={lang: {"ui": ui[lang], **texts[t][lang]} for lang in settings.languages},
                 documents=documents,
-                treatment=t,
+                id=t,
                 site_text_ids=site_text_ids,
             )
             for t in treatments
@@ -362,29 +362,29 @@ def _unlisted_treatments(root: Path, settings: Settings, settings_doc: YamlDocum
     ]
 
 
-def load_site(root: Path, *, allow_missing_texts: bool = False) -> Site:
+def load_project(root: Path, *, allow_missing_texts: bool = False) -> Project:
     """Load ``root/content``, every treatment; raise ContentError listing every problem found.
 
     ``allow_missing_texts`` lets the editors' check report missing translations as findings
     (with the rest of its report) instead of stopping; a build never allows them.
     """
-    site, sources_files = load_files(root)
+    project, sources_files = load_files(root)
     problems = [
         problem
-        for treatment, content in site.treatments.items()
-        for problem in _cross_check(content, sources_files[treatment])
+        for treatment_id, treatment in project.treatments.items()
+        for problem in _cross_check(treatment, sources_files[treatment_id])
     ]
     if allow_missing_texts:
         problems = [p for p in problems if MISSING_TEXT not in p.message]
     if problems:
         raise ContentError(problems)
-    return site
+    return project
 
 
-def load_content(root: Path, *, treatment: str | None = None, allow_missing_texts: bool = False) -> Content:
+def load_treatment(root: Path, *, treatment: str | None = None, allow_missing_texts: bool = False) -> Treatment:
     """One treatment of ``root/content`` (the first listed unless named), after checking them all."""
-    site = load_site(root, allow_missing_texts=allow_missing_texts)
-    return site.treatments[treatment] if treatment else site.first
+    project = load_project(root, allow_missing_texts=allow_missing_texts)
+    return project.treatments[treatment] if treatment else project.first
 
 
 def _duplicates(ids: Iterable[tuple[str, int]], path: str, what: str) -> list[Problem]:
@@ -398,12 +398,12 @@ def _duplicates(ids: Iterable[tuple[str, int]], path: str, what: str) -> list[Pr
     return problems
 
 
-def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
+def _cross_check(treatment: Treatment, sources_file: SourcesFile) -> list[Problem]:
     """Rules that span files: ids that must exist, texts that must exist in every language."""
     problems: list[Problem] = []
-    facts_doc = content.documents[content.facts_path]
-    sources_doc = content.documents[content.sources_path]
-    ff = content.facts_file
+    facts_doc = treatment.documents[treatment.facts_path]
+    sources_doc = treatment.documents[treatment.sources_path]
+    ff = treatment.facts_file
     fp = facts_doc.path
 
     problems += _duplicates(
@@ -419,17 +419,17 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
     )
     problems += _duplicates(((tid, facts_doc.line([s, i, "id"])) for s, i, tid in text_ids), fp, "fact")
 
-    facts = content.facts
+    facts = treatment.facts
     disputes = {d.id for d in ff.disputes}
 
     def need_source(source_id: str, loc: list) -> None:
-        if source_id not in content.sources:
+        if source_id not in treatment.sources:
             problems.append(
                 Problem(
                     fp,
                     facts_doc.line(loc),
                     f"{_describe(tuple(loc), facts_doc.data)}: unknown source '{source_id}' "
-                    f"(not in {content.sources_path})",
+                    f"(not in {treatment.sources_path})",
                 )
             )
 
@@ -455,7 +455,7 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                     f"facts[{i}].group (id '{fact.id}'): category '{fact.category}' has no groups",
                 )
             )
-    problems += _screening_problems(content)
+    problems += _screening_problems(treatment)
     for i, item in enumerate(ff.excluded):
         for j, source_id in enumerate(item.sources):
             need_source(source_id, ["excluded", i, "sources", j])
@@ -481,8 +481,8 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                     )
                 )
 
-    problems += _logo_problems(content)
-    problems += _country_problems(content)
+    problems += _logo_problems(treatment)
+    problems += _country_problems(treatment)
     present = {fact.category for fact in ff.facts}
     for category in REQUIRED_CATEGORIES:
         if category not in present:
@@ -495,18 +495,18 @@ def _cross_check(content: Content, sources_file: SourcesFile) -> list[Problem]:
                     f"what happens without treatment, where else to get help)",
                 )
             )
-    problems += _check_texts(content, [tid for _, _, tid in text_ids])
+    problems += _check_texts(treatment, [tid for _, _, tid in text_ids])
     return problems
 
 
-def _screening_problems(content: Content) -> list[Problem]:
+def _screening_problems(treatment: Treatment) -> list[Problem]:
     """The questionnaire must ask about every contraindication, and a risk's count must exist:
     a question that names an unknown fact, or a contraindication nobody asks about, is an error."""
-    facts_doc = content.documents[content.facts_path]
-    facts = content.facts
+    facts_doc = treatment.documents[treatment.facts_path]
+    facts = treatment.facts
     problems: list[Problem] = []
     asked: set[str] = set()
-    for i, fact in enumerate(content.facts_file.facts):
+    for i, fact in enumerate(treatment.facts_file.facts):
         for j, covered in enumerate(fact.covers):
             asked.add(covered)
             if facts.get(covered) is None or facts[covered].category != "contraindication":
@@ -525,8 +525,8 @@ def _screening_problems(content: Content) -> list[Problem]:
                     f"facts[{i}].frequency (id '{fact.id}'): unknown fact '{fact.frequency}'",
                 )
             )
-    has_questions = any(f.category == "screening" for f in content.facts_file.facts)
-    for i, fact in enumerate(content.facts_file.facts):
+    has_questions = any(f.category == "screening" for f in treatment.facts_file.facts)
+    for i, fact in enumerate(treatment.facts_file.facts):
         # Areas not to inject are the doctor's technique, not a question for the patient.
         asked_of_patient = fact.category == "contraindication" and fact.severity != "area"
         if has_questions and asked_of_patient and fact.id not in asked:
@@ -541,38 +541,38 @@ def _screening_problems(content: Content) -> list[Problem]:
     return problems
 
 
-def _country_problems(content: Content) -> list[Problem]:
+def _country_problems(treatment: Treatment) -> list[Problem]:
     """A clinic whose country has none of the country-specific facts would show its patients no
     way to report a side effect: say so rather than show nothing."""
-    country = content.clinic.country
-    countries = {fact.country for fact in content.facts_file.facts if fact.country}
+    country = treatment.clinic.country
+    countries = {fact.country for fact in treatment.facts_file.facts if fact.country}
     if country is None or not countries or country in countries:
         return []
-    clinic_doc = content.documents["content/clinic.yaml"]
+    clinic_doc = treatment.documents["content/clinic.yaml"]
     return [
         Problem(
             clinic_doc.path,
             clinic_doc.line(["country"]),
-            f"country '{country}': {content.facts_path} has facts for {', '.join(sorted(countries))} only "
+            f"country '{country}': {treatment.facts_path} has facts for {', '.join(sorted(countries))} only "
             f"(such as the official side-effect reporting system); add the facts for '{country}' with "
             f"'country: {country}', or leave country out to show every country's",
         )
     ]
 
 
-def _logo_problems(content: Content) -> list[Problem]:
+def _logo_problems(treatment: Treatment) -> list[Problem]:
     """The clinic's logo: an SVG or PNG file of the repository, with no script in it."""
-    logo = content.clinic.logo
+    logo = treatment.clinic.logo
     if logo is None:
         return []
-    clinic_doc = content.documents["content/clinic.yaml"]
+    clinic_doc = treatment.documents["content/clinic.yaml"]
     line = clinic_doc.line(["logo"])
 
     def problem(message: str) -> list[Problem]:
         return [Problem(clinic_doc.path, line, f"logo '{logo}': {message}")]
 
     try:
-        data = read_repository_file(content.root / logo, content.root, max_bytes=MAX_LOGO_BYTES)
+        data = read_repository_file(treatment.root / logo, treatment.root, max_bytes=MAX_LOGO_BYTES)
     except ContentError as exc:
         return problem(exc.problems[0].message)
     if logo.endswith(".png"):
@@ -581,73 +581,73 @@ def _logo_problems(content: Content) -> list[Problem]:
     return problem(reason) if reason else []
 
 
-def _is_clinic_field(content: Content, name: str) -> bool:
+def _is_clinic_field(treatment: Treatment, name: str) -> bool:
     owner, _, field_name = name.partition(".")
-    if owner != "clinic" or field_name not in type(content.clinic).model_fields:
+    if owner != "clinic" or field_name not in type(treatment.clinic).model_fields:
         return False
-    return isinstance(getattr(content.clinic, field_name), str) or field_name in CLINIC_QUANTITIES
+    return isinstance(getattr(treatment.clinic, field_name), str) or field_name in CLINIC_QUANTITIES
 
 
-def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
+def _check_texts(treatment: Treatment, fact_text_ids: list[str]) -> list[Problem]:
     problems: list[Problem] = []
-    facts = content.facts
-    source_lang = content.settings.source_language
-    facts_doc = content.documents[content.facts_path]
+    facts = treatment.facts
+    source_lang = treatment.settings.source_language
+    facts_doc = treatment.documents[treatment.facts_path]
     wanted_by_domain = {
         "facts": fact_text_ids,
-        **{domain: list(content.texts[source_lang][domain].root) for domain in TEXT_DOMAINS if domain != "facts"},
+        **{domain: list(treatment.texts[source_lang][domain].root) for domain in TEXT_DOMAINS if domain != "facts"},
     }
-    for lang in content.languages:
+    for lang in treatment.languages:
         for domain, wanted in wanted_by_domain.items():
-            catalog = content.texts[lang][domain].root
-            path = content.text_path(lang, domain)
+            catalog = treatment.texts[lang][domain].root
+            path = treatment.text_path(lang, domain)
             for text_id in wanted:
                 if text_id in catalog:
                     continue
                 if domain == "facts":
                     where = Problem(
                         facts_doc.path,
-                        content.fact_line(text_id),
+                        treatment.fact_line(text_id),
                         f"'{text_id}' {MISSING_TEXT} '{lang}': add it to {path}",
                     )
                 else:
                     where = Problem(
-                        content.text_path(source_lang, domain),
-                        content.text_line(source_lang, domain, text_id),
+                        treatment.text_path(source_lang, domain),
+                        treatment.text_line(source_lang, domain, text_id),
                         f"'{text_id}' {MISSING_TEXT} '{lang}': add it to {path}",
                     )
                 problems.append(where)
             for text_id in catalog:
                 if text_id not in wanted:
-                    origin = content.facts_path if domain == "facts" else content.text_path(source_lang, domain)
+                    origin = treatment.facts_path if domain == "facts" else treatment.text_path(source_lang, domain)
                     problems.append(
                         Problem(
                             path,
-                            content.text_line(lang, domain, text_id),
+                            treatment.text_line(lang, domain, text_id),
                             f"unknown id '{text_id}' (language '{lang}'): it is not in {origin}",
                         )
                     )
         # Links may only point to the web, e-mail or a phone (see markup.py).
-        for domain, catalog in content.texts[lang].items():
+        for domain, catalog in treatment.texts[lang].items():
             for text_id, entry in catalog.root.items():
                 for text in entry.strings():
                     for reason in link_problems(text):
                         problems.append(
                             Problem(
-                                content.text_path(lang, domain),
-                                content.text_line(lang, domain, text_id),
+                                treatment.text_path(lang, domain),
+                                treatment.text_line(lang, domain, text_id),
                                 f"'{text_id}' (language '{lang}'): {reason}",
                             )
                         )
         # Placeholders in fact texts must be exactly the fact's own values.
-        for fact_id, entry in content.texts[lang]["facts"].root.items():
+        for fact_id, entry in treatment.texts[lang]["facts"].root.items():
             fact = facts.get(fact_id)
             if fact is None or entry.text is None:
                 continue
-            line = content.text_line(lang, "facts", fact_id)
-            path = content.text_path(lang, "facts")
+            line = treatment.text_line(lang, "facts", fact_id)
+            path = treatment.text_path(lang, "facts")
             # A fact's text shows its own values, and may name the clinic ({clinic.emergency_number}).
-            used = [name for name in PLACEHOLDER.findall(entry.text) if not _is_clinic_field(content, name)]
+            used = [name for name in PLACEHOLDER.findall(entry.text) if not _is_clinic_field(treatment, name)]
             in_note = PLACEHOLDER.findall(entry.note or "")
             for name in sorted(set(used) - set(fact.values)):
                 problems.append(
@@ -676,31 +676,31 @@ def _check_texts(content: Content, fact_text_ids: list[str]) -> list[Problem]:
                         "put values in the text",
                     )
                 )
-        ui = content.texts[lang]["ui"].root
+        ui = treatment.texts[lang]["ui"].root
         # A heading or unit the source language lacks too is reported once, as a missing text.
-        source_ui = content.texts[source_lang]["ui"].root if lang != source_lang else {}
+        source_ui = treatment.texts[source_lang]["ui"].root if lang != source_lang else {}
         # Every group and severity the pages show needs its heading in every language.
-        for category, names in content.facts_file.groups.items():
+        for category, names in treatment.facts_file.groups.items():
             for index, name in enumerate(names):
                 if f"group.{name}" not in ui and f"group.{name}" not in source_ui:
                     problems.append(
                         Problem(
                             facts_doc.path,
                             facts_doc.line(["groups", category, index]),
-                            f"group '{name}' has no heading 'group.{name}' in {content.text_path(lang, 'ui')}",
+                            f"group '{name}' has no heading 'group.{name}' in {treatment.text_path(lang, 'ui')}",
                         )
                     )
         # Units without a CLDR name need plural forms in every language.
-        for fact in content.facts_file.facts:
+        for fact in treatment.facts_file.facts:
             for name, quantity in fact.values.items():
                 unit = quantity.unit
                 if unit and not is_cldr_unit(unit) and f"unit.{unit}" not in ui and f"unit.{unit}" not in source_ui:
                     problems.append(
                         Problem(
                             facts_doc.path,
-                            content.fact_line(fact.id),
+                            treatment.fact_line(fact.id),
                             f"fact '{fact.id}' value '{name}': unit '{unit}' is neither a CLDR unit nor defined as "
-                            f"'unit.{unit}' in {content.text_path(lang, 'ui')}",
+                            f"'unit.{unit}' in {treatment.text_path(lang, 'ui')}",
                         )
                     )
     return problems

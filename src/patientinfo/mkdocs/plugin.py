@@ -29,7 +29,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.pages import Page
 
-from patientinfo.content.load import Site, load_site
+from patientinfo.content.load import Project, load_project
 from patientinfo.content.reading import tree_problems
 from patientinfo.errors import ContentError
 from patientinfo.mkdocs.preview import PdfRefresher, error_banner, last_cached
@@ -175,7 +175,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self._pdf_cache: Path | None = None
         self._stamp: tuple | None = None
         self._pages: dict[str, dict[str, str]] = {}
-        self.site: Site | None = None
+        self.project: Project | None = None
         self.source_docs_dir: Path | None = None
         self.staging: Path | None = None
 
@@ -201,18 +201,18 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             digest: str | None = None  # set for a build (not serve): the stamp of its inputs
             reused: tuple | None = None
             stamp = inputs_stamp(root / self.config.content_dir, TEMPLATES) if self.serving else None
-            if stamp is not None and stamp == self._stamp and self.site is not None and not self.errors:
-                site, pages = self.site, self._pages  # only docs/ or the theme changed: reuse
+            if stamp is not None and stamp == self._stamp and self.project is not None and not self.errors:
+                project, pages = self.project, self._pages  # only docs/ or the theme changed: reuse
                 log.info("patientinfo: content unchanged, pages reused")
-                pdfs = last_cached(site, cache)
+                pdfs = last_cached(project, cache)
             elif self.serving:  # pages now, PDFs in the background (preview.py)
-                site = load_site(root)
-                self._editors_check(site, strict=bool(config.strict) or in_ci())
-                pages = render_pages(site)
-                pdfs = last_cached(site, cache)
+                project = load_project(root)
+                self._editors_check(project, strict=bool(config.strict) or in_ci())
+                pages = render_pages(project)
+                pdfs = last_cached(project, cache)
             else:  # a build: the last build's files when every input is the same (build_cache.py)
-                site = load_site(root)
-                digest = build_cache.inputs_digest(root, root / self.config.content_dir, today(), site.clinic.logo)
+                project = load_project(root)
+                digest = build_cache.inputs_digest(root, root / self.config.content_dir, today(), project.clinic.logo)
                 reused = build_cache.load(staging, digest)
                 if reused is not None:
                     generated, findings = reused
@@ -220,15 +220,15 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                     log.info("patientinfo: inputs unchanged since the last build, its pages and PDFs reused")
                     self._report(findings, strict=bool(config.strict) or in_ci())
                 else:
-                    findings = self._editors_check(site, strict=bool(config.strict) or in_ci())
-                    pages = render_pages(site)
-                    pdfs = render_pdfs(site, cache)
+                    findings = self._editors_check(project, strict=bool(config.strict) or in_ci())
+                    pages = render_pages(project)
+                    pdfs = render_pdfs(project, cache)
         except ContentError as exc:
-            if self.serving and self.site is not None and self.staging is not None:
+            if self.serving and self.project is not None and self.staging is not None:
                 log.error("patient information content has errors (the served pages show them):\n%s", exc)
                 self.errors = exc.problems
                 config.docs_dir = str(self.staging)
-                self._apply_site(config, self.site)
+                self._apply_site(config, self.project)
                 return config
             raise PluginError(f"patient information content has errors:\n{exc}") from None
         except OSError as exc:  # a file that vanished or cannot be read while building
@@ -240,21 +240,21 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             files.update(generated)
         else:
             files = staged_files(self.source_docs_dir, pages, pdfs)
-            files.update(staged_brand_files(site.clinic, root))
+            files.update(staged_brand_files(project.clinic, root))
             docs = staged_files(self.source_docs_dir, {}, {})
             generated = {path: data for path, data in files.items() if path not in docs or docs[path] != data}
         build_cache.forget(staging)  # the record describes the staged files: never both out of step
         written = sync_tree(files, staging)
         if digest is not None:
             build_cache.save(staging, digest, list(generated), findings)
-        self._apply_site(config, site)
+        self._apply_site(config, project)
         log.info(
             "patientinfo: %d pages in %d languages, %d files changed",
             sum(path.endswith(".md") and "/" in path for path in generated),
-            len(site.languages),
+            len(project.languages),
             written,
         )
-        self.site = site
+        self.project = project
         self._pages = pages
         self._stamp = stamp
         self.staging = staging
@@ -264,33 +264,33 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         config.docs_dir = str(staging)
         return config
 
-    def _apply_site(self, config: MkDocsConfig, site: Site) -> None:
+    def _apply_site(self, config: MkDocsConfig, project: Project) -> None:
         """What mkdocs.yml does not repeat: the menu, the languages and the clinic's look."""
-        self._apply_brand(config, site)
-        config.site_url = config.site_url or site.clinic.website
-        config.nav = site_nav(site)
+        self._apply_brand(config, project)
+        config.site_url = config.site_url or project.clinic.website
+        config.nav = site_nav(project)
         i18n = config.plugins.get("i18n")
         if i18n is not None:
-            i18n.config.languages = i18n_languages(site)
+            i18n.config.languages = i18n_languages(project)
 
     @staticmethod
-    def _apply_brand(config: MkDocsConfig, site: Site) -> None:
+    def _apply_brand(config: MkDocsConfig, project: Project) -> None:
         """Colour, logo and footer come from content/clinic.yaml: rebranding is one file."""
         if BRAND_CSS not in config.extra_css:
             config.extra_css.append(BRAND_CSS)
-        published = logo_file(site.clinic)
+        published = logo_file(project.clinic)
         if published:
             config.theme["logo"] = published
-        config.copyright = footer(site.clinic)
+        config.copyright = footer(project.clinic)
         config.extra["generator"] = False
 
-    def _editors_check(self, site: Site, *, strict: bool) -> list[str]:
+    def _editors_check(self, project: Project, *, strict: bool) -> list[str]:
         """The editors' check runs with every build, so ``mkdocs build`` and ``mkdocs serve`` alone
         say what ``scripts/check`` says. Strict (``--strict``, ``strict: true`` or CI): any
         finding stops the build; otherwise each is a warning. Readability is left to the check."""
-        from patientinfo.check.run import run_site_check
+        from patientinfo.check.run import run_project_check
 
-        findings = [str(finding) for finding in run_site_check(site, today(), readability=False).findings]
+        findings = [str(finding) for finding in run_project_check(project, today(), readability=False).findings]
         self._report(findings, strict=strict)
         return findings
 
@@ -318,11 +318,11 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav) -> dict:
         """Absolute language alternates, the language's root (for its own search), JSON-LD."""
-        if self.site is None:
+        if self.project is None:
             return context
-        languages = self.site.languages
+        languages = self.project.languages
         lang, path = language_of(page.url, languages)
-        site_url = config.site_url or self.site.clinic.website
+        site_url = config.site_url or self.project.clinic.website
 
         def absolute(language: str) -> str:
             return site_url + language_prefix(language, languages) + path
@@ -346,48 +346,48 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 "about": {"@type": "MedicalTherapy", "name": text["treatment"]},
                 "publisher": {
                     "@type": "MedicalClinic",
-                    "name": self.site.clinic.name,
-                    "telephone": self.site.clinic.phone,
+                    "name": self.project.clinic.name,
+                    "telephone": self.project.clinic.phone,
                     "url": site_url,
                 },
             }
-        content = self.site.treatments.get(str(meta.get("treatment_id", "")))
-        if content is None and not self.site.several_treatments:
-            content = self.site.first  # the editors' guide of a one-treatment site: its leaflet too
-        folder = language_prefix(lang, languages) + (content.folder if content else "")
+        treatment = self.project.treatments.get(str(meta.get("treatment_id", "")))
+        if treatment is None and not self.project.several_treatments:
+            treatment = self.project.first  # the editors' guide of a one-treatment site: its leaflet too
+        folder = language_prefix(lang, languages) + (treatment.folder if treatment else "")
         context["pi"] = {
             "leaflet": {
                 "href": folder + leaflet_name(lang),
-                "label": LanguageRenderer(content, lang).plain("ui", "leaflet.download"),
+                "label": LanguageRenderer(treatment, lang).plain("ui", "leaflet.download"),
             }
-            if content
+            if treatment
             else None,
             "alternates": alternates,
             "language_root": language_prefix(lang, languages),
             "language_roots": [language_prefix(language, languages) for language in languages],
             "search_worker": "assets/javascripts/workers/search-i18n.js",
             "jsonld": jsonld,
-            "documents": [{"href": folder + name, "label": label} for name, label in document_links(content, lang)]
-            if content
+            "documents": [{"href": folder + name, "label": label} for name, label in document_links(treatment, lang)]
+            if treatment
             else [],
             "clinic": {
-                "name": self.site.clinic.name,
-                "phone": self.site.clinic.phone,
-                "tel": tel_href(self.site.clinic.phone),
+                "name": self.project.clinic.name,
+                "phone": self.project.clinic.phone,
+                "tel": tel_href(self.project.clinic.phone),
             },
         }
         return context
 
     def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
         """The 404 page's words in the language being built (Material's are English only)."""
-        if template_name == "404.html" and self.site is not None:
-            lang = self._building_language(config) or self.site.languages[0]
-            renderer = LanguageRenderer(self.site.first, lang)
+        if template_name == "404.html" and self.project is not None:
+            lang = self._building_language(config) or self.project.languages[0]
+            renderer = LanguageRenderer(self.project.first, lang)
             context["pi_404"] = {
                 "title": renderer.plain("ui", "notfound.title"),
                 "text": renderer.plain("ui", "notfound.text"),
                 "home": renderer.plain("ui", "notfound.home"),
-                "href": "/" + language_prefix(lang, self.site.languages),
+                "href": "/" + language_prefix(lang, self.project.languages),
             }
         return context
 
@@ -398,13 +398,13 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     @event_priority(100)  # before mkdocs-static-i18n builds the other languages over site/404.html
     def _keep_404(self, config: MkDocsConfig) -> None:
         """Keep each language's 404 page: every language's build writes site/404.html."""
-        if self.site is None:
+        if self.project is None:
             return
         site = Path(config.site_dir)
-        lang = self._building_language(config) or self.site.languages[0]
+        lang = self._building_language(config) or self.project.languages[0]
         page = site / "404.html"
         if page.is_file():
-            if lang == self.site.languages[0]:
+            if lang == self.project.languages[0]:
                 self._default_404 = page.read_bytes()
             else:
                 (site / lang).mkdir(parents=True, exist_ok=True)
@@ -412,12 +412,12 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     @event_priority(-200)  # after mkdocs-static-i18n has merged every language's search entries
     def _after_all_languages(self, config: MkDocsConfig) -> None:
-        if self.site is None:
+        if self.project is None:
             return
         if self.serving and not self.errors and self._pdf_cache is not None and self.staging is not None:
             self._refresh_pdfs(self._site_root)
         site_dir = Path(config.site_dir)
-        split_search_index(site_dir, self.site.languages)
+        split_search_index(site_dir, self.project.languages)
         default_404 = getattr(self, "_default_404", None)
         if default_404 is not None:  # the last language built wrote its own over it
             (site_dir / "404.html").write_bytes(default_404)
@@ -425,10 +425,10 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     on_post_build = CombinedEvent(_keep_404, _after_all_languages)
 
     def _refresh_pdfs(self, site_dir: Path) -> None:
-        site, staging, languages = self.site, self.staging, self.site.languages
-        if getattr(self, "_refreshed_for", None) is site:  # once per build, not once per language
+        project, staging, languages = self.project, self.staging, self.project.languages
+        if getattr(self, "_refreshed_for", None) is project:  # once per build, not once per language
             return
-        self._refreshed_for = site
+        self._refreshed_for = project
 
         def place(lang: str, name: str, pdf: bytes) -> None:  # name: relative to the language's folder
             for target in (staging / lang / name, site_dir / language_prefix(lang, languages) / name):
@@ -436,7 +436,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 if not target.is_file() or target.read_bytes() != pdf:
                     target.write_bytes(pdf)
 
-        self.pdfs.start(site, self._pdf_cache, place)
+        self.pdfs.start(project, self._pdf_cache, place)
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.staging is not None:
@@ -503,17 +503,17 @@ def split_search_index(site_dir: Path, languages: list[str]) -> dict[str, int]:
     return counts
 
 
-def site_nav(site: Site) -> list:
+def site_nav(project: Project) -> list:
     """The menu: a treatment's pages in order; with several treatments, the home page then one
     section per treatment, titled in the default language (i18n_languages translates it)."""
     from patientinfo.render.pages import PAGES
 
-    if not site.several_treatments:
+    if not project.several_treatments:
         return [f"{page}.md" for page in PAGES]
-    lang = site.languages[0]
+    lang = project.languages[0]
     return ["index.md"] + [
-        {escaped(LanguageRenderer(content, lang).plain("pages", "index.name")): [f"{t}/{page}.md" for page in PAGES]}
-        for t, content in site.treatments.items()
+        {escaped(LanguageRenderer(treatment, lang).plain("pages", "index.name")): [f"{t}/{page}.md" for page in PAGES]}
+        for t, treatment in project.treatments.items()
     ]
 
 
@@ -523,18 +523,18 @@ def escaped(text: str) -> Markup:
     return Markup(html.escape(text, quote=True))
 
 
-def i18n_languages(site: Site) -> list:
+def i18n_languages(project: Project) -> list:
     """mkdocs-static-i18n's languages, from content/settings.yaml: their order, names in their
     own words, site names and the treatments' section titles."""
     from babel import Locale
     from mkdocs_static_i18n.config import I18nPluginLanguage
 
-    default = site.languages[0]
+    default = project.languages[0]
     items = []
-    for lang in site.languages:
-        name = Locale.parse(site.settings.locale(lang)).get_language_name(site.settings.locale(lang)) or lang
-        titles = {t: LanguageRenderer(c, lang).plain("pages", "index.name") for t, c in site.treatments.items()}
-        defaults = {t: LanguageRenderer(c, default).plain("pages", "index.name") for t, c in site.treatments.items()}
+    for lang in project.languages:
+        name = Locale.parse(project.settings.locale(lang)).get_language_name(project.settings.locale(lang)) or lang
+        titles = {t: LanguageRenderer(c, lang).plain("pages", "index.name") for t, c in project.treatments.items()}
+        defaults = {t: LanguageRenderer(c, default).plain("pages", "index.name") for t, c in project.treatments.items()}
         item = I18nPluginLanguage()
         item.load_dict(
             {
@@ -543,10 +543,10 @@ def i18n_languages(site: Site) -> list:
                 "default": lang == default,
                 "build": True,
                 "site_name": escaped(
-                    site.clinic.name if site.several_treatments else titles[site.settings.treatments[0]]
+                    project.clinic.name if project.several_treatments else titles[project.settings.treatments[0]]
                 ),
                 "nav_translations": {escaped(defaults[t]): escaped(titles[t]) for t in titles}
-                if site.several_treatments
+                if project.several_treatments
                 else None,
             }
         )

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from patientinfo.content.load import Content, Site
+from patientinfo.content.load import Project, Treatment
 from patientinfo.errors import ContentError, Problem
 from patientinfo.printing.forms import DOCUMENTS, document_name, render_pdfs
 from patientinfo.printing.leaflet import cache_stem, leaflet_name
@@ -24,22 +24,22 @@ log = logging.getLogger("mkdocs.plugins.patientinfo")
 KEY_LENGTH = 16
 
 
-def pdf_names(content: Content) -> dict[str, list[str]]:
+def pdf_names(treatment: Treatment) -> dict[str, list[str]]:
     return {
-        lang: [leaflet_name(lang), *(document_name(kind, lang) for kind in DOCUMENTS)] for lang in content.languages
+        lang: [leaflet_name(lang), *(document_name(kind, lang) for kind in DOCUMENTS)] for lang in treatment.languages
     }
 
 
-def last_cached(site: Site, cache: Path) -> dict[str, dict[str, bytes]]:
+def last_cached(project: Project, cache: Path) -> dict[str, dict[str, bytes]]:
     """The newest cached PDF of each name, whatever content it was made from."""
     found: dict[str, dict[str, bytes]] = {}
-    for content in site.treatments.values():
-        for lang, names in pdf_names(content).items():
+    for treatment in project.treatments.values():
+        for lang, names in pdf_names(treatment).items():
             for name in names:
-                stem = cache_stem(content, name)
+                stem = cache_stem(treatment, name)
                 versions = sorted(cache.glob(f"{stem}-" + "?" * KEY_LENGTH + ".pdf"), key=lambda p: p.stat().st_mtime)
                 if versions:
-                    found.setdefault(lang, {})[content.folder + name] = versions[-1].read_bytes()
+                    found.setdefault(lang, {})[treatment.folder + name] = versions[-1].read_bytes()
     return found
 
 
@@ -51,14 +51,14 @@ class PdfRefresher:
         self.generation = 0
         self.lock = threading.Lock()
 
-    def start(self, site: Site, cache: Path, place: Callable[[str, str, bytes], None]) -> threading.Thread:
+    def start(self, project: Project, cache: Path, place: Callable[[str, str, bytes], None]) -> threading.Thread:
         with self.lock:
             self.generation += 1
             generation = self.generation
 
         def work() -> None:
             try:
-                pdfs = render_pdfs(site, cache, background=True)
+                pdfs = render_pdfs(project, cache, background=True)
             except ContentError as exc:
                 log.error("patientinfo: the PDFs could not be made:\n%s", exc)
                 return

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
-from patientinfo.content.load import Content
+from patientinfo.content.load import Treatment
 from patientinfo.content.schema import Dispute, Fact, FaqItem, Severity, Step, Urgency
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
@@ -176,37 +176,37 @@ DOCUMENTS: dict[str, dict[str, Selection]] = {
 PRINTED = {"leaflet": True, "questionnaire": False, "consent": False, "record-card": True}
 
 
-def applies(content: Content, fact: Fact, *, every_country: bool = False) -> bool:
+def applies(treatment: Treatment, fact: Fact, *, every_country: bool = False) -> bool:
     """A fact for one country's patients (its law) is shown by a clinic of that country only; a
     clinic with no country shows every country's; ``every_country`` shows them all."""
-    return every_country or fact.country is None or content.clinic.country in (None, fact.country)
+    return every_country or fact.country is None or treatment.clinic.country in (None, fact.country)
 
 
-def _clinic_country_first(content: Content, facts: list[Fact]) -> list[Fact]:
-    country = content.clinic.country
+def _clinic_country_first(treatment: Treatment, facts: list[Fact]) -> list[Fact]:
+    country = treatment.clinic.country
     return sorted(facts, key=lambda fact: fact.country is not None and fact.country != country)
 
 
-def disputed_ids(content: Content) -> frozenset[str]:
-    made = content.derived.setdefault("page_model", {})
+def disputed_ids(treatment: Treatment) -> frozenset[str]:
+    made = treatment.derived.setdefault("page_model", {})
     if "disputed" not in made:
-        made["disputed"] = frozenset(f for d in content.facts_file.disputes for f in d.facts)
+        made["disputed"] = frozenset(f for d in treatment.facts_file.disputes for f in d.facts)
     return made["disputed"]
 
 
-def _beside_claims(content: Content) -> frozenset[str]:
+def _beside_claims(treatment: Treatment) -> frozenset[str]:
     """The facts of the disputes that hold a clinic's claim ("side effects are rare")."""
-    facts = content.facts
+    facts = treatment.facts
     return frozenset(
         f
-        for d in content.facts_file.disputes
+        for d in treatment.facts_file.disputes
         if any(facts[x].category == "claim" for x in d.facts)
         for f in d.facts
         if facts[f].category != "claim"
     )
 
 
-def _matches(content: Content, fact: Fact, pick: Pick, disputed: frozenset[str]) -> bool:
+def _matches(treatment: Treatment, fact: Fact, pick: Pick, disputed: frozenset[str]) -> bool:
     wanted = (
         (pick.category, fact.category),
         (pick.key, fact.key),
@@ -219,91 +219,91 @@ def _matches(content: Content, fact: Fact, pick: Pick, disputed: frozenset[str])
         return False
     if fact.category in pick.leaving_out or (pick.undisputed and fact.id in disputed):
         return False
-    if not pick.beside_claims and fact.id in _beside_claims(content):
+    if not pick.beside_claims and fact.id in _beside_claims(treatment):
         return False
     if pick.reporting is not None:
-        first = content.sources[fact.sources[0]].type if fact.sources else None
+        first = treatment.sources[fact.sources[0]].type if fact.sources else None
         if (first == "reporting_system") != pick.reporting:
             return False
     return True
 
 
-def fact_ids(content: Content, picks: Pick | tuple[Pick, ...], *, printed: bool = False) -> list[str]:
+def fact_ids(treatment: Treatment, picks: Pick | tuple[Pick, ...], *, printed: bool = False) -> list[str]:
     """The facts a selection shows, in the order of its picks, then of the facts file."""
-    disputed = disputed_ids(content)
+    disputed = disputed_ids(treatment)
     chosen: list[str] = []
     for pick in picks if isinstance(picks, tuple) else (picks,):
         matching = [
             fact
-            for fact in content.facts_file.facts
-            if applies(content, fact, every_country=pick.every_country)
+            for fact in treatment.facts_file.facts
+            if applies(treatment, fact, every_country=pick.every_country)
             and (fact.leaflet or not printed)
-            and _matches(content, fact, pick, disputed)
+            and _matches(treatment, fact, pick, disputed)
         ]
-        chosen += [fact.id for fact in _clinic_country_first(content, matching)]
+        chosen += [fact.id for fact in _clinic_country_first(treatment, matching)]
     return chosen
 
 
-def disputes(content: Content, selection: Disputes) -> list[Dispute]:
+def disputes(treatment: Treatment, selection: Disputes) -> list[Dispute]:
     """A dispute is shown with every section of one of its facts' categories, in the site, the
     leaflet and the forms alike; its box always shows all its facts, side by side."""
-    facts = content.facts
+    facts = treatment.facts
     categories = selection.category if isinstance(selection.category, tuple) else (selection.category,)
     return [
         d
-        for d in content.facts_file.disputes
+        for d in treatment.facts_file.disputes
         if any(facts[f].category in categories for f in d.facts)
         and (selection.claims or all(facts[f].category != "claim" for f in d.facts))
     ]
 
 
-def split(content: Content, selection: Split, *, printed: bool = False) -> list[tuple[str, list[str]]]:
+def split(treatment: Treatment, selection: Split, *, printed: bool = False) -> list[tuple[str, list[str]]]:
     """(group, facts) for every group, severity or step, empty ones included, in order."""
     keys: tuple[str, ...]
     if selection.by == "group":
-        keys = tuple(content.facts_file.groups.get(selection.pick.category or "", []))
+        keys = tuple(treatment.facts_file.groups.get(selection.pick.category or "", []))
     else:
         keys = {"severity": SEVERITIES, "step": STEPS, "urgency": URGENCIES}[selection.by]
-    return [(key, fact_ids(content, selection.pick.narrowed(**{selection.by: key}), printed=printed)) for key in keys]
+    return [(key, fact_ids(treatment, selection.pick.narrowed(**{selection.by: key}), printed=printed)) for key in keys]
 
 
-def questions(content: Content) -> list[tuple[FaqItem, list[str]]]:
+def questions(treatment: Treatment) -> list[tuple[FaqItem, list[str]]]:
     """Each question with the facts its answer shows (those that apply to the clinic's country)."""
-    facts = content.facts
+    facts = treatment.facts
 
     def answer(item: FaqItem) -> list[str]:
-        shown = [facts[f] for f in item.facts if applies(content, facts[f], every_country=facts[f].category == "help")]
-        return [fact.id for fact in _clinic_country_first(content, shown)]
+        shown = [facts[f] for f in item.facts if applies(treatment, facts[f], every_country=facts[f].category == "help")]
+        return [fact.id for fact in _clinic_country_first(treatment, shown)]
 
-    return [(item, answer(item)) for item in content.facts_file.faq]
+    return [(item, answer(item)) for item in treatment.facts_file.faq]
 
 
 Resolved = list[str] | list[Dispute] | list[tuple[str, list[str]]] | list[tuple[FaqItem, list[str]]]
 
 
-def resolve(content: Content, selection: Selection, *, printed: bool = False) -> Resolved:
+def resolve(treatment: Treatment, selection: Selection, *, printed: bool = False) -> Resolved:
     """Fact ids (or disputes, or lists by group, or questions) that a selection shows; worked out
     once per loaded content (every language shows the same facts)."""
-    made = content.derived.setdefault("page_model", {})
+    made = treatment.derived.setdefault("page_model", {})
     key = (selection, printed)
     if key not in made:
         if isinstance(selection, Disputes):
-            made[key] = disputes(content, selection)
+            made[key] = disputes(treatment, selection)
         elif isinstance(selection, Split):
-            made[key] = split(content, selection, printed=printed)
+            made[key] = split(treatment, selection, printed=printed)
         elif isinstance(selection, Questions):
-            made[key] = questions(content)
+            made[key] = questions(treatment)
         else:
-            made[key] = fact_ids(content, selection, printed=printed)
+            made[key] = fact_ids(treatment, selection, printed=printed)
     return made[key]
 
 
-def shown_facts(content: Content, selections: dict[str, Selection], *, printed: bool = False) -> set[str]:
+def shown_facts(treatment: Treatment, selections: dict[str, Selection], *, printed: bool = False) -> set[str]:
     """Every fact a page, leaflet or form shows, disputes' and questions' facts included: its
     review date is the stalest of theirs."""
     shown: set[str] = set()
     for selection in selections.values():
-        resolved = resolve(content, selection, printed=printed)
+        resolved = resolve(treatment, selection, printed=printed)
         if isinstance(selection, Disputes):
             shown.update(f for d in resolved for f in d.facts)  # type: ignore[union-attr]
         elif isinstance(selection, Split):
@@ -311,10 +311,10 @@ def shown_facts(content: Content, selections: dict[str, Selection], *, printed: 
         elif isinstance(selection, Questions):
             for item, ids in resolved:  # type: ignore[misc]
                 shown.update(ids)
-                shown.update(f for d in content.facts_file.disputes if d.id in item.disputes for f in d.facts)
+                shown.update(f for d in treatment.facts_file.disputes if d.id in item.disputes for f in d.facts)
         else:
             shown.update(resolved)  # type: ignore[arg-type]
     # A risk shows how often it happened beside it (its frequency fact).
-    facts = content.facts
+    facts = treatment.facts
     shown.update(facts[f].frequency for f in list(shown) if f in facts and facts[f].frequency)  # type: ignore[misc]
     return shown

@@ -32,7 +32,7 @@ from pathlib import Path
 from jinja2 import TemplateError, UndefinedError
 from markupsafe import escape
 
-from patientinfo.content.load import Content, Site
+from patientinfo.content.load import Project, Treatment
 from patientinfo.errors import ContentError, Problem
 from patientinfo.model import selection as page_model
 from patientinfo.printing.leaflet import (
@@ -77,35 +77,35 @@ DOCUMENT_TITLES = {
 }
 
 
-def document_links(content: Content, lang: str) -> list[tuple[str, str]]:
+def document_links(treatment: Treatment, lang: str) -> list[tuple[str, str]]:
     """(file name, label) of each document of ``lang``, for links beside the leaflet's."""
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(treatment, lang)
     return [(document_name(kind, lang), renderer.plain("documents", DOCUMENT_TITLES[kind])) for kind in DOCUMENTS]
 
 
-def version_id(content: Content, lang: str) -> str:
+def version_id(treatment: Treatment, lang: str) -> str:
     """A short id of what a patient reads in ``lang``: the facts, sources, clinic and that
     language's texts. Equal content, equal id; any changed fact or text changes it. Comments,
     YAML layout and translators' review marks (``source_hash``) do not."""
-    known = content.derived.setdefault("version_id", {})
+    known = treatment.derived.setdefault("version_id", {})
     if lang not in known:
-        known[lang] = _version_id(content, lang)
+        known[lang] = _version_id(treatment, lang)
     return known[lang]
 
 
-def _version_id(content: Content, lang: str) -> str:
+def _version_id(treatment: Treatment, lang: str) -> str:
 
     def text(entry) -> dict:
         return {k: v for k, v in entry.model_dump(mode="json").items() if k != "source_hash" and v is not None}
 
     payload = {
-        "facts": content.facts_file.model_dump(mode="json"),
-        "sources": [content.sources[s].model_dump(mode="json") for s in sorted(content.sources)],
-        "clinic": content.clinic.model_dump(mode="json"),
-        "locale": content.settings.locale(lang),
+        "facts": treatment.facts_file.model_dump(mode="json"),
+        "sources": [treatment.sources[s].model_dump(mode="json") for s in sorted(treatment.sources)],
+        "clinic": treatment.clinic.model_dump(mode="json"),
+        "locale": treatment.settings.locale(lang),
         "texts": {
             domain: {text_id: text(entry) for text_id, entry in sorted(catalog.root.items())}
-            for domain, catalog in sorted(content.texts[lang].items())
+            for domain, catalog in sorted(treatment.texts[lang].items())
         },
     }
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
@@ -119,32 +119,32 @@ class DocumentText(LeafletText):
         return self.r.plain("documents", text_id, **extra)
 
     def doc_paragraphs(self, text_id: str) -> list[str]:
-        raw = self.r.content.entry(self.r.lang, "documents", text_id).text or ""
+        raw = self.r.treatment.entry(self.r.lang, "documents", text_id).text or ""
         return [self.r.plain_text(block) for block in re.split(r"\n\s*\n", raw) if block.strip()]
 
     def frequency(self, fact_id: str) -> str:
         """How often a risk happened, in the words of the fact that counted it; else "not known"."""
-        counted = self.r.content.facts[fact_id].frequency
+        counted = self.r.treatment.facts[fact_id].frequency
         if counted is None:
             return self.doc("consent.not_known")
         return f"{self.fact(counted)} ({self.sources(counted)})"
 
 
-def _renderer(content: Content, lang: str) -> LanguageRenderer:
+def _renderer(treatment: Treatment, lang: str) -> LanguageRenderer:
     # Never the clock: SOURCE_DATE_EPOCH when set (reproducible builds), else the review date.
-    build_date = today() if os.environ.get("SOURCE_DATE_EPOCH") else content.facts_file.review.last_reviewed
-    return LanguageRenderer(content, lang, build_date=build_date)
+    build_date = today() if os.environ.get("SOURCE_DATE_EPOCH") else treatment.facts_file.review.last_reviewed
+    return LanguageRenderer(treatment, lang, build_date=build_date)
 
 
-def render_document_html(content: Content, lang: str, kind: str) -> str:
+def render_document_html(treatment: Treatment, lang: str, kind: str) -> str:
     """The HTML of one document (``kind`` is a key of DOCUMENTS)."""
     if DOCUMENTS[kind] is None:
-        return large_print_html(content, lang)
-    renderer = _renderer(content, lang)
+        return large_print_html(treatment, lang)
+    renderer = _renderer(treatment, lang)
     text = DocumentText(renderer)
     template = DOCUMENTS[kind]
-    version = version_id(content, lang)
-    review_date = renderer.fmt.date(content.facts_file.review.last_reviewed)
+    version = version_id(treatment, lang)
+    review_date = renderer.fmt.date(treatment.facts_file.review.last_reviewed)
     try:
         return (
             html_environment()
@@ -156,9 +156,9 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
                 r=renderer,
                 v=renderer.views,
                 s=text.sections(page_model.DOCUMENTS[kind], printed=page_model.PRINTED[kind]),
-                clinic=content.clinic,
-                facts=content.facts,
-                disputes=content.facts_file.disputes,
+                clinic=treatment.clinic,
+                facts=treatment.facts,
+                disputes=treatment.facts_file.disputes,
                 version=version,
                 review_date=review_date,
                 version_line=text.doc("common.version", version=version, date=review_date),
@@ -166,8 +166,8 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
                 page_counter=page_counter(text),
                 css_string=css_string,
                 record_rows=range(RECORD_ROWS),
-                logo=(content.root / content.clinic.logo).as_uri() if content.clinic.logo else None,
-                phone=content.clinic.phone,
+                logo=(treatment.root / treatment.clinic.logo).as_uri() if treatment.clinic.logo else None,
+                phone=treatment.clinic.phone,
             )
         )
     except UndefinedError as exc:
@@ -177,11 +177,11 @@ def render_document_html(content: Content, lang: str, kind: str) -> str:
         raise ContentError([Problem(f"src/patientinfo/templates/{template}", line, f"template error: {exc}")]) from None
 
 
-def _large_print_css(content: Content, lang: str, text: DocumentText) -> str:
+def _large_print_css(treatment: Treatment, lang: str, text: DocumentText) -> str:
     fonts = {k: v.as_uri() for k, v in font_files().items()}
     before, middle, after = (css_string(part) for part in page_counter(text))
-    emergency = text.ui("leaflet.emergency_short", emergency=content.clinic.emergency_number)
-    footer = css_string(f"{content.clinic.name} · {content.clinic.phone} · {emergency}")
+    emergency = text.ui("leaflet.emergency_short", emergency=treatment.clinic.emergency_number)
+    footer = css_string(f"{treatment.clinic.name} · {treatment.clinic.phone} · {emergency}")
     size = f"{LARGE_PRINT_MIN_PT}pt"
     return f"""
 @font-face {{ font-family: "Leaflet"; src: url("{fonts["regular"]}"); font-weight: 400; font-style: normal; }}
@@ -224,12 +224,12 @@ img.logo {{ height: 16mm; width: auto; margin-right: 4mm; vertical-align: middle
 """
 
 
-def large_print_html(content: Content, lang: str) -> str:
+def large_print_html(treatment: Treatment, lang: str) -> str:
     """The leaflet's HTML with a large-print style sheet, the version line and a title saying so."""
-    renderer = _renderer(content, lang)
+    renderer = _renderer(treatment, lang)
     text = DocumentText(renderer)
-    html = render_leaflet_html(content, lang)
-    style = _large_print_css(content, lang, text)
+    html = render_leaflet_html(treatment, lang)
+    style = _large_print_css(treatment, lang, text)
     html, count = re.subn(r"<style>.*?</style>", lambda _: f"<style>{style}</style>", html, count=1, flags=re.S)
     if count != 1:
         raise ContentError([Problem("src/patientinfo/templates/leaflet.html.j2", 1, "the leaflet has no <style>")])
@@ -237,45 +237,45 @@ def large_print_html(content: Content, lang: str) -> str:
     return html  # the leaflet already ends with its version id and review date
 
 
-def render_document(content: Content, lang: str, kind: str, html: str | None = None) -> bytes:
+def render_document(treatment: Treatment, lang: str, kind: str, html: str | None = None) -> bytes:
     """The PDF bytes of one document: PDF/UA-1, fonts embedded, dated by the review, reproducible."""
-    html = render_document_html(content, lang, kind) if html is None else html
-    return html_to_pdf(content, html, what=f"the {lang} {kind}")
+    html = render_document_html(treatment, lang, kind) if html is None else html
+    return html_to_pdf(treatment, html, what=f"the {lang} {kind}")
 
 
-def document_jobs(content: Content) -> list[PdfJob]:
+def document_jobs(treatment: Treatment) -> list[PdfJob]:
     """Every document of every language, as PDF jobs; problems of their HTML are collected."""
     jobs: list[PdfJob] = []
     problems: list[Problem] = []
-    for lang in content.languages:
+    for lang in treatment.languages:
         for kind in DOCUMENTS:
             try:
-                html = render_document_html(content, lang, kind)
+                html = render_document_html(treatment, lang, kind)
             except ContentError as exc:
                 problems.extend(exc.problems)
                 continue
-            stem = cache_stem(content, document_name(kind, lang))
-            reviewed = content.facts_file.review.last_reviewed
+            stem = cache_stem(treatment, document_name(kind, lang))
+            reviewed = treatment.facts_file.review.last_reviewed
             jobs.append(
-                PdfJob(stem, leaflet_key(content, html), html, str(content.root), None, f"the {lang} {kind}", reviewed)
+                PdfJob(stem, leaflet_key(treatment, html), html, str(treatment.root), None, f"the {lang} {kind}", reviewed)
             )
     if problems:
         raise ContentError(problems)
     return jobs
 
 
-def render_documents(content: Content, cache: Path | None = None) -> dict[str, dict[str, bytes]]:
+def render_documents(treatment: Treatment, cache: Path | None = None) -> dict[str, dict[str, bytes]]:
     """Every document of every language: language -> file name -> PDF bytes. A document is made
     again only when its own HTML (texts, numbers, style) changed; otherwise ``cache`` has it."""
-    made = make_pdfs(document_jobs(content), cache)
+    made = make_pdfs(document_jobs(treatment), cache)
     return {
-        lang: {document_name(kind, lang): made[cache_stem(content, document_name(kind, lang))] for kind in DOCUMENTS}
-        for lang in content.languages
+        lang: {document_name(kind, lang): made[cache_stem(treatment, document_name(kind, lang))] for kind in DOCUMENTS}
+        for lang in treatment.languages
     }
 
 
 def render_pdfs(
-    site: Site, cache: Path | None = None, *, workers: int | None = None, background: bool = False
+    project: Project, cache: Path | None = None, *, workers: int | None = None, background: bool = False
 ) -> dict[str, dict[str, bytes]]:
     """Every treatment's leaflet and documents, by language and path in the language's folder.
     The missing PDFs are made on ``workers`` processes (default: one per core), of the lowest
@@ -283,20 +283,20 @@ def render_pdfs(
     jobs: list[PdfJob] = []
     placed: list[tuple[str, str, str]] = []  # (language, path in its folder, stem)
     problems: list[Problem] = []
-    for content in site.treatments.values():
+    for treatment in project.treatments.values():
         try:
-            treatment_jobs = leaflet_jobs(content) + document_jobs(content)
+            treatment_jobs = leaflet_jobs(treatment) + document_jobs(treatment)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
         jobs += treatment_jobs
-        for lang in content.languages:
+        for lang in treatment.languages:
             for name in [leaflet_name(lang), *(document_name(kind, lang) for kind in DOCUMENTS)]:
-                placed.append((lang, content.folder + name, cache_stem(content, name)))
+                placed.append((lang, treatment.folder + name, cache_stem(treatment, name)))
     if problems:
         raise ContentError(problems)
     made = make_pdfs(jobs, cache, workers=workers or os.cpu_count() or 1, background=background)
-    pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in site.languages}
+    pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in project.languages}
     for lang, path, stem in placed:
         pdfs[lang][path] = made[stem]
     return pdfs

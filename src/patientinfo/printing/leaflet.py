@@ -24,7 +24,7 @@ import segno
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from patientinfo.content.load import Content
+from patientinfo.content.load import Treatment
 from patientinfo.errors import ContentError, Problem
 from patientinfo.model import selection as page_model
 from patientinfo.model.selection import Selection
@@ -43,10 +43,10 @@ def font_files() -> dict[str, Path]:
     }
 
 
-def language_url(content: Content, lang: str) -> str:
+def language_url(treatment: Treatment, lang: str) -> str:
     """The treatment's address in ``lang``: the default language sits at the root."""
-    base = content.clinic.website
-    return (base if lang == content.languages[0] else f"{base}{lang}/") + content.folder
+    base = treatment.clinic.website
+    return (base if lang == treatment.languages[0] else f"{base}{lang}/") + treatment.folder
 
 
 def leaflet_name(lang: str) -> str:
@@ -54,9 +54,9 @@ def leaflet_name(lang: str) -> str:
     return f"leaflet-{lang}.pdf"
 
 
-def cache_stem(content: Content, name: str) -> str:
+def cache_stem(treatment: Treatment, name: str) -> str:
     """The name of a PDF in the cache: the treatment's id and the file's name."""
-    return f"{content.treatment}-{name.removesuffix('.pdf')}"
+    return f"{treatment.id}-{name.removesuffix('.pdf')}"
 
 
 def qr_svg(url: str, alternative: str) -> Markup:
@@ -82,7 +82,7 @@ class LeafletText:
         return self.r.plain("ui", text_id, **extra)
 
     def paragraphs(self, text_id: str) -> list[str]:
-        raw = self.r.content.entry(self.r.lang, "pages", text_id).text or ""
+        raw = self.r.treatment.entry(self.r.lang, "pages", text_id).text or ""
         blocks = [b for b in raw.split("\n\n") if b.strip()]
         return [self.r.texts.plain_text(b, addresses=True) for b in blocks]
 
@@ -90,12 +90,12 @@ class LeafletText:
         return self.r.views.fact_plain(fact_id)
 
     def note(self, fact_id: str) -> str | None:
-        note = self.r.content.entry(self.r.lang, "facts", fact_id).note
+        note = self.r.treatment.entry(self.r.lang, "facts", fact_id).note
         return self.r.texts.plain_text(note, addresses=True) if note else None
 
     def punctuation(self, text_id: str) -> str:
         """A ui text used as punctuation (' : ' in French), spaces kept."""
-        return self.r.content.entry(self.r.lang, "ui", text_id).text or ""
+        return self.r.treatment.entry(self.r.lang, "ui", text_id).text or ""
 
     def fact_inline(self, fact_id: str) -> str:
         """A fact's text inside a sentence: its first letter in lower case (unless an acronym)."""
@@ -111,7 +111,7 @@ class LeafletText:
 
     def calls(self) -> dict[str, str]:
         """The clinic's numbers for {phone} and {emergency}, never broken across lines on paper."""
-        clinic = self.r.content.clinic
+        clinic = self.r.treatment.clinic
         return {"phone": nobreak(clinic.phone), "emergency": nobreak(clinic.emergency_number)}
 
     def warning_heading(self, urgency: str) -> str:
@@ -120,7 +120,7 @@ class LeafletText:
 
     def hours_line(self) -> str:
         """When the clinic answers the phone, in this language (or that it gave no hours)."""
-        clinic = self.r.content.clinic
+        clinic = self.r.treatment.clinic
         line = (
             self.ui("contact.hours", hours=self.r.fmt.opening_hours(clinic.opening_hours))
             if clinic.opening_hours
@@ -132,13 +132,13 @@ class LeafletText:
 
     def sources(self, *fact_ids: str) -> str:
         """The labels of the facts' sources, each once, joined in the language ("A, B et C")."""
-        ids = dict.fromkeys(s for fact_id in fact_ids for s in self.r.content.facts[fact_id].sources)
+        ids = dict.fromkeys(s for fact_id in fact_ids for s in self.r.treatment.facts[fact_id].sources)
         return self.r.fmt.join([self.r.views.source_ref(s).label for s in ids])
 
     def sections(self, selections: dict[str, Selection], *, printed: bool) -> dict[str, object]:
         """The page model's selections for a leaflet or form, as fact ids (and disputes, and lists
         by group); a printed handout leaves out the facts marked ``leaflet: false``."""
-        return {name: page_model.resolve(self.r.content, sel, printed=printed) for name, sel in selections.items()}
+        return {name: page_model.resolve(self.r.treatment, sel, printed=printed) for name, sel in selections.items()}
 
 
 def nobreak(number: str) -> str:
@@ -195,22 +195,22 @@ def html_environment() -> Environment:
     )
 
 
-def render_leaflet_html(content: Content, lang: str) -> str:
+def render_leaflet_html(treatment: Treatment, lang: str) -> str:
     """The leaflet's HTML (made once per content, language and day: the large print reuses it)."""
-    made = content.derived.setdefault("leaflet_html", {})
+    made = treatment.derived.setdefault("leaflet_html", {})
     key = (lang, today())
     if key not in made:
-        made[key] = _leaflet_html(content, lang)
+        made[key] = _leaflet_html(treatment, lang)
     return made[key]
 
 
-def _leaflet_html(content: Content, lang: str) -> str:
+def _leaflet_html(treatment: Treatment, lang: str) -> str:
     from patientinfo.printing.forms import version_id  # the forms print the same id (documents imports this module)
 
     environment = html_environment()
     # The build date only decides whether the overdue notice shows (no date of the clock is
     # printed), so the bytes stay the same from one day to the next until a review falls due.
-    renderer = LanguageRenderer(content, lang, build_date=today())
+    renderer = LanguageRenderer(treatment, lang, build_date=today())
     text = LeafletText(renderer)
     printed = page_model.PRINTED["leaflet"]
     return environment.get_template("leaflet.html.j2").render(
@@ -218,26 +218,26 @@ def _leaflet_html(content: Content, lang: str) -> str:
         t=text,
         r=renderer,
         v=renderer.views,
-        clinic=content.clinic,
-        sources=content.sources,
+        clinic=treatment.clinic,
+        sources=treatment.sources,
         s=text.sections(page_model.LEAFLET, printed=printed),
-        review=renderer.review(page_model.shown_facts(content, page_model.LEAFLET, printed=printed)),
-        version=version_id(content, lang),
-        logo=(content.root / content.clinic.logo).as_uri() if content.clinic.logo else None,
-        url=language_url(content, lang),
-        qr=qr_svg(language_url(content, lang), text.ui("leaflet.qr_alt", url=language_url(content, lang))),
-        facts=content.facts,
-        studied_ids={fact.id for fact in content.facts_file.facts if fact.studied_in},
+        review=renderer.review(page_model.shown_facts(treatment, page_model.LEAFLET, printed=printed)),
+        version=version_id(treatment, lang),
+        logo=(treatment.root / treatment.clinic.logo).as_uri() if treatment.clinic.logo else None,
+        url=language_url(treatment, lang),
+        qr=qr_svg(language_url(treatment, lang), text.ui("leaflet.qr_alt", url=language_url(treatment, lang))),
+        facts=treatment.facts,
+        studied_ids={fact.id for fact in treatment.facts_file.facts if fact.studied_in},
         fonts={k: v.as_uri() for k, v in font_files().items()},
         page_counter=page_counter(text),
         css_string=css_string,
     )
 
 
-def html_to_pdf(content: Content, html: str, *, max_pages: int | None = None, what: str = "") -> bytes:
+def html_to_pdf(treatment: Treatment, html: str, *, max_pages: int | None = None, what: str = "") -> bytes:
     """PDF/UA-1 bytes of ``html``: fonts embedded, only repository files loaded, dated by the
     review (never the clock), identified by its HTML, so the same input gives the same bytes."""
-    job = PdfJob("", "", html, str(content.root), max_pages, what, content.facts_file.review.last_reviewed)
+    job = PdfJob("", "", html, str(treatment.root), max_pages, what, treatment.facts_file.review.last_reviewed)
     return make_pdf(job)
 
 
@@ -360,11 +360,11 @@ def make_pdfs(
     return found
 
 
-def render_leaflet(content: Content, lang: str, html: str | None = None) -> bytes:
+def render_leaflet(treatment: Treatment, lang: str, html: str | None = None) -> bytes:
     """The PDF bytes of the leaflet in ``lang``; a ContentError if it breaks the layout rules."""
-    html = render_leaflet_html(content, lang) if html is None else html
-    max_pages = content.settings.leaflet_max_pages
-    return html_to_pdf(content, html, max_pages=max_pages, what=f"the {lang} leaflet")
+    html = render_leaflet_html(treatment, lang) if html is None else html
+    max_pages = treatment.settings.leaflet_max_pages
+    return html_to_pdf(treatment, html, max_pages=max_pages, what=f"the {lang} leaflet")
 
 
 def cached_pdf(cache: Path | None, stem: str, key: str, make: Callable[[], bytes] | None) -> bytes | None:
@@ -406,35 +406,35 @@ def _renderer_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def leaflet_key(content: Content, html: str) -> str:
+def leaflet_key(treatment: Treatment, html: str) -> str:
     """What a leaflet's PDF depends on: its own HTML (every text, number and the CSS are in it),
     the logo, the fonts and this module. An edit that does not change a leaflet's HTML never
     re-renders it, so editing one language's page text leaves the other leaflets alone."""
     digest = hashlib.sha256(html.encode("utf-8"))
     digest.update(_renderer_fingerprint().encode())
-    if content.clinic.logo:
-        digest.update((content.root / content.clinic.logo).read_bytes())
+    if treatment.clinic.logo:
+        digest.update((treatment.root / treatment.clinic.logo).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def leaflet_jobs(content: Content) -> list[PdfJob]:
+def leaflet_jobs(treatment: Treatment) -> list[PdfJob]:
     """The leaflet of every language, as PDF jobs (their HTML rendered, their keys computed)."""
     return [
         PdfJob(
-            cache_stem(content, leaflet_name(lang)),
-            leaflet_key(content, html),
+            cache_stem(treatment, leaflet_name(lang)),
+            leaflet_key(treatment, html),
             html,
-            str(content.root),
-            content.settings.leaflet_max_pages,
+            str(treatment.root),
+            treatment.settings.leaflet_max_pages,
             f"the {lang} leaflet",
-            content.facts_file.review.last_reviewed,
+            treatment.facts_file.review.last_reviewed,
         )
-        for lang in content.languages
-        for html in (render_leaflet_html(content, lang),)
+        for lang in treatment.languages
+        for html in (render_leaflet_html(treatment, lang),)
     ]
 
 
-def render_leaflets(content: Content, cache: Path | None = None) -> dict[str, bytes]:
+def render_leaflets(treatment: Treatment, cache: Path | None = None) -> dict[str, bytes]:
     """Every language's leaflet; reuses the one in ``cache`` whose HTML is unchanged."""
-    made = make_pdfs(leaflet_jobs(content), cache)
-    return {lang: made[cache_stem(content, leaflet_name(lang))] for lang in content.languages}
+    made = make_pdfs(leaflet_jobs(treatment), cache)
+    return {lang: made[cache_stem(treatment, leaflet_name(lang))] for lang in treatment.languages}

@@ -21,7 +21,7 @@ from html import escape as html_escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
 from markupsafe import Markup
 
-from patientinfo.content.load import Content, Site
+from patientinfo.content.load import Project, Treatment
 from patientinfo.errors import ContentError, Problem
 from patientinfo.model import selection as page_model
 from patientinfo.render.formatting import NBSP, Formatter
@@ -66,13 +66,13 @@ class LanguageRenderer:
     its review date and front matter, and its template. Texts are filled by ``texts`` (texts.py);
     facts and sources are printed by ``views`` (views.py), given to templates as ``v``."""
 
-    def __init__(self, content: Content, lang: str, *, build_date: dt.date | None = None):
-        self.content = content
+    def __init__(self, treatment: Treatment, lang: str, *, build_date: dt.date | None = None):
+        self.treatment = treatment
         self.lang = lang
         self.build_date = build_date or today()
-        self.fmt = Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
-        self.texts = Texts(content, lang, self.fmt)
-        self.views = FactViews(content, lang, self.texts, self.fmt)
+        self.fmt = Formatter(treatment.settings.locale(lang), treatment.texts[lang]["ui"].root.get)
+        self.texts = Texts(treatment, lang, self.fmt)
+        self.views = FactViews(treatment, lang, self.texts, self.fmt)
 
     # ------------------------------------------------------------------ texts (texts.py fills them)
     def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: object) -> Markup:
@@ -104,14 +104,14 @@ class LanguageRenderer:
     def review(self, shown: Iterable[str]) -> dict[str, object]:
         """The review of a page or leaflet: the stalest of the treatment's and of the reviews of
         the facts it shows (given by the page model, before rendering)."""
-        reviews = [self.content.facts_file.review]
-        reviews += [f.review for f in map(self.content.facts.get, shown) if f is not None and f.review]
+        reviews = [self.treatment.facts_file.review]
+        reviews += [f.review for f in map(self.treatment.facts.get, shown) if f is not None and f.review]
         review = min(reviews, key=lambda r: (r.next_review, r.last_reviewed))
         return {
             "last_iso": review.last_reviewed.isoformat(),
             "last": self.fmt.date(review.last_reviewed),
             "next": self.fmt.date(review.next_review),
-            "by": review.reviewed_by or self.content.clinic.medical_reviewer,
+            "by": review.reviewed_by or self.treatment.clinic.medical_reviewer,
             "overdue": self.build_date > review.next_review,
         }
 
@@ -129,7 +129,7 @@ class LanguageRenderer:
             f"title: {json.dumps(html(title), ensure_ascii=False)}",
             f"description: {json.dumps(html(description), ensure_ascii=False)}",
             f"treatment: {json.dumps(html(self.plain('pages', 'index.name')), ensure_ascii=False)}",
-            f"treatment_id: {json.dumps(self.content.treatment)}",
+            f"treatment_id: {json.dumps(self.treatment.id)}",
             f"last_reviewed: {json.dumps(review['last_iso'])}",
             f"reviewed_by: {json.dumps(html(str(review['by'])), ensure_ascii=False)}",
             "---",
@@ -139,7 +139,7 @@ class LanguageRenderer:
     def render_page(self, environment: Environment, page: str) -> str:
         template = environment.get_template(f"pages/{page}.md.j2")
         selections = page_model.SITE[page]
-        review = self.review(page_model.shown_facts(self.content, selections))
+        review = self.review(page_model.shown_facts(self.treatment, selections))
         try:
             body = template.render(
                 r=self,
@@ -152,10 +152,10 @@ class LanguageRenderer:
                 t=self.t,
                 tp=self.tp,
                 ui=self.ui,
-                clinic=self.content.clinic,
-                sources=self.content.sources,
-                site_root="../" if self.content.several_treatments else "",  # where editors.md is
-                example=self.content.facts_file.example,
+                clinic=self.treatment.clinic,
+                sources=self.treatment.sources,
+                site_root="../" if self.treatment.several_treatments else "",  # where editors.md is
+                example=self.treatment.facts_file.example,
             )
             return f"{self.front_matter(page, review)}\n{body}"
         except UndefinedError as exc:
@@ -193,7 +193,7 @@ class LanguageRenderer:
 
     def hours_line(self) -> Markup:
         """When the clinic answers the phone, in this language (or that it gave no hours)."""
-        clinic = self.content.clinic
+        clinic = self.treatment.clinic
         line = (
             self.ui("contact.hours", hours=self.fmt.opening_hours(clinic.opening_hours))
             if clinic.opening_hours
@@ -205,29 +205,29 @@ class LanguageRenderer:
 
     def calls(self) -> dict[str, Markup]:
         """The clinic's phone and the emergency number as tap-to-call links, for ``{phone}``, ``{emergency}``."""
-        clinic = self.content.clinic
+        clinic = self.treatment.clinic
         return {"phone": self.tel(clinic.phone), "emergency": self.tel(clinic.emergency_number)}
 
 
-def render_language(content: Content, lang: str, *, build_date: dt.date | None = None) -> dict[str, str]:
+def render_language(treatment: Treatment, lang: str, *, build_date: dt.date | None = None) -> dict[str, str]:
     """Markdown of every page of ``lang``, by file name (``risks.md``)."""
     environment = make_environment()
-    renderer = LanguageRenderer(content, lang, build_date=build_date)
+    renderer = LanguageRenderer(treatment, lang, build_date=build_date)
     return {f"{page}.md": renderer.render_page(environment, page) for page in PAGES}
 
 
-def render_home(site: Site, lang: str) -> str:
+def render_home(project: Project, lang: str) -> str:
     """The home page of a site with several treatments: each treatment, with its description."""
-    renderer = LanguageRenderer(site.first, lang)
+    renderer = LanguageRenderer(project.first, lang)
     treatments = []
-    for treatment, content in site.treatments.items():
-        own = LanguageRenderer(content, lang)
+    for treatment_id, treatment in project.treatments.items():
+        own = LanguageRenderer(treatment, lang)
         treatments.append(
-            {"href": f"{treatment}/index.md", "title": own.t("index.name"), "description": own.t("index.description")}
+            {"href": f"{treatment_id}/index.md", "title": own.t("index.name"), "description": own.t("index.description")}
         )
     title = html_escape(renderer.plain("ui", "home.title"), quote=True)
     description = html_escape(renderer.plain("ui", "home.description"), quote=True)
-    example = any(content.facts_file.example for content in site.treatments.values())
+    example = any(treatment.facts_file.example for treatment in project.treatments.values())
     template = "src/patientinfo/templates/home.md.j2"
     try:
         body = (
@@ -237,7 +237,7 @@ def render_home(site: Site, lang: str) -> str:
                 ui=renderer.ui,
                 punctuation=renderer.texts.punctuation,
                 treatments=treatments,
-                clinic=site.clinic,
+                clinic=project.clinic,
                 example=example,
             )
         )
@@ -250,13 +250,13 @@ def render_home(site: Site, lang: str) -> str:
     return "\n".join(["---", *front, "---", body])
 
 
-def render_site(content: Content, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
+def render_site(treatment: Treatment, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
     """Every page of every language; collects the problems of all languages before failing."""
     pages: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
-    for lang in content.languages:
+    for lang in treatment.languages:
         try:
-            pages[lang] = render_language(content, lang, build_date=build_date)
+            pages[lang] = render_language(treatment, lang, build_date=build_date)
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -264,20 +264,20 @@ def render_site(content: Content, *, build_date: dt.date | None = None) -> dict[
     return pages
 
 
-def render_pages(site: Site, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
+def render_pages(project: Project, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
     """Every page of every treatment and language, by language and path in the language's folder
     (``risks.md``, or ``<treatment>/risks.md`` with several treatments, then with a home page)."""
-    pages: dict[str, dict[str, str]] = {lang: {} for lang in site.languages}
+    pages: dict[str, dict[str, str]] = {lang: {} for lang in project.languages}
     problems: list[Problem] = []
-    for content in site.treatments.values():
+    for treatment in project.treatments.values():
         try:
-            for lang, by_name in render_site(content, build_date=build_date).items():
-                pages[lang].update({content.folder + name: markdown for name, markdown in by_name.items()})
+            for lang, by_name in render_site(treatment, build_date=build_date).items():
+                pages[lang].update({treatment.folder + name: markdown for name, markdown in by_name.items()})
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:
         raise ContentError(problems)
-    if site.several_treatments:
-        for lang in site.languages:
-            pages[lang]["index.md"] = render_home(site, lang)
+    if project.several_treatments:
+        for lang in project.languages:
+            pages[lang]["index.md"] = render_home(project, lang)
     return pages

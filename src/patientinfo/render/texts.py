@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from patientinfo.content.load import Content
+from patientinfo.content.load import Treatment
 from patientinfo.content.markup import render_inline, strip_inline
 from patientinfo.content.schema import CLINIC_QUANTITIES, PLACEHOLDER, Quantity, TextEntry
 from patientinfo.errors import ContentError, Problem
@@ -43,17 +43,17 @@ def strip_tags(value: str) -> str:
 class Texts:
     """The texts of one language of one treatment (and the site's interface words)."""
 
-    def __init__(self, content: Content, lang: str, fmt: Formatter):
-        self.content = content
+    def __init__(self, treatment: Treatment, lang: str, fmt: Formatter):
+        self.treatment = treatment
         self.lang = lang
         self.fmt = fmt
 
     def _ui_entry(self, text_id: str) -> TextEntry:
-        return self.content.entry(self.lang, "ui", text_id)
+        return self.treatment.entry(self.lang, "ui", text_id)
 
     def _problem(self, domain: str, text_id: str, message: str) -> ContentError:
-        path = self.content.text_path(self.lang, domain)
-        line = self.content.text_line(self.lang, domain, text_id)
+        path = self.treatment.text_path(self.lang, domain)
+        line = self.treatment.text_line(self.lang, domain, text_id)
         return ContentError([Problem(path, line, f"'{text_id}' (language '{self.lang}'): {message}")])
 
     def render(
@@ -91,7 +91,7 @@ class Texts:
     def clinic_value(self, field_name: str, *, link_phones: bool = False) -> str | Markup | None:
         """A clinic field as a text shows it: phone numbers unbroken (a tap-to-call link when
         ``link_phones``), quantities formatted ("18 ans"); None when it is not such a field."""
-        clinic = self.content.clinic
+        clinic = self.treatment.clinic
         value = getattr(clinic, field_name, None) if field_name in type(clinic).model_fields else None
         if field_name in CLINIC_QUANTITIES and isinstance(value, int):
             return self.fmt.quantity(Quantity(value=value, unit=CLINIC_QUANTITIES[field_name]))
@@ -104,7 +104,7 @@ class Texts:
         return value.replace(" ", NBSP)
 
     def resolver(self, extra: dict[str, object]) -> Callable[[str], str]:
-        facts = self.content.facts
+        facts = self.treatment.facts
 
         def resolve(name: str) -> str:
             if name in extra:  # already safe Markup (a link, another text) stays as it is
@@ -121,14 +121,14 @@ class Texts:
         return resolve
 
     def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: object) -> Markup:
-        entry = self.content.entry(self.lang, domain, text_id)
+        entry = self.treatment.entry(self.lang, domain, text_id)
         if entry.text is None:
             raise self._problem(domain, text_id, "expected 'text', found plural 'forms'")
         return self.render(entry.text, self.resolver(extra), domain, text_id, paragraphs=paragraphs)
 
     def plain(self, domain: str, text_id: str, **extra: object) -> str:
         """A text with placeholders filled but no Markdown escaping (front matter, titles, PDF)."""
-        entry = self.content.entry(self.lang, domain, text_id)
+        entry = self.treatment.entry(self.lang, domain, text_id)
         try:
             return self.plain_text(entry.text or "", **extra)
         except (KeyError, FormatError) as exc:

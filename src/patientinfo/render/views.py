@@ -13,7 +13,7 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from patientinfo.content.load import Content
+from patientinfo.content.load import Treatment
 from patientinfo.content.markup import strip_inline
 from patientinfo.content.schema import PLACEHOLDER, Dispute, Fact, FaqItem
 from patientinfo.model import selection as page_model
@@ -65,15 +65,15 @@ class FaqView:
 class FactViews:
     """Facts, disputes, questions and sources of one treatment, as one language prints them."""
 
-    def __init__(self, content: Content, lang: str, texts: Texts, fmt: Formatter):
-        self.content = content
+    def __init__(self, treatment: Treatment, lang: str, texts: Texts, fmt: Formatter):
+        self.treatment = treatment
         self.lang = lang
         self.texts = texts
         self.fmt = fmt
 
     # ------------------------------------------------------------------ sources
     def source_ref(self, source_id: str) -> SourceRef:
-        source = self.content.sources[source_id]
+        source = self.treatment.sources[source_id]
         label = self.texts.plain("ui", f"source_type.{source.type}", label=source.label)
         return SourceRef(source_id, label, f"src-{source_id}")
 
@@ -87,8 +87,8 @@ class FactViews:
 
     # ------------------------------------------------------------------ facts
     def fact(self, fact_id: str) -> FactView:
-        fact = self.content.facts[fact_id]
-        entry = self.content.entry(self.lang, "facts", fact_id)
+        fact = self.treatment.facts[fact_id]
+        entry = self.treatment.entry(self.lang, "facts", fact_id)
 
         def own(name: str) -> str:
             if name.startswith("clinic."):  # the clinic's phone: a tap-to-call link
@@ -113,8 +113,8 @@ class FactViews:
 
     def fact_plain(self, fact_id: str) -> str:
         """The fact's text as a reader sees it, without any markup (for tests and PDFs)."""
-        fact = self.content.facts[fact_id]
-        entry = self.content.entry(self.lang, "facts", fact_id)
+        fact = self.treatment.facts[fact_id]
+        entry = self.treatment.entry(self.lang, "facts", fact_id)
         raw = strip_inline(SPACES.sub(" ", entry.text or "").strip(), addresses=True)
 
         def value(name: str) -> str:
@@ -132,7 +132,7 @@ class FactViews:
     def select(self, selection: Selection) -> object:
         """What a template prints for one selection of the page model: facts as FactViews,
         disputes as DisputeViews, lists by group as (group, facts), questions as FaqViews."""
-        resolved = page_model.resolve(self.content, selection)
+        resolved = page_model.resolve(self.treatment, selection)
         if isinstance(selection, Disputes):
             return [self.dispute(d) for d in resolved]  # type: ignore[arg-type]
         if isinstance(selection, Split):
@@ -142,8 +142,8 @@ class FactViews:
         return [self.fact(f) for f in resolved]  # type: ignore[arg-type]
 
     def question(self, item: FaqItem, fact_ids: list[str]) -> FaqView:
-        entry = self.content.entry(self.lang, "facts", item.id)
-        disputes = {d.id: d for d in self.content.facts_file.disputes}
+        entry = self.treatment.entry(self.lang, "facts", item.id)
+        disputes = {d.id: d for d in self.treatment.facts_file.disputes}
         return FaqView(
             item.id,
             self.texts.text("facts", item.id),
@@ -154,15 +154,15 @@ class FactViews:
 
     @cached_property
     def excluded(self) -> list[tuple[Markup, Markup]]:
-        return [(self.texts.text("facts", e.id), self.refs(e.sources)) for e in self.content.facts_file.excluded]
+        return [(self.texts.text("facts", e.id), self.refs(e.sources)) for e in self.treatment.facts_file.excluded]
 
     def protocol_refs(self) -> Markup:
         """The references of the clinic's own advice (sources of type clinic_protocol), if any."""
-        return self.refs(s.id for s in self.content.sources.values() if s.type == "clinic_protocol")
+        return self.refs(s.id for s in self.treatment.sources.values() if s.type == "clinic_protocol")
 
     def source_description(self, source_id: str) -> str:
         """A source as a patient reads it: its kind, country, language and year, never a file name."""
-        source = self.content.sources[source_id]
+        source = self.treatment.sources[source_id]
         if source.type == "clinic_website":
             return self.texts.plain(
                 "ui",

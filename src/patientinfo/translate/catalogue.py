@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from patientinfo.content.load import TEXT_DOMAINS, Content, text_path
+from patientinfo.content.load import TEXT_DOMAINS, Treatment, text_path
 from patientinfo.content.schema import TextEntry
 from patientinfo.errors import ContentError, Problem
 
@@ -37,7 +37,7 @@ UNREVIEWED = "unreviewed"  # records no source text
 MISSING = "missing"  # no translation yet
 
 
-def load_translatable(root: Path, treatment: str | None = None) -> tuple[Content, list[Problem]]:
+def load_translatable(root: Path, treatment: str | None = None) -> tuple[Treatment, list[Problem]]:
     """The content, for exchanging texts with translators, and the problems it still has.
 
     Fully checked when it can be. A language being translated may still lack texts that other
@@ -47,11 +47,11 @@ def load_translatable(root: Path, treatment: str | None = None) -> tuple[Content
     """
     from patientinfo.content.load import (  # load_files: each file on its own, no rule between files
         load_files,
-        load_site,
+        load_project,
     )
 
     try:
-        site, between_files = load_site(root, allow_missing_texts=True), []
+        site, between_files = load_project(root, allow_missing_texts=True), []
     except ContentError as exc:
         between_files = exc.problems
         site, _ = load_files(root)
@@ -136,18 +136,18 @@ def entry_state(original: TextEntry, translation: TextEntry | None) -> str:
     return REVIEWED if translation.source_hash == _source_hash(original) else STALE
 
 
-def language_messages(content: Content, lang: str, *, history: bool = True) -> list[Message]:
+def language_messages(treatment: Treatment, lang: str, *, history: bool = True) -> list[Message]:
     """Every message of ``lang`` in source order (domains facts, pages, ui; ids as in the source files).
 
     A translated field is fuzzy when its entry is unreviewed, or stale and that field's source
     text changed since the review (every field, when the earlier source text cannot be found).
     ``history=False`` skips the git look-up (fields of stale entries are then all fuzzy).
     """
-    source_lang = content.settings.source_language
+    source_lang = treatment.settings.source_language
     messages: list[Message] = []
     for domain in TEXT_DOMAINS:
-        translations = content.texts[lang][domain].root
-        for text_id, original in content.texts[source_lang][domain].root.items():
+        translations = treatment.texts[lang][domain].root
+        for text_id, original in treatment.texts[source_lang][domain].root.items():
             translation = translations.get(text_id)
             state = entry_state(original, translation)
             source_fields = entry_fields(original)
@@ -155,7 +155,7 @@ def language_messages(content: Content, lang: str, *, history: bool = True) -> l
             previous: dict[str, str] | None = None
             if state == STALE and history and translation is not None and translation.source_hash:
                 earlier = previous_source_entry(
-                    content.root, domain, text_id, translation.source_hash, source_lang, content.treatment
+                    treatment.root, domain, text_id, translation.source_hash, source_lang, treatment.id
                 )
                 previous = entry_fields(earlier) if earlier is not None else None
             fields = list(source_fields)

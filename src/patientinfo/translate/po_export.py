@@ -21,7 +21,7 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from patientinfo import __version__
-from patientinfo.content.load import Content
+from patientinfo.content.load import Treatment
 from patientinfo.content.schema import PLACEHOLDER
 from patientinfo.render.formatting import FormatError, Formatter
 from patientinfo.render.pages import today
@@ -76,17 +76,17 @@ def plural_examples(locale: Locale) -> dict[str, str]:
 class Commenter:
     """Builds the extracted comments (``#.``) of each message of one language."""
 
-    def __init__(self, content: Content, lang: str):
-        self.content = content
+    def __init__(self, treatment: Treatment, lang: str):
+        self.treatment = treatment
         self.lang = lang
-        self.locale = Locale.parse(content.settings.locale(lang))
+        self.locale = Locale.parse(treatment.settings.locale(lang))
         try:
             self.language_name = Locale.parse(lang).english_name or lang
         except (ValueError, TypeError):
             self.language_name = self.locale.english_name or lang
-        self.formatter = Formatter(content.settings.locale(lang), content.texts[lang]["ui"].root.get)
+        self.formatter = Formatter(treatment.settings.locale(lang), treatment.texts[lang]["ui"].root.get)
         self.plurals = plural_examples(self.locale)
-        file = content.facts_file
+        file = treatment.facts_file
         self.disputes = {d.id: d for d in file.disputes}
         self.faq = {q.id: q for q in file.faq}
         self.excluded = {e.id: e for e in file.excluded}
@@ -94,7 +94,7 @@ class Commenter:
     def source_lines(self, source_ids: list[str], quotes: dict[str, str], what: str = "Source") -> list[str]:
         lines = []
         for source_id in source_ids:
-            source = self.content.sources.get(source_id)
+            source = self.treatment.sources.get(source_id)
             if source is None:
                 continue
             if source.type == "clinic_website":
@@ -116,9 +116,9 @@ class Commenter:
         names = list(dict.fromkeys(PLACEHOLDER.findall(message.source)))
         if not names:
             return []
-        facts = self.content.facts
+        facts = self.treatment.facts
         fact = facts.get(message.text_id) if message.domain == "facts" else None
-        clinic = self.content.clinic.model_dump()
+        clinic = self.treatment.clinic.model_dump()
         lines = ["Placeholders: keep each {name} exactly as it is; never type its number or words yourself."]
         for name in names:
             owner, _, value = name.partition(".")
@@ -140,7 +140,7 @@ class Commenter:
         domain, text_id, field = message.domain, message.text_id, message.field
         lines: list[str] = []
         if domain == "facts":
-            fact = self.content.facts.get(text_id)
+            fact = self.treatment.facts.get(text_id)
             if fact is not None:
                 details = [f"category '{fact.category}'"]
                 for name in ("group", "severity", "step"):
@@ -208,23 +208,23 @@ def content_date(root: Path) -> str:
     return f"{day.isoformat()} 00:00+0000"
 
 
-def export_catalog(content: Content, lang: str) -> tuple[polib.POFile, list[Message]]:
+def export_catalog(treatment: Treatment, lang: str) -> tuple[polib.POFile, list[Message]]:
     """The PO catalog of ``lang`` (a target language) and the messages it holds."""
-    source_lang = content.settings.source_language
-    locale = content.settings.locale(lang)
-    messages = language_messages(content, lang)
-    commenter = Commenter(content, lang)
+    source_lang = treatment.settings.source_language
+    locale = treatment.settings.locale(lang)
+    messages = language_messages(treatment, lang)
+    commenter = Commenter(treatment, lang)
     po = polib.POFile(wrapwidth=79, check_for_duplicates=False)
     po.header = (
-        f"Texts of the patient information on '{content.treatment}' ({content.clinic.name}),\n"
+        f"Texts of the patient information on '{treatment.id}' ({treatment.clinic.name}),\n"
         f"to translate from '{source_lang}' into '{lang}'.\n"
         f"Made by: patientinfo translations export {lang}\n"
         "Bring back with: patientinfo translations import FILE (then scripts/check, scripts/build)."
     )
-    date = content_date(content.root)
+    date = content_date(treatment.root)
     po.metadata = {
-        "Project-Id-Version": f"{content.treatment} (patientinfo {__version__})",
-        "Report-Msgid-Bugs-To": content.clinic.email,
+        "Project-Id-Version": f"{treatment.id} (patientinfo {__version__})",
+        "Report-Msgid-Bugs-To": treatment.clinic.email,
         "POT-Creation-Date": date,
         "PO-Revision-Date": date,
         "Last-Translator": "",
@@ -236,7 +236,7 @@ def export_catalog(content: Content, lang: str) -> tuple[polib.POFile, list[Mess
         "Plural-Forms": get_plural(locale).plural_forms,
         "X-Generator": f"patientinfo {__version__}",
         "X-Source-Language": source_lang,
-        "X-Treatment": content.treatment,
+        "X-Treatment": treatment.id,
     }
     for message in messages:
         flags = []
@@ -247,9 +247,9 @@ def export_catalog(content: Content, lang: str) -> tuple[polib.POFile, list[Mess
         limit = layout_limit(message.domain, message.text_id, message.field)
         if limit:
             flags.append(f"max-length:{limit[0]}")
-        occurrences = [(content.text_path(source_lang, message.domain), str(_line(content, source_lang, message)))]
+        occurrences = [(treatment.text_path(source_lang, message.domain), str(_line(treatment, source_lang, message)))]
         if message.state != MISSING:
-            occurrences.append((content.text_path(lang, message.domain), str(_line(content, lang, message))))
+            occurrences.append((treatment.text_path(lang, message.domain), str(_line(treatment, lang, message))))
         entry = polib.POEntry(
             msgctxt=message.context,
             msgid=message.source,
@@ -265,8 +265,8 @@ def export_catalog(content: Content, lang: str) -> tuple[polib.POFile, list[Mess
     return po, messages
 
 
-def _line(content: Content, lang: str, message: Message) -> int:
-    document = content.documents.get(content.text_path(lang, message.domain))
+def _line(treatment: Treatment, lang: str, message: Message) -> int:
+    document = treatment.documents.get(treatment.text_path(lang, message.domain))
     if document is None:
         return 1
     loc: list[str] = [message.text_id]
@@ -279,9 +279,9 @@ def _line(content: Content, lang: str, message: Message) -> int:
     return document.line(loc)
 
 
-def export_file(content: Content, lang: str, output: Path | None) -> tuple[str, list[Message]]:
+def export_file(treatment: Treatment, lang: str, output: Path | None) -> tuple[str, list[Message]]:
     """Write the PO file (or return its text when ``output`` is None)."""
-    po, messages = export_catalog(content, lang)
+    po, messages = export_catalog(treatment, lang)
     text = str(po)
     if not text.endswith("\n"):
         text += "\n"

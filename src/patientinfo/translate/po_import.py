@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from patientinfo.check.run import MARKUP, source_hash
 from patientinfo.content.editing import EditError, EntryChange, apply_changes
-from patientinfo.content.load import TEXT_DOMAINS, Content
+from patientinfo.content.load import TEXT_DOMAINS, Treatment
 from patientinfo.content.schema import PLACEHOLDER, TextEntry
 from patientinfo.errors import ContentError, Problem
 from patientinfo.translate.catalogue import (
@@ -103,7 +103,7 @@ def _language(po: polib.POFile, path: Path) -> str:
     return re.split(r"[_@.-]", declared or path.stem)[0].lower()
 
 
-def problems_of(message: Message, new: str, lang: str, content: Content) -> list[str]:
+def problems_of(message: Message, new: str, lang: str, treatment: Treatment) -> list[str]:
     """What is wrong with ``new`` as the translation of ``message`` (empty list: nothing)."""
     found: list[str] = []
     wanted = set(PLACEHOLDER.findall(message.source))
@@ -115,7 +115,7 @@ def problems_of(message: Message, new: str, lang: str, content: Content) -> list
     bare = PLACEHOLDER.sub("", new)
     if "{" in bare or "}" in bare:
         found.append("a brace '{' or '}' that is not a placeholder: placeholders look like {name}")
-    allowed = {(a.lang, a.id, a.text) for a in content.settings.check.allowed_digits}
+    allowed = {(a.lang, a.id, a.text) for a in treatment.settings.check.allowed_digits}
     for number in NUMBER.findall(bare):
         if (lang, message.text_id, number) not in allowed:
             found.append(
@@ -147,13 +147,13 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
     lang = result.lang = _language(po, path)
     header_line = next((i + 1 for i, line in enumerate(lines) if line.startswith('"Language:')), 1)
     try:
-        content, known = load_translatable(root, _treatment(po))
+        treatment, known = load_translatable(root, _treatment(po))
     except ContentError as exc:
         result.errors = list(exc.problems)
         return result
-    source_lang = content.settings.source_language
-    if lang not in content.languages:
-        known = ", ".join(content.languages)
+    source_lang = treatment.settings.source_language
+    if lang not in treatment.languages:
+        known = ", ".join(treatment.languages)
         result.errors.append(
             Problem(
                 shown,
@@ -173,8 +173,8 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
         )
         return result
 
-    messages = {m.context: m for m in language_messages(content, lang, history=False)}
-    sources = {d: content.texts[source_lang][d].root for d in TEXT_DOMAINS}
+    messages = {m.context: m for m in language_messages(treatment, lang, history=False)}
+    sources = {d: treatment.texts[source_lang][d].root for d in TEXT_DOMAINS}
     seen: dict[str, int] = {}
     changes: dict[tuple[str, str], dict[str, str]] = {}
     settled: dict[tuple[str, str], set[str]] = {}  # fields that came back non-fuzzy and translated
@@ -201,9 +201,9 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
         message = messages.get(entry.msgctxt)
         if message is None:
             if text_id not in sources[domain]:
-                refuse(line, f"unknown id '{text_id}': it is not in {content.text_path(source_lang, domain)}")
+                refuse(line, f"unknown id '{text_id}': it is not in {treatment.text_path(source_lang, domain)}")
             else:
-                refuse(line, f"'{text_id}' has no field '{field_name}' in {content.text_path(source_lang, domain)}")
+                refuse(line, f"'{text_id}' has no field '{field_name}' in {treatment.text_path(source_lang, domain)}")
             continue
         if entry.msgctxt in seen:
             refuse(line, f"'{entry.msgctxt}' appears twice (first on line {seen[entry.msgctxt]})")
@@ -256,7 +256,7 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
             result.counts[UNCHANGED] += 1
             settled.setdefault(key, set()).add(field_name)
             continue
-        wrong = problems_of(message, new, lang, content)
+        wrong = problems_of(message, new, lang, treatment)
         if wrong:
             blocked.add(key)
             for problem in wrong:
@@ -272,7 +272,7 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
     for key in sorted(set(changes) | set(settled), key=lambda k: (TEXT_DOMAINS.index(k[0]), k[1])):
         domain, text_id = key
         original = sources[domain][text_id]
-        translation = content.texts[lang][domain].root.get(text_id)
+        translation = treatment.texts[lang][domain].root.get(text_id)
         new_hash = None
         if key not in blocked and set(entry_fields(original)) <= settled.get(key, set()):
             wanted = source_hash(original)
@@ -284,7 +284,7 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
             entry_changes[domain].append(EntryChange(text_id, changes.get(key, {}), new_hash))
     if result.errors:
         return result
-    _write(content, lang, entry_changes, result, known, dry_run=dry_run)
+    _write(treatment, lang, entry_changes, result, known, dry_run=dry_run)
     return result
 
 
@@ -301,7 +301,7 @@ def _final_entry(current: TextEntry | None, change: EntryChange) -> dict:
 
 
 def _write(
-    content: Content,
+    treatment: Treatment,
     lang: str,
     entry_changes: dict[str, list[EntryChange]],
     result: ImportResult,
@@ -314,13 +314,13 @@ def _write(
     ``known`` are the problems the content had before: only a problem the import would add
     refuses it (a language being translated may still miss texts that another file needs).
     """
-    source_lang = content.settings.source_language
+    source_lang = treatment.settings.source_language
     new_texts: dict[str, str] = {}
     for domain, changes in entry_changes.items():
         if not changes:
             continue
-        relative = content.text_path(lang, domain)
-        catalog = content.texts[lang][domain].root
+        relative = treatment.text_path(lang, domain)
+        catalog = treatment.texts[lang][domain].root
         for change in changes:
             try:
                 TextEntry.model_validate(_final_entry(catalog.get(change.text_id), change))
@@ -329,12 +329,12 @@ def _write(
                 result.errors.append(
                     Problem(
                         relative,
-                        content.text_line(lang, domain, change.text_id),
+                        treatment.text_line(lang, domain, change.text_id),
                         f"'{change.text_id}' ({lang}) cannot be written: {reason}",
                     )
                 )
-        old = (content.root / relative).read_text(encoding="utf-8")
-        order = list(content.texts[source_lang][domain].root)
+        old = (treatment.root / relative).read_text(encoding="utf-8")
+        order = list(treatment.texts[source_lang][domain].root)
         try:
             new_texts[relative] = apply_changes(old, changes, order)
         except EditError as exc:
@@ -343,11 +343,11 @@ def _write(
         return
     # Load the edited content in a scratch copy: a file that would not build is never written.
     with tempfile.TemporaryDirectory(prefix="patientinfo-import-") as scratch:
-        shutil.copytree(content.root / "content", Path(scratch) / "content")
+        shutil.copytree(treatment.root / "content", Path(scratch) / "content")
         for relative, text in new_texts.items():
             (Path(scratch) / relative).write_text(text, encoding="utf-8")
         try:
-            after = load_translatable(Path(scratch), content.treatment)[1]
+            after = load_translatable(Path(scratch), treatment.id)[1]
         except ContentError as exc:
             after = exc.problems
         before = {(p.path, p.message) for p in known}
@@ -359,5 +359,5 @@ def _write(
         result.written = sorted(new_texts)
         return
     for relative, text in new_texts.items():
-        (content.root / relative).write_text(text, encoding="utf-8")
+        (treatment.root / relative).write_text(text, encoding="utf-8")
     result.written = sorted(new_texts)
