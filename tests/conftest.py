@@ -1,41 +1,82 @@
 """Fixtures that put a whole project (content, docs, mkdocs.yml) in a temporary folder.
 
 ``project`` copies the real content; ``sample_project`` writes a tiny made-up treatment, to show
-that nothing in the engine is tied to mesotherapy. Both can be built with ``run_build``.
+that nothing in the engine is tied to mesotherapy. Builds and commands run in this process, as
+the command line runs them (``run_cli``), except the few tests that check the command itself
+(``process=True``). ``built_project``, the shipped project built once, is shared by every xdist
+worker of the session (a file lock lets the first one build it).
+
+The suite's clock is a fixed day, ``DAY``: no test depends on today's date, and an edit of the
+content's review dates moves nothing but the review tests.
 """
 
 from __future__ import annotations
 
-import datetime
+import contextlib
+import dataclasses
+import datetime as dt
 import hashlib
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import yaml
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 LANGS = ("fr", "it", "en")
+DAY = dt.date(2026, 12, 1)  # the suite's "today"
+A_YEAR_LATER = DAY + dt.timedelta(days=365)
 
 
-def pinned_epoch() -> str:
-    """The clock every test runs with: the day the shipped content was last reviewed, so that no
-    test depends on today's date (a review falling due would otherwise fail CI one day)."""
-    review = yaml.safe_load((REPO / "content/treatments/mesotherapy/facts.yaml").read_text(encoding="utf-8"))["review"]
-    moment = datetime.datetime.combine(review["last_reviewed"], datetime.time(12), tzinfo=datetime.UTC)
-    return str(int(moment.timestamp()))
+def epoch_of(day: dt.date) -> str:
+    return str(int(dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC).timestamp()))
 
 
-os.environ["SOURCE_DATE_EPOCH"] = pinned_epoch()  # inherited by every build the tests run
+os.environ["SOURCE_DATE_EPOCH"] = epoch_of(DAY)  # every build and command of the suite runs on DAY
 # Every test project shares one PDF cache: PDFs are keyed on their own HTML, so a test that
 # changes a text gets a new PDF and the others reuse the ones already made.
 os.environ.setdefault("PATIENTINFO_PDF_CACHE", str(REPO / ".cache" / "patientinfo" / "test-pdf"))
+os.environ.setdefault("PATIENTINFO_WORKERS", "1")  # the xdist workers are the parallelism
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def context(**changes: object):
+    """The build context of the suite (DAY, the shared PDF cache, not strict), with ``changes``."""
+    from patientinfo.pipeline.context import context_from_environment
+
+    return dataclasses.replace(context_from_environment(os.environ), strict=False, **changes)
+
+
+def html_of(treatment, lang: str, kind: str, day: dt.date = DAY) -> str:
+    """The HTML a printed document is made from (``leaflet``, ``consent``, ``record-card``...)."""
+    from patientinfo.printing.registry import html_of as printed_html
+
+    return printed_html(treatment, lang, kind, day)
+
+
+def pdf_of(treatment, lang: str, kind: str = "leaflet", day: dt.date = DAY) -> bytes:
+    """One printed document, made through the engine and the shared PDF cache."""
+    from patientinfo.printing.engine import make_pdfs
+    from patientinfo.printing.registry import BY_KIND, job
+
+    wanted = job(treatment, lang, BY_KIND[kind], day)
+    return make_pdfs([wanted], context().pdf_cache)[wanted.stem]
+
+
+def text_path(lang: str, domain: str, treatment: str) -> str:
+    """A text file as messages name it, in a project with the default layout."""
+    from patientinfo.content.layout import Layout
+
+    return Layout(REPO).texts(lang, domain, treatment)
 
 
 def copy_project(target: Path) -> Path:
@@ -47,22 +88,65 @@ def copy_project(target: Path) -> Path:
     return target
 
 
-def run_cli(root: Path, command: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+@contextlib.contextmanager
+def _environment(changes: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.update(changes)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_cli(
+    root: Path, command: str, *args: str, env: dict | None = None, process: bool = False
+) -> subprocess.CompletedProcess:
     """``python -m patientinfo COMMAND ARGS`` in ``root``, as an editor would run it: on their own
-    machine (not strict) unless the test asks for ``--strict`` or ``CI``, whatever runs the tests."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "patientinfo", command, *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=600,
-    )
+    machine (not strict) unless the test asks for ``--strict`` or ``CI``, whatever runs the tests.
+    In this process (the same code path: ``cli.main``), or as a real process with ``process``."""
+    environment = {"NO_MKDOCS_2_WARNING": "1", "CI": "", **(env or {})}
+    argv = [command, *args]
+    if process:
+        return subprocess.run(
+            [sys.executable, "-m", "patientinfo", *argv],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **environment},
+            timeout=600,
+        )
+    from patientinfo.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        _environment(environment),
+        contextlib.chdir(root),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's errors
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
-def run_build(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return run_cli(root, "build", *args, env=env)
+def run_build(root: Path, *args: str, env: dict | None = None, process: bool = False) -> subprocess.CompletedProcess:
+    return run_cli(root, "build", *args, env=env, process=process)
+
+
+def build_pages(root: Path, **changes: object) -> subprocess.CompletedProcess:
+    """A build of the pages only (no PDF printed), in this process, with the suite's context:
+    for tests about pages, which need not wait for WeasyPrint."""
+    from patientinfo.content.layout import Layout
+    from patientinfo.pipeline.publish import build_site
+
+    out, err = io.StringIO(), io.StringIO()
+    build_context = context(**{"pdfs": "none", **changes})
+    with contextlib.chdir(root), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = build_site(Layout.of_project(root), root / "site", build_context)
+    return subprocess.CompletedProcess(["build"], code, out.getvalue(), err.getvalue())
 
 
 def tree_digest(folder: Path) -> str:
@@ -108,18 +192,42 @@ def content():
 @pytest.fixture(scope="session")
 def site(content):
     """Every page of the shipped content in every language, rendered once: language -> file -> Markdown."""
-    from patientinfo.render.pages import render_site
+    from patientinfo.render.pages import render_treatment
 
-    return render_site(content)
+    return render_treatment(content, DAY)
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make(folder)`` once per test session, whatever the number of xdist workers: the first
+    worker to get the lock makes it, the others wait and reuse it (a failure is shared too)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the folder every worker's temporary folder is in
+    folder, failed = base / name, base / f"{name}.failed"
+    with FileLock(str(base / f"{name}.lock")):
+        if failed.exists():
+            pytest.fail(failed.read_text(encoding="utf-8"))
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                make(folder)
+            except BaseException as exc:
+                failed.write_text(f"{name} could not be made: {exc}", encoding="utf-8")
+                raise
+            (folder / ".made").touch()
+    return folder
+
+
+def _build_shipped(folder: Path) -> None:
+    root = copy_project(folder / "project")
+    result = run_build(root, "--strict")  # the shipped content passes the editors' check, links included
+    assert result.returncode == 0, result.stderr + result.stdout
 
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project, built once for the whole test session (read-only for tests)."""
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
-    result = run_build(root, "--strict")  # the shipped content passes the editors' check, links included
-    assert result.returncode == 0, result.stderr + result.stdout
-    return root
+    return shared_folder(tmp_path_factory, "built", _build_shipped) / "project"
 
 
 def quote_y() -> dict:

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import axe_playwright_python
 import pytest
 
 from patientinfo.render.pages import PAGES
@@ -66,27 +67,34 @@ def browser():
         chromium.close()
 
 
-class Visit:
-    """A page opened in a fresh context, with every request and console error recorded."""
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
 
-    def __init__(self, browser, url: str, viewport: dict):
+
+class Tab:
+    """One browser context and page per screen size, for the whole session: each visit is a new
+    page load in it (the load event, not network idle), with its requests and console errors."""
+
+    def __init__(self, browser, viewport: dict):
         self.context = browser.new_context(viewport=viewport)
+        self.context.add_init_script(path=str(AXE))  # axe-core in every page, before its scripts
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
         self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(url, wait_until="networkidle")
+
+    def open(self, url: str) -> Tab:
+        self.requests.clear()
+        self.errors.clear()
+        self.page.goto(url, wait_until="load")
+        return self
 
     def outside_hosts(self) -> set[str]:
         hosts = {urlsplit(url).hostname for url in self.requests if urlsplit(url).scheme in ("http", "https")}
         return hosts - {"127.0.0.1"}
 
     def axe_violations(self) -> list[str]:
-        import axe_playwright_python
-
-        self.page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
         )
@@ -98,56 +106,51 @@ class Visit:
     def sideways_overflow(self) -> int:
         return self.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
-    def close(self) -> None:
-        self.context.close()
+
+@pytest.fixture(scope="session")
+def tabs(browser) -> dict[str, Tab]:
+    opened = {"phone": Tab(browser, PHONE), "desktop": Tab(browser, DESKTOP)}
+    yield opened
+    for tab in opened.values():
+        tab.context.close()
 
 
 def page_url(site_url: str, lang: str, page: str) -> str:
     return site_url + PREFIX[lang] + ("" if page == "index" else f"{page}/")
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("size", ["phone", "desktop"])
 @pytest.mark.parametrize("lang", list(PREFIX))
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_page_is_accessible_private_and_fits(browser, site_url, page, lang, viewport):
-    visit = Visit(browser, page_url(site_url, lang, page), viewport)
-    try:
-        assert visit.page.evaluate("document.documentElement.lang") == lang
-        assert visit.axe_violations() == []
-        assert visit.outside_hosts() == set()
-        assert visit.errors == []
-        if viewport is PHONE:
-            assert visit.sideways_overflow() <= 0
-    finally:
-        visit.close()
+def test_page_is_accessible_private_and_fits(tabs, site_url, page, lang, size):
+    visit = tabs[size].open(page_url(site_url, lang, page))
+    assert visit.page.evaluate("document.documentElement.lang") == lang
+    assert visit.axe_violations() == []
+    assert visit.outside_hosts() == set()
+    assert visit.errors == []
+    if size == "phone":
+        assert visit.sideways_overflow() <= 0
 
 
 @pytest.mark.parametrize("lang", list(PREFIX))
-def test_404_page_in_each_language(browser, site_url, lang):
-    visit = Visit(browser, f"{site_url}{PREFIX[lang]}404.html", PHONE)
-    try:
-        assert visit.page.evaluate("document.documentElement.lang") == lang
-        assert visit.axe_violations() == []
-        assert visit.outside_hosts() == set()
-    finally:
-        visit.close()
+def test_404_page_in_each_language(tabs, site_url, lang):
+    visit = tabs["phone"].open(f"{site_url}{PREFIX[lang]}404.html")
+    assert visit.page.evaluate("document.documentElement.lang") == lang
+    assert visit.axe_violations() == []
+    assert visit.outside_hosts() == set()
 
 
 @pytest.mark.parametrize(("source", "target"), [("fr", "it"), ("it", "en"), ("en", "fr")])
-def test_language_switcher_lands_on_the_same_page(browser, site_url, source, target):
-    visit = Visit(browser, page_url(site_url, source, "risks"), DESKTOP)
-    try:
-        link = visit.page.locator(f".md-select__link[hreflang={target}]")
-        with visit.page.expect_navigation():
-            link.evaluate("element => element.click()")
-        visit.page.wait_for_load_state("networkidle")
-        assert visit.page.url == page_url(site_url, target, "risks")
-        assert visit.page.evaluate("document.documentElement.lang") == target
-    finally:
-        visit.close()
+def test_language_switcher_lands_on_the_same_page(tabs, site_url, source, target):
+    visit = tabs["desktop"].open(page_url(site_url, source, "risks"))
+    link = visit.page.locator(f".md-select__link[hreflang={target}]")
+    with visit.page.expect_navigation(wait_until="load"):
+        link.evaluate("element => element.click()")
+    assert visit.page.url == page_url(site_url, target, "risks")
+    assert visit.page.evaluate("document.documentElement.lang") == target
 
 
-def search(visit: Visit, query: str) -> list[str]:
+def search(visit: Tab, query: str) -> list[str]:
     # Wait until the search worker has built its index: the box then shows its ready text.
     visit.page.focus("input.md-search__input")
     visit.page.wait_for_function(
@@ -196,54 +199,41 @@ SEARCHES = [
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), SEARCHES)
-def test_search_answers_in_the_readers_language(browser, site_url, lang, query, expected):
-    visit = Visit(browser, page_url(site_url, lang, "index"), DESKTOP)
-    try:
-        results = search(visit, query)
-        assert results, f"no result for {query!r} in {lang}"
-        assert wrong_language(results, site_url, lang) == []
-        assert any(url.removeprefix(site_url).startswith(PREFIX[lang] + expected) for url in results), results
-    finally:
-        visit.close()
+def test_search_answers_in_the_readers_language(tabs, site_url, lang, query, expected):
+    results = search(tabs["desktop"].open(page_url(site_url, lang, "index")), query)
+    assert results, f"no result for {query!r} in {lang}"
+    assert wrong_language(results, site_url, lang) == []
+    assert any(url.removeprefix(site_url).startswith(PREFIX[lang] + expected) for url in results), results
 
 
 @pytest.mark.parametrize(
     ("lang", "query", "expected"),
     [("it", "mal di schiena", "conditions/"), ("fr", "combien de seances", "schedule/")],
 )
-def test_a_phrase_with_small_words_ranks_the_right_page_high(browser, site_url, lang, query, expected):
+def test_a_phrase_with_small_words_ranks_the_right_page_high(tabs, site_url, lang, query, expected):
     # "di", "de" are not indexed; left in the query they kept every page from holding "all the
     # words", so Material's ranking ignored "schiena" (the page on back pain came sixth).
-    visit = Visit(browser, page_url(site_url, lang, "index"), DESKTOP)
-    try:
-        pages = [url.removeprefix(site_url) for url in search(visit, query) if "#" not in url]
-        assert PREFIX[lang] + expected in pages[:3], pages
-    finally:
-        visit.close()
+    visit = tabs["desktop"].open(page_url(site_url, lang, "index"))
+    pages = [url.removeprefix(site_url) for url in search(visit, query) if "#" not in url]
+    assert PREFIX[lang] + expected in pages[:3], pages
 
 
 # The checks above must be able to fail: each is shown catching a fault introduced on purpose.
 
 
-def test_checks_catch_an_accessibility_violation(browser, site_url):
-    visit = Visit(browser, page_url(site_url, "en", "risks"), DESKTOP)
-    try:
-        visit.page.evaluate("document.querySelector('article').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')")
-        assert any(v.startswith("image-alt") for v in visit.axe_violations())
-    finally:
-        visit.close()
+def test_checks_catch_an_accessibility_violation(tabs, site_url):
+    visit = tabs["desktop"].open(page_url(site_url, "en", "risks"))
+    visit.page.evaluate("document.querySelector('article').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')")
+    assert any(v.startswith("image-alt") for v in visit.axe_violations())
 
 
-def test_checks_catch_a_request_to_another_host(browser, site_url):
-    visit = Visit(browser, page_url(site_url, "it", "index"), DESKTOP)
-    try:
-        visit.page.evaluate(
-            "document.body.insertAdjacentHTML('beforeend', '<img alt=\"\" src=\"https://tracker.example.net/p.gif\">')"
-        )
-        visit.page.wait_for_timeout(500)
-        assert visit.outside_hosts() == {"tracker.example.net"}
-    finally:
-        visit.close()
+def test_checks_catch_a_request_to_another_host(tabs, site_url):
+    visit = tabs["desktop"].open(page_url(site_url, "it", "index"))
+    visit.page.evaluate(
+        "document.body.insertAdjacentHTML('beforeend', '<img alt=\"\" src=\"https://tracker.example.net/p.gif\">')"
+    )
+    visit.page.wait_for_timeout(500)
+    assert visit.outside_hosts() == {"tracker.example.net"}
 
 
 def test_checks_catch_a_wrong_language_result(site_url):

@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import edit_yaml, run_build, tree_digest
+from conftest import DAY, edit_yaml, run_build, tree_digest
+from patientinfo.content.layout import Layout
 from patientinfo.pipeline import reuse as build_cache
-
-DAY = dt.date(2026, 11, 23)
 
 
 def digest(root: Path, day: dt.date = DAY, logo: str | None = None) -> str:
-    return build_cache.inputs_digest(root, root / "content", day, logo)
+    return build_cache.inputs_digest(Layout(root), day, logo)
 
 
 def test_the_stamp_follows_every_input(project: Path) -> None:

@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from conftest import LANGS, REPO, edit_yaml, run_cli
-from patientinfo.check.run import honesty_findings, mark_reviewed, quoted_numbers, run_check
+from patientinfo.check.honesty import honesty_findings, quoted_numbers
+from patientinfo.check.reviewed import mark_reviewed
+from patientinfo.check.run import run_check
 from patientinfo.content.load import load_project, load_treatment
 from patientinfo.errors import ContentError
 from patientinfo.render.pages import PAGES
@@ -401,8 +403,9 @@ def test_a_value_needs_to_be_in_one_quote_only(project: Path):
 
 
 def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_translations_current(project: Path):
-    from patientinfo.check.run import source_hash, typography_findings
+    from patientinfo.check.wording import typography_findings
     from patientinfo.content.schema import TextEntry
+    from patientinfo.translate.catalogue import source_hash
 
     pages = project / "content" / "fr" / "mesotherapy" / "pages.yaml"
     text = pages.read_text(encoding="utf-8")
@@ -419,7 +422,7 @@ def test_a_plain_space_before_a_french_colon_is_a_finding_and_fixing_it_keeps_tr
 
 
 def test_a_translation_with_other_placeholders_than_the_source_is_a_finding(project: Path):
-    from patientinfo.check.run import placeholder_findings
+    from patientinfo.check.translations import placeholder_findings
 
     assert not placeholder_findings(load_treatment(project))
     path = project / "content" / "en" / "ui.yaml"

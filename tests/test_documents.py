@@ -8,27 +8,20 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from conftest import LANGS, REPO, copy_project, edit_yaml, pdf_objects
+from conftest import DAY, LANGS, REPO, copy_project, edit_yaml, html_of, pdf_objects
 from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
-from patientinfo.printing.forms import (
-    DOCUMENTS,
-    LARGE_PRINT_MIN_PT,
-    document_links,
-    document_name,
-    large_print_html,
-    render_document,
-    render_document_html,
-    render_documents,
-    version_id,
-)
-from patientinfo.printing.leaflet import render_leaflet_html
+from patientinfo.printing.engine import make_pdf
+from patientinfo.printing.leaflet import LARGE_PRINT_MIN_PT
+from patientinfo.printing.registry import BY_KIND, FORMS, job, links
+from patientinfo.printing.text import version_id
 from patientinfo.render.pages import LanguageRenderer
 
 TEMPLATES = REPO / "src" / "patientinfo" / "templates" / "documents"
@@ -61,22 +54,29 @@ def html_text(markup: str) -> str:
     return plain(html.unescape(re.sub(r"<[^>]+>", " ", markup)))
 
 
+DOCUMENTS = [printed.kind for printed in FORMS]
+
+
+def document_name(kind: str, lang: str) -> str:
+    return BY_KIND[kind].file_name(lang)
+
+
 @pytest.fixture(scope="module")
-def pdfs(content, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every document of every language, rendered once, written as the site would serve them."""
+def pdfs(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every document of every language, as the session's build published them."""
     folder = tmp_path_factory.mktemp("documents")
-    for by_name in render_documents(content).values():
-        for name, data in by_name.items():
-            (folder / name).write_bytes(data)
+    for pdf in (built_project / "site").rglob("*.pdf"):
+        if not pdf.name.startswith("leaflet-") or pdf.name.startswith("leaflet-large"):
+            shutil.copy(pdf, folder / pdf.name)
     return folder
 
 
 # --------------------------------------------------------------------------- HTML, every language
 @pytest.mark.parametrize("lang", LANGS)
 def test_consent_form_names_every_benefit_risk_dispute_alternative_and_the_plan(content, lang: str):
-    page = render_document_html(content, lang, "consent")
+    page = html_of(content, lang, "consent")
     text = html_text(page)
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     # Every fact of these kinds but those in a clinic's claim (a signed form quotes no claim).
     claims = {f.id for f in content.facts_file.facts if f.category == "claim"}
     in_claim_disputes = {f for d in content.facts_file.disputes if claims & set(d.facts) for f in d.facts}
@@ -109,7 +109,7 @@ def test_every_document_is_escaped(project: Path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r'(?m)^consent\.title: "[^"]*"', 'consent.title: "<script>alert(1)</script> {{ 7*7 }}"', text)
     path.write_text(text, encoding="utf-8")
-    page = render_document_html(load_treatment(project), "fr", "consent")
+    page = html_of(load_treatment(project), "fr", "consent")
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }}" in page
 
@@ -173,14 +173,14 @@ def test_every_language_has_the_four_files_named_in_english(pdfs: Path, content)
     assert {p.name for p in pdfs.glob("*.pdf")} == expected
     assert expected >= {"questionnaire-fr.pdf", "consent-it.pdf", "record-card-en.pdf", "leaflet-large-fr.pdf"}
     for lang in content.languages:
-        links = document_links(content, lang)
-        assert [name for name, _ in links] == [document_name(kind, lang) for kind in DOCUMENTS]
-        assert all(label and not re.search(r"\d", label) for _, label in links)
+        linked = links(content, lang)
+        assert [name for name, _ in linked] == [document_name(kind, lang) for kind in DOCUMENTS]
+        assert all(label and not re.search(r"\d", label) for _, label in linked)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdfs_are_a4_tagged_titled_in_their_language_with_embedded_fonts(pdfs: Path, content, lang: str):
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     for kind in DOCUMENTS:
         path = pdfs / document_name(kind, lang)
         info = pdf_info(path)
@@ -197,7 +197,7 @@ def test_pdfs_are_a4_tagged_titled_in_their_language_with_embedded_fonts(pdfs: P
 @pytest.mark.parametrize("lang", LANGS)
 def test_all_documents_of_a_language_carry_its_version_id_and_review_date(pdfs: Path, content, lang: str):
     version = version_id(content, lang)
-    review = plain(LanguageRenderer(content, lang).fmt.date(content.facts_file.review.last_reviewed))
+    review = plain(LanguageRenderer(content, lang, day=DAY).fmt.date(content.facts_file.review.last_reviewed))
     for kind in DOCUMENTS:
         text = pdf_text(pdfs / document_name(kind, lang))
         assert version in text, kind
@@ -206,7 +206,7 @@ def test_all_documents_of_a_language_carry_its_version_id_and_review_date(pdfs: 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_printed_forms_hold_what_the_issue_asks(pdfs: Path, content, lang: str):
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     consent = pdf_text(pdfs / document_name("consent", lang), above=795)
     wanted_risks = set(page_model.fact_ids(content, page_model.DOCUMENTS["consent"]["risks"]))
     missing = [
@@ -221,7 +221,7 @@ def test_printed_forms_hold_what_the_issue_asks(pdfs: Path, content, lang: str):
     questionnaire = pdf_text(pdfs / document_name("questionnaire", lang))
     unsure = plain(renderer.plain("documents", "common.unsure"))
     asked = len([f for f in content.facts_file.facts if f.category == "screening"])
-    assert questionnaire.count(unsure) == html_text(render_document_html(content, lang, "questionnaire")).count(unsure)
+    assert questionnaire.count(unsure) == html_text(html_of(content, lang, "questionnaire")).count(unsure)
     assert questionnaire.count(unsure) >= asked
 
 
@@ -247,7 +247,7 @@ def text_sizes_pt(html_source: str, base_url: str) -> list[tuple[float, str]]:
 
 
 def test_large_print_leaflet_is_sixteen_points_or_more_in_one_column(content):
-    source = large_print_html(content, "fr")
+    source = html_of(content, "fr", "leaflet-large")
     sizes = text_sizes_pt(source, str(content.root))
     assert sizes
     small = [(round(size, 1), text) for size, text in sizes if size < LARGE_PRINT_MIN_PT - 0.01]
@@ -258,15 +258,15 @@ def test_large_print_leaflet_is_sixteen_points_or_more_in_one_column(content):
 @pytest.mark.parametrize("lang", LANGS)
 def test_large_print_leaflet_has_the_leaflets_content(pdfs: Path, content, lang: str):
     """The leaflet's own HTML, only restyled: every word of the leaflet, plus the version line."""
-    leaflet = render_leaflet_html(content, lang)
-    large = large_print_html(content, lang)
+    leaflet = html_of(content, lang, "leaflet")
+    large = html_of(content, lang, "leaflet-large")
 
     def body(page: str) -> str:
         return html_text(re.sub(r"<head>.*?</head>|<p class=\"pi-version\">.*?</p>", "", page, flags=re.S))
 
     assert body(large) == body(leaflet)
     text = pdf_text(pdfs / document_name("leaflet-large", lang), above=780)
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     shown = body(leaflet)
     missing = [
         f.id
@@ -279,18 +279,18 @@ def test_large_print_leaflet_has_the_leaflets_content(pdfs: Path, content, lang:
 
 
 def test_documents_are_reproducible(pdfs: Path, content):
-    again = render_document(content, "it", "consent")
+    again = make_pdf(job(content, "it", BY_KIND["consent"], DAY))  # printed again, no cache
     assert again == (pdfs / document_name("consent", "it")).read_bytes()
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_printed_leaflet_carries_the_forms_version_id_and_the_logo(content, lang: str, tmp_path: Path):
-    leaflet = render_leaflet_html(content, lang)
+    leaflet = html_of(content, lang, "leaflet")
     assert version_id(content, lang) in leaflet
     assert 'class="logo"' not in leaflet  # the shipped clinic has no logo
     project = copy_project(tmp_path / "project")
     (project / "docs/assets/logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>")
     clinic = project / "content/clinic.yaml"
     clinic.write_text(re.sub(r"(?m)^logo:.*$", 'logo: "docs/assets/logo.svg"', clinic.read_text(encoding="utf-8")))
-    branded = render_leaflet_html(load_treatment(project), lang)
+    branded = html_of(load_treatment(project), lang, "leaflet")
     assert f'<img class="logo" src="{(project / "docs/assets/logo.svg").as_uri()}"' in branded

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, copy_project
-from patientinfo.content.load import _load, load_treatment
+from patientinfo.content.load import load_treatment, read_one
 from patientinfo.errors import ContentError
 from payloads import content_files
 
@@ -70,8 +70,7 @@ def test_a_mutated_file_loads_or_says_where_it_is_wrong(scratch: Path, change: t
     relative, data = change
     (scratch / relative).write_bytes(data)
     try:
-        problems: list = []
-        _load(scratch, relative, FILES[relative], problems, {})
+        _, problems = read_one(scratch, relative, FILES[relative])
         if problems:
             assert_named(problems, relative)
     except ContentError as exc:  # noqa: PERF203

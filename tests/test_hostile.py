@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import edit_yaml, run_build, tree_digest
-from patientinfo.content.load import load_treatment
+from conftest import build_pages, edit_yaml, html_of, pdf_of, run_build, tree_digest
+from patientinfo.content.load import load_project, load_treatment
 from patientinfo.content.schema import Clinic, FactsFile, Settings, SourcesFile
 from patientinfo.errors import ContentError
+from patientinfo.printing.registry import PRINTED
 from payloads import content_files, free_text_paths, inject_everywhere
 
 FACTS = "content/treatments/mesotherapy/facts.yaml"
@@ -261,6 +262,11 @@ def test_the_payload_walker_is_generated_from_the_schema():
         assert model.model_json_schema()  # each model has a schema the walker can follow
 
 
+def pdf_lines_text(pdf: bytes) -> str:
+    """The text of a PDF as pdftotext reads it (a missing pdftotext fails: it is part of the set-up)."""
+    return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+
+
 def _site_files(site: Path) -> dict[str, str]:
     return {
         path.relative_to(site).as_posix(): path.read_text(encoding="utf-8", errors="replace")
@@ -324,36 +330,41 @@ def test_every_text_is_escaped_exactly_once_everywhere(project: Path):
     assert len(placed) > 500  # every text of every language, clinic, sources, settings
     settings = project / "content/settings.yaml"
     settings.write_text(re.sub(r"(?m)^leaflet_max_pages:.*\n", "", settings.read_text()) + "leaflet_max_pages: 12\n")
-    result = run_build(project, env={"CI": ""})
+    # The pages through the real build (MkDocs, the theme, search); the printed documents through
+    # the HTML WeasyPrint is given (every kind, language and treatment), and one PDF printed.
+    result = build_pages(project)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     site = project / "site"
     files = _site_files(site)
-    raw = {name: re.findall(r"<x-p\d+>", text) for name, text in files.items()}
+    project_loaded = load_project(project)
+    printed = {
+        f"{treatment.id}/{kind}-{lang}": html_of(treatment, lang, kind)
+        for treatment in project_loaded.treatments.values()
+        for lang in project_loaded.languages
+        for kind in (p.kind for p in PRINTED)
+    }
+    everything = {**files, **printed}
+    raw = {name: re.findall(r"<x-p\d+>", text) for name, text in everything.items()}
     assert not {name: found for name, found in raw.items() if found}, "a content text reached the site unescaped"
-    double = {name: re.findall(r"&amp;lt;x-p\d+", text) for name, text in files.items()}
+    double = {name: re.findall(r"&amp;lt;x-p\d+", text) for name, text in everything.items()}
     assert not {name: found for name, found in double.items() if found}, "a content text was escaped twice"
-    shown = set(re.findall(r"&lt;(x-p\d+)&gt;", "\n".join(files.values())))
+    shown = set(re.findall(r"&lt;(x-p\d+)&gt;", "\n".join(everything.values())))
     json_shown = set(re.findall(r"\\u003c(x-p\d+)\\u003e", "\n".join(files.values())))
-    pdf_text = (
-        "\n".join(
-            subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-            for pdf in site.rglob("*.pdf")
-        )
-        if shutil.which("pdftotext")
-        else ""
-    )
-    # Narrow columns wrap '<x-' / 'p79>' onto two lines, and pdftotext joins them as '<xp79>'.
-    in_pdf = {f"x-p{n}" for n in re.findall(r"<x-?p(\d+)>", re.sub(r"\s+", "", pdf_text))}
+    # Page footers of printed documents are CSS strings: every sign escaped for CSS (css_string).
+    css_shown = set(re.findall(r"\\3c (x-p\d+)\\3e ", "\n".join(printed.values())))
     missing = [
         (tag, where)
         for tag, where in placed.items()
-        if tag[1:-1] not in shown | json_shown | in_pdf and not shown_only_sometimes(*where)
+        if tag[1:-1] not in shown | json_shown | css_shown and not shown_only_sometimes(*where)
     ]
     assert not missing, f"{len(missing)} texts are shown nowhere: {missing[:40]}"
-    if pdf_text:
-        clinic_tag = next(tag for tag, (file, path) in placed.items() if file == "content/clinic.yaml")
-        assert clinic_tag in pdf_text  # the PDF shows the text literally, not as markup
+    # On paper the text is shown literally, not as markup (pdftotext is installed by .ci/run).
+    consent = pdf_lines_text(pdf_of(project_loaded.first, "fr", "consent"))
+    clinic_tag = next(
+        tag for tag, (file, path) in placed.items() if file == "content/clinic.yaml" and path == ("name",)
+    )
+    assert clinic_tag in consent.replace("\n", "")
     for name, text in files.items():
         if name.endswith("search_index.json"):
             json.loads(text)  # still valid JSON
@@ -378,7 +389,7 @@ def test_a_quote_in_a_description_cannot_break_out_of_its_attribute(project: Pat
 
 
 def test_leaflets_never_fetch_anything_outside_the_repository(tmp_path: Path):
-    from patientinfo.printing.leaflet import LocalFetcher
+    from patientinfo.printing.engine import LocalFetcher
 
     fetcher = LocalFetcher(tmp_path)
     (tmp_path / "ok.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGS, copy_project, pdf_objects
+from conftest import DAY, LANGS, copy_project, pdf_objects, pdf_of
 from patientinfo.content.load import load_treatment
-from patientinfo.printing.leaflet import render_leaflet
 from patientinfo.render.pages import PAGES, LanguageRenderer
 
 pytestmark = pytest.mark.slow
@@ -45,7 +44,7 @@ def test_leaflet_is_a4_within_its_page_limit_tagged_and_titled(built_project: Pa
     assert 1 <= int(info["Pages"]) <= load_treatment(built_project).settings.leaflet_max_pages
     assert info["Tagged"] == "yes"
     text = pdf_text(built_project / "site" / LOCATION[lang])
-    renderer = LanguageRenderer(load_treatment(built_project), lang)
+    renderer = LanguageRenderer(load_treatment(built_project), lang, day=DAY)
     pages = int(info["Pages"])
     for number in range(1, pages + 1):
         assert plain(renderer.plain("ui", "leaflet.page_of", page=number, pages=pages)) in text
@@ -56,7 +55,7 @@ def test_leaflet_is_a4_within_its_page_limit_tagged_and_titled(built_project: Pa
 def test_leaflet_has_every_indication_risk_and_contraindication(built_project: Path, lang: str):
     text = pdf_text(built_project / "site" / LOCATION[lang], body_only=True)
     content = load_treatment(built_project)
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
 
     def shown(fact_id: str) -> bool:
         words = plain(renderer.views.fact_plain(fact_id))
@@ -108,8 +107,8 @@ def test_every_page_links_to_its_languages_leaflet(built_project: Path):
 
 def test_two_builds_give_identical_pdfs(built_project: Path):
     content = load_treatment(built_project)
-    assert render_leaflet(content, "it") == render_leaflet(content, "it")
-    assert render_leaflet(content, "fr") == (built_project / "site" / LOCATION["fr"]).read_bytes()
+    assert pdf_of(content, "it", "leaflet") == pdf_of(content, "it", "leaflet")
+    assert pdf_of(content, "fr", "leaflet") == (built_project / "site" / LOCATION["fr"]).read_bytes()
 
 
 def test_another_clinic_changes_only_the_clinic_file(tmp_path: Path):
@@ -126,7 +125,7 @@ def test_another_clinic_changes_only_the_clinic_file(tmp_path: Path):
     path.write_text(yaml.safe_dump(clinic, allow_unicode=True), encoding="utf-8")
     content = load_treatment(root)
     pdf = root / "leaflet.pdf"
-    pdf.write_bytes(render_leaflet(content, "it"))
+    pdf.write_bytes(pdf_of(content, "it", "leaflet"))
     text = pdf_text(pdf)
     assert "Studio Medico Prova" in text and "+39 02 0000 0000" in text
     assert "Clinique Exemple" not in text
@@ -139,7 +138,7 @@ def test_pdfs_made_in_parallel_are_the_same_and_report_every_problem(tmp_path: P
     import datetime as dt
 
     from patientinfo.errors import ContentError
-    from patientinfo.printing.leaflet import PdfJob, make_pdfs
+    from patientinfo.printing.engine import PdfJob, make_pdfs
 
     def job(stem: str, max_pages: int | None) -> PdfJob:
         html = f"<html lang='en'><title>{stem}</title><p>{stem}</p></html>"
@@ -167,7 +166,7 @@ def test_background_pdf_workers_yield_the_processor():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from patientinfo.printing.leaflet import _lower_priority
+    from patientinfo.printing.engine import _lower_priority
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority) as pool:

@@ -6,12 +6,10 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from conftest import edit_yaml
+from conftest import DAY, edit_yaml, html_of
 from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
 from patientinfo.model.selection import LEAFLET, SITE, Pick, Split
-from patientinfo.printing.forms import render_document_html
-from patientinfo.printing.leaflet import render_leaflet_html
 from patientinfo.render.pages import LanguageRenderer
 
 
@@ -69,8 +67,8 @@ def test_a_dispute_shows_with_its_section_whatever_the_order_of_its_facts(projec
     dispute_id = reorder_side_effects_dispute(project)
     content = load_treatment(project)
     assert dispute_id in [d.id for d in page_model.resolve(content, LEAFLET["risk_disputes"], printed=True)]
-    renderer = LanguageRenderer(content, "en")
-    leaflet = render_leaflet_html(content, "en")
+    renderer = LanguageRenderer(content, "en", day=DAY)
+    leaflet = html_of(content, "en", "leaflet")
     risks = leaflet.split(escape(renderer.plain("pages", "risks.title")), 1)[1]
     assert str(escape(renderer.plain("facts", dispute_id))) in risks
 
@@ -81,7 +79,7 @@ def test_the_consent_form_lists_a_risk_the_leaflet_leaves_out(project: Path):
 
     edit_yaml(project / "content/treatments/mesotherapy/facts.yaml", change)
     content = load_treatment(project)
-    text = str(escape(LanguageRenderer(content, "en").views.fact_plain("risk-infection")))
-    assert text not in render_leaflet_html(content, "en")
-    assert 'data-fact="risk-infection"' in render_document_html(content, "en", "consent")
+    text = str(escape(LanguageRenderer(content, "en", day=DAY).views.fact_plain("risk-infection")))
+    assert text not in html_of(content, "en", "leaflet")
+    assert 'data-fact="risk-infection"' in html_of(content, "en", "consent")
     assert "risk-infection" in page_model.shown_facts(content, SITE["risks"])

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LANGS
-from patientinfo.printing.leaflet import render_leaflet, render_leaflet_html
+from conftest import DAY, LANGS, html_of, pdf_of
 from patientinfo.render.pages import LanguageRenderer
 
 
@@ -19,7 +18,7 @@ def leaflets(content, tmp_path_factory) -> dict[str, Path]:
     paths = {}
     for lang in LANGS:
         paths[lang] = folder / f"leaflet-{lang}.pdf"
-        paths[lang].write_bytes(render_leaflet(content, lang))
+        paths[lang].write_bytes(pdf_of(content, lang, "leaflet"))
     return paths
 
 
@@ -77,13 +76,13 @@ def test_no_file_name_is_shown_to_patients(site, content, lang):
     names = [s.file for s in content.sources.values() if s.file]
     for page, markdown in site[lang].items():
         assert not [n for n in names if n in markdown], page
-    html = render_leaflet_html(content, lang)
+    html = html_of(content, lang, "leaflet")
     assert not [n for n in names if n in html]
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_leaflet_small_print_is_at_least_10_pt(content, lang):
-    html = render_leaflet_html(content, lang)
+    html = html_of(content, lang, "leaflet")
     sizes = [float(s) for s in re.findall(r"font(?:-size)?:\s*(\d+(?:\.\d+)?)pt", html)]
     assert sizes and min(sizes) >= 10
 
@@ -91,7 +90,7 @@ def test_leaflet_small_print_is_at_least_10_pt(content, lang):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_leaflet_page_one_has_the_emergency_box(leaflets, content, lang):
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     first = pdf_text(leaflets[lang], 1, raw=True)
     assert renderer.plain("pages", "risks.emergency_title") in first
     for urgency in ("emergency", "same_day"):
@@ -108,7 +107,7 @@ def test_leaflet_page_one_has_the_emergency_box(leaflets, content, lang):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGS)
 def test_leaflet_shows_every_disagreement_and_no_website_wording(leaflets, content, lang):
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     text = pdf_text(leaflets[lang])
     for dispute in content.facts_file.disputes:
         assert norm(renderer.plain("facts", dispute.id)) in text, dispute.id

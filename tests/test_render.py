@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import LANGS
+from conftest import DAY, LANGS
 from patientinfo.content.load import load_treatment
 from patientinfo.errors import ContentError
-from patientinfo.render.pages import PAGES, render_language, render_site
+from patientinfo.render.pages import PAGES, render_language, render_treatment
 
 CLOCK = re.compile(r"\b(\d{1,2})(?:[\u00a0 ]?h(?:[\u00a0 ]?(\d{2}))?\b|:(\d{2})\b)")
 
@@ -74,7 +74,7 @@ def test_html_and_template_syntax_in_a_text_stay_literal(project: Path):
         "Rougeur <script>alert(1)</script> {{ 7*7 }} *gras* [lien](https://x.example.org/?a=1&b=2) _x_"
     )
     texts.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    markdown = render_language(load_treatment(project), "fr")["risks.md"]
+    markdown = render_language(load_treatment(project), "fr", DAY)["risks.md"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
     assert "<script>" not in markdown
     assert r"\{\{ 7\*7 \}\}" in markdown and "49" not in markdown
@@ -86,8 +86,8 @@ def test_html_and_template_syntax_in_a_text_stay_literal(project: Path):
 
 def test_review_overdue_notice(content):
     late = content.facts_file.review.next_review.replace(year=content.facts_file.review.next_review.year + 1)
-    on_time = render_language(content, "en", build_date=content.facts_file.review.last_reviewed)
-    overdue = render_language(content, "en", build_date=late)
+    on_time = render_language(content, "en", day=content.facts_file.review.last_reviewed)
+    overdue = render_language(content, "en", day=late)
     assert "!!! danger" not in on_time["faq.md"]
     assert "!!! danger" in overdue["faq.md"]
 
@@ -103,11 +103,11 @@ def test_missing_fact_value_in_a_page_text_is_an_error(project: Path):
         ContentError,
         match=r"content/en/mesotherapy/pages\.yaml:\d+: 'faq\.intro' \(language 'en'\): placeholder '\{clinic\.fax\}'",
     ):
-        render_language(load_treatment(project), "en")
+        render_language(load_treatment(project), "en", DAY)
 
 
 def test_sample_treatment_renders(sample_project: Path):
-    site = render_site(load_treatment(sample_project))
+    site = render_treatment(load_treatment(sample_project), DAY)
     assert "En moyenne 3\u00a0à\u00a05\u00a0séances" in site["fr"]["schedule.md"]
     assert "circa\u00a00,5\u00a0ml" in site["it"]["session.md"]
     assert "about\u00a00.5\u00a0ml of product" in site["en"]["session.md"]
@@ -123,7 +123,7 @@ def test_a_page_shows_the_stalest_review_of_its_facts(project: Path):
         1,
     )
     facts.write_text(text, encoding="utf-8")
-    site = render_language(load_treatment(project), "en", build_date=__import__("datetime").date(2026, 12, 1))
+    site = render_language(load_treatment(project), "en", day=__import__("datetime").date(2026, 12, 1))
     assert "2 January 2025" in site["risks.md"].replace("\u00a0", " ") and "Dr Old" in site["risks.md"]
     assert "!!! danger" in site["risks.md"]
     assert "Dr Old" not in site["contact.md"], "a page without that fact keeps the treatment's review"

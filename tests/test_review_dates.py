@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 import yaml
 from markupsafe import escape
 
-from conftest import edit_yaml
+from conftest import DAY, edit_yaml, html_of
 from patientinfo.content.load import load_treatment
-from patientinfo.printing import leaflet as pdf
 from patientinfo.render.pages import LanguageRenderer, render_language
 
 
@@ -41,25 +39,23 @@ def front_matter(markdown: str) -> dict:
 def test_a_page_front_matter_has_the_review_of_the_facts_it_shows(project: Path):
     fact_id, day = older_review_on_first_risk(project)
     content = load_treatment(project)
-    pages = render_language(content, "en")
+    pages = render_language(content, "en", DAY)
     general = content.facts_file.review.last_reviewed
     assert front_matter(pages["risks.md"])["last_reviewed"] == day.isoformat()
-    footer = LanguageRenderer(content, "en").fmt.date(day)
+    footer = LanguageRenderer(content, "en", day=DAY).fmt.date(day)
     assert footer in pages["risks.md"].rsplit("---", 1)[-1]  # the footer says the same
     assert front_matter(pages["contact.md"])["last_reviewed"] == general.isoformat()
 
 
-def test_an_overdue_review_shows_on_the_leaflet_without_a_fixed_clock(project: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_build_day_decides_the_overdue_notice_on_the_leaflet(project: Path):
+    """The day comes from the build context: the day after the review was due, the leaflet says
+    so; on the day itself, it does not."""
     content = load_treatment(project)
     next_review = content.facts_file.review.next_review
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    monkeypatch.setattr(pdf, "today", lambda: next_review + dt.timedelta(days=1))
-    overdue = LanguageRenderer(content, "en").plain(
-        "ui", "review.overdue", next=LanguageRenderer(content, "en").fmt.date(next_review)
-    )
-    assert str(escape(overdue)) in pdf.render_leaflet_html(content, "en")
-    monkeypatch.setattr(pdf, "today", lambda: next_review)
-    assert str(escape(overdue)) not in pdf.render_leaflet_html(content, "en")
+    renderer = LanguageRenderer(content, "en", day=DAY)
+    overdue = renderer.plain("ui", "review.overdue", next=renderer.fmt.date(next_review))
+    assert str(escape(overdue)) in html_of(content, "en", "leaflet", day=next_review + dt.timedelta(days=1))
+    assert str(escape(overdue)) not in html_of(content, "en", "leaflet", day=next_review)
 
 
 def test_the_leaflet_review_is_the_stalest_of_the_facts_it_prints(project: Path):
@@ -68,5 +64,5 @@ def test_the_leaflet_review_is_the_stalest_of_the_facts_it_prints(project: Path)
     fact_id, day = older_review_on_first_risk(project)
     content = load_treatment(project)
     assert content.facts[fact_id].leaflet
-    shown = LanguageRenderer(content, "en").fmt.date(day)
-    assert str(escape(shown)) in pdf.render_leaflet_html(content, "en")
+    shown = LanguageRenderer(content, "en", day=DAY).fmt.date(day)
+    assert str(escape(shown)) in html_of(content, "en", "leaflet")

@@ -16,9 +16,10 @@ import polib
 import pytest
 import yaml
 
-from conftest import REPO, run_build, run_cli, tree_digest
+from conftest import REPO, run_build, run_cli, text_path, tree_digest
 from patientinfo.check.readability import FORMULAS, default_formula, page_readability
-from patientinfo.content.load import TEXT_DOMAINS, load_treatment, text_path
+from patientinfo.content.load import load_treatment
+from patientinfo.content.model import TEXT_DOMAINS
 from patientinfo.content.schema import ReadabilityRule, Settings
 from patientinfo.scaffold.language import ScaffoldError, add_language, edit_settings
 
@@ -216,7 +217,7 @@ check:
 
 
 def test_settings_in_other_layouts_are_edited_in_place():
-    edited = edit_settings(SETTINGS_BLOCK, "de", "de_CH", "amstad")
+    edited = edit_settings(SETTINGS_BLOCK, "content/settings.yaml", "de", "de_CH", "amstad")
     assert edited.splitlines()[:5] == SETTINGS_BLOCK.splitlines()[:5]
     assert "  - de\n" in edited and "locales:\n  de: de_CH\n" in edited
     settings = Settings.model_validate(yaml.safe_load(edited))
@@ -225,12 +226,18 @@ def test_settings_in_other_layouts_are_edited_in_place():
     assert settings.check.readability["fr"].formula == "kandel_moles"
 
     no_check = "source_language: fr\ntreatments: [t]\nlanguages: [fr]\nlocales: {fr: fr_FR}"  # no final newline
-    settings = Settings.model_validate(yaml.safe_load(edit_settings(no_check, "es", "es_ES", "fernandez_huerta")))
+    settings = Settings.model_validate(
+        yaml.safe_load(edit_settings(no_check, "content/settings.yaml", "es", "es_ES", "fernandez_huerta"))
+    )
     assert settings.languages == ["fr", "es"] and settings.locales == {"fr": "fr_FR", "es": "es_ES"}
     assert settings.check.readability["es"].formula == "fernandez_huerta"
 
     block_check = "source_language: fr\ntreatments: [t]\nlanguages: [fr]\ncheck:\n  allowed_digits: []\n"
-    settings = Settings.model_validate(yaml.safe_load(edit_settings(block_check, "nl", "nl_NL", "flesch_douma")))
+    settings = Settings.model_validate(
+        yaml.safe_load(edit_settings(block_check, "content/settings.yaml", "nl", "nl_NL", "flesch_douma"))
+    )
     assert settings.check.readability["nl"].formula == "flesch_douma"
-    unscored = Settings.model_validate(yaml.safe_load(edit_settings(block_check, "pt", "pt_PT", None)))
+    unscored = Settings.model_validate(
+        yaml.safe_load(edit_settings(block_check, "content/settings.yaml", "pt", "pt_PT", None))
+    )
     assert unscored.check.readability == {}

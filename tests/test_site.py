@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LANGS, REPO, copy_project, run_build, tree_digest
+from conftest import DAY, LANGS, REPO, copy_project, run_build, tree_digest
 from patientinfo.content.load import load_treatment
 from patientinfo.render.pages import PAGES, LanguageRenderer
 
@@ -67,7 +67,7 @@ def test_every_page_exists_with_its_language(built_project: Path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_indication_substance_risk_and_contraindication_is_shown(built_project: Path, lang: str):
     content = load_treatment(built_project)
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     site = built_project / "site"
     pages = {
         "indication": "conditions",

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pikepdf
 import pytest
 
-from conftest import LANGS, copy_project, edit_yaml
+from conftest import DAY, LANGS, copy_project, edit_yaml, html_of
 from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
-from patientinfo.printing.forms import DOCUMENTS, RECORD_ROWS, document_name, render_document_html, render_documents
-from patientinfo.printing.leaflet import render_leaflet, render_leaflet_html
+from patientinfo.printing.forms import RECORD_ROWS
+from patientinfo.printing.registry import FORMS, PRINTED
 from patientinfo.render.pages import LanguageRenderer
 
 
@@ -40,9 +41,9 @@ def facts_of(content, category: str) -> list[str]:
 # --------------------------------------------------------------------------- the consent form
 @pytest.mark.parametrize("lang", LANGS)
 def test_consent_form_has_every_field_a_clinic_needs_signed(content, lang: str):
-    page = render_document_html(content, lang, "consent")
+    page = html_of(content, lang, "consent")
     text = html_text(page)
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     fields = [
         "common.patient_name",
         "common.date_of_birth",
@@ -86,12 +87,12 @@ def test_consent_form_states_facts_never_a_clinics_claim(content, lang: str):
     """A signed form quotes no clinic's claim: no fact of category claim, no risk that sits in a
     disagreement with a claim ("side effects are rare"), no clinic's figure from a disagreement;
     it says that practice varies, and the doctor writes the plan."""
-    page = render_document_html(content, lang, "consent")
+    page = html_of(content, lang, "consent")
     shown = set(re.findall(r'data-fact="([^"]+)"', page))
     claims = set(facts_of(content, "claim"))
     disputed = {f for d in content.facts_file.disputes for f in d.facts}
     assert not shown & (claims | disputed)
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     text = html_text(page)
     for fact_id in claims | disputed:
         assert plain(renderer.views.fact_plain(fact_id)) not in text, fact_id
@@ -101,8 +102,8 @@ def test_consent_form_states_facts_never_a_clinics_claim(content, lang: str):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_consent_form_lists_every_risk_with_how_often(content, lang: str):
-    page = render_document_html(content, lang, "consent")
-    renderer = LanguageRenderer(content, lang)
+    page = html_of(content, lang, "consent")
+    renderer = LanguageRenderer(content, lang, day=DAY)
     rows = dict(re.findall(r'<tr data-fact="([^"]+)"><td>.*?</td><td class="how">(.*?)</td></tr>', page, re.S))
     wanted = page_model.fact_ids(content, page_model.DOCUMENTS["consent"]["risks"])
     assert list(rows) == wanted
@@ -117,7 +118,7 @@ def test_consent_form_lists_every_risk_with_how_often(content, lang: str):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_consent_form_says_off_label_the_law_of_the_clinics_country_and_every_other_choice(content, lang: str):
-    page = render_document_html(content, lang, "consent")
+    page = html_of(content, lang, "consent")
     shown = set(re.findall(r'data-fact="([^"]+)"', page))
     country = content.clinic.country
     for fact in content.facts_file.facts:
@@ -133,7 +134,7 @@ def test_consent_form_follows_the_clinics_country(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     edit_yaml(project / "content" / "clinic.yaml", lambda data: data.update(country="IT"))
     content = load_treatment(project)
-    page = render_document_html(content, "it", "consent")
+    page = html_of(content, "it", "consent")
     shown = set(re.findall(r'data-fact="([^"]+)"', page))
     laws = {f.id: f.country for f in content.facts_file.facts if f.category == "consent" and f.country}
     assert {f for f, c in laws.items() if c == "IT"} <= shown
@@ -143,10 +144,10 @@ def test_consent_form_follows_the_clinics_country(tmp_path: Path):
 # --------------------------------------------------------------------------- the questionnaire
 @pytest.mark.parametrize("lang", LANGS)
 def test_questionnaire_asks_every_screening_question_with_why_and_who_says_so(content, lang: str):
-    page = render_document_html(content, lang, "questionnaire")
+    page = html_of(content, lang, "questionnaire")
     asked = re.findall(r'<tr class="question" data-fact="([^"]+)"', page)
     assert asked == facts_of(content, "screening")
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     text = html_text(page)
     for fact_id in asked:
         assert plain(renderer.views.fact_plain(fact_id)) in text, fact_id
@@ -202,7 +203,7 @@ def test_a_contraindication_nobody_asks_about_is_a_content_error(tmp_path: Path)
 def test_a_new_question_adds_a_row_in_every_language(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     before = load_treatment(project)
-    counts = {lang: render_document_html(before, lang, "questionnaire").count('<tr class="question"') for lang in LANGS}
+    counts = {lang: html_of(before, lang, "questionnaire").count('<tr class="question"') for lang in LANGS}
     edit_yaml(
         project / "content" / "treatments" / "mesotherapy" / "facts.yaml",
         lambda data: data["facts"].append(
@@ -215,7 +216,7 @@ def test_a_new_question_adds_a_row_in_every_language(tmp_path: Path):
         path.write_text(path.read_text(encoding="utf-8") + f'\nscreen-test: "{question}"\n', encoding="utf-8")
     after = load_treatment(project)
     for lang in LANGS:
-        page = render_document_html(after, lang, "questionnaire")
+        page = html_of(after, lang, "questionnaire")
         assert page.count('<tr class="question"') == counts[lang] + 1
         assert 'data-fact="screen-test"' in page and words[lang] in html_text(page)
 
@@ -223,9 +224,9 @@ def test_a_new_question_adds_a_row_in_every_language(tmp_path: Path):
 # --------------------------------------------------------------------------- the record card
 @pytest.mark.parametrize("lang", LANGS)
 def test_record_card_traces_each_session_and_says_what_to_do(content, lang: str):
-    page = render_document_html(content, lang, "record-card")
+    page = html_of(content, lang, "record-card")
     assert page.count('<table class="session"') == RECORD_ROWS
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     for field in (
         "record.date",
         "record.area",
@@ -261,14 +262,14 @@ TAKE_HOME = ("leaflet", "leaflet-large", "consent", "record-card")
 
 
 def paper_html(content, lang: str, kind: str) -> str:
-    return render_leaflet_html(content, lang) if kind == "leaflet" else render_document_html(content, lang, kind)
+    return html_of(content, lang, "leaflet") if kind == "leaflet" else html_of(content, lang, kind)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", TAKE_HOME)
 def test_every_take_home_paper_says_what_to_do_about_infection_and_severe_allergy(content, lang: str, kind: str):
     page = paper_html(content, lang, kind)
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     text = html_text(page)
     for fact in content.facts_file.facts:
         if fact.category == "warning_sign":
@@ -296,14 +297,11 @@ def test_warning_signs_cover_infection_and_a_severe_allergic_reaction(content):
 
 # --------------------------------------------------------------------------- the PDFs, read back
 @pytest.fixture(scope="module")
-def papers(content, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Every form and leaflet of every language, made once for the module."""
+def papers(built_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every form and leaflet of every language, as the session's build published them."""
     folder = tmp_path_factory.mktemp("papers")
-    for by_name in render_documents(content).values():
-        for name, data in by_name.items():
-            (folder / name).write_bytes(data)
-    for lang in LANGS:
-        (folder / f"leaflet-{lang}.pdf").write_bytes(render_leaflet(content, lang))
+    for pdf in (built_project / "site").rglob("*.pdf"):
+        shutil.copy(pdf, folder / pdf.name)
     return folder
 
 
@@ -370,9 +368,7 @@ def test_every_pdf_passes_the_machine_checkable_part_of_pdf_ua(papers: Path, con
 
 @pytest.mark.slow
 def test_the_large_print_leaflet_keeps_the_framed_emergency_panel(papers: Path, content):
-    from patientinfo.printing.forms import large_print_html
-
-    page = large_print_html(content, "en")
+    page = html_of(content, "en", "leaflet-large")
     assert 'class="box alert"' in page
     assert re.search(r"section\.box\.alert \{ border: \d+pt solid #000;", page)
 
@@ -383,9 +379,9 @@ def test_the_record_card_fits_a_bag(papers: Path):
     assert re.search(r"Page size:\s+419\.5\d* x 595\.2", info), info  # A5 in points: an A4 sheet folded
 
 
-def test_take_home_papers_are_the_documents_and_leaflets():
-    assert set(TAKE_HOME) - {"leaflet"} <= set(DOCUMENTS)
-    assert document_name("record-card", "fr") == "record-card-fr.pdf"
+def test_take_home_papers_are_the_documents_and_leaflets(papers: Path):
+    assert set(TAKE_HOME) - {"leaflet"} <= {printed.kind for printed in FORMS}
+    assert {f"{kind}-{lang}.pdf" for kind in TAKE_HOME for lang in LANGS} <= {p.name for p in papers.iterdir()}
 
 
 # --------------------------------------------------------------------------- the site
@@ -398,7 +394,7 @@ def test_reporting_shows_the_clinics_country_first_then_the_others(site, content
     assert countries[0] == content.clinic.country
     assert set(countries) == {"FR", "IT", "GB"}
     risks = site[lang]["risks.md"]
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     positions = [risks.index(renderer.views.fact(f).text) for f in reporting]
     assert positions == sorted(positions)
 
@@ -407,16 +403,16 @@ def test_reporting_shows_the_clinics_country_first_then_the_others(site, content
 def test_other_help_is_a_live_link(site, content, lang: str):
     contact = site[lang]["contact.md"]
     for fact_id in page_model.fact_ids(content, page_model.REPORTING):
-        assert '<a href="https://' in str(LanguageRenderer(content, lang).views.fact(fact_id).text), fact_id
+        assert '<a href="https://' in str(LanguageRenderer(content, lang, day=DAY).views.fact(fact_id).text), fact_id
     assert '<a href="https://signalement-sante.gouv.fr/">' in contact
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_blood_thinners_are_never_stopped_alone_on_the_site_and_the_questionnaire(site, content, lang: str):
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     advice = plain(renderer.views.fact_plain("practice-dont-stop-thinners"))
     assert advice in plain(site[lang]["contraindications.md"])
-    question = html_text(render_document_html(content, lang, "questionnaire"))
+    question = html_text(html_of(content, lang, "questionnaire"))
     note = content.entry(lang, "facts", "screen-blood-thinners").note
     assert plain(renderer.plain_text(note)) in question
 
@@ -426,7 +422,7 @@ def test_home_page_puts_key_messages_pages_and_warning_signs_first(site, content
     """On a phone: the key messages, the list of pages and the emergency box come first, within a
     few hundred words; the details are one tap away."""
     home = site[lang]["index.md"]
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     key = home.index(renderer.plain("pages", "index.in_brief"))
     pages = home.index(renderer.plain("pages", "index.read_more"))
     box = home.index("!!! danger")
@@ -443,7 +439,7 @@ def test_home_page_puts_key_messages_pages_and_warning_signs_first(site, content
 @pytest.mark.parametrize("lang", LANGS)
 def test_about_page_says_who_wrote_it_the_conflict_of_interest_and_how_to_report_an_error(site, content, lang: str):
     about = site[lang]["about.md"]
-    renderer = LanguageRenderer(content, lang)
+    renderer = LanguageRenderer(content, lang, day=DAY)
     for text_id in ("about.interests_text", "about.feedback", "about.method"):
         assert str(renderer.t(text_id)) in about, text_id
     assert str(renderer.ui("clinic.reviewer_qualification")) in about
@@ -455,8 +451,8 @@ def test_about_page_says_who_wrote_it_the_conflict_of_interest_and_how_to_report
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_leaflet_gives_what_studies_say_before_the_uses_and_marks_every_use(content, lang: str):
-    page = render_leaflet_html(content, lang)
-    renderer = LanguageRenderer(content, lang)
+    page = html_of(content, lang, "leaflet")
+    renderer = LanguageRenderer(content, lang, day=DAY)
     evidence = page.index(html.escape(renderer.plain("pages", "evidence.title"), quote=False))
     uses = page.index(html.escape(renderer.plain("pages", "conditions.title"), quote=False))
     assert evidence < uses
@@ -469,10 +465,10 @@ def test_the_leaflet_gives_what_studies_say_before_the_uses_and_marks_every_use(
     assert html.escape(renderer.plain("pages", "about.interests_text"), quote=False) in page
 
 
-@pytest.mark.parametrize("kind", ["leaflet", *DOCUMENTS])
+@pytest.mark.parametrize("kind", [printed.kind for printed in PRINTED])
 def test_french_typography_in_templates_and_forms(content, kind: str):
     """A non-breaking space before : ; ! ? and inside « », in what the templates add too."""
-    page = paper_html(content, "fr", kind) if kind != "leaflet-large" else render_leaflet_html(content, "fr")
+    page = paper_html(content, "fr", kind) if kind != "leaflet-large" else html_of(content, "fr", "leaflet")
     body = re.sub(r"<style>.*?</style>|<[^>]+>", " ", page.split("<body>", 1)[1], flags=re.S)
     body = html.unescape(body)
     glued = re.findall(r".{12}\w[:;!?](?=\s).{0,12}", body)

@@ -19,11 +19,10 @@ import yaml
 from babel.messages.plurals import get_plural
 
 from conftest import copy_project, run_cli, tree_digest
-from patientinfo.check.run import source_hash
 from patientinfo.content.editing import EntryChange, apply_changes
 from patientinfo.content.load import load_treatment
 from patientinfo.model import selection as page_model
-from patientinfo.translate.catalogue import REVIEWED, entry_fields, language_messages, previous_source_text
+from patientinfo.translate.catalogue import REVIEWED, entry_fields, language_messages, previous_source_text, source_hash
 from patientinfo.translate.po_export import export_file
 from patientinfo.translate.po_import import import_po
 
@@ -231,7 +230,12 @@ def test_a_changed_french_text_makes_the_italian_entry_fuzzy_with_the_old_text(g
     assert changed.previous_msgid == old and changed.msgid == new
     assert changed.msgstr == italian["text"]
     assert "fuzzy" not in entry(po, f"facts/{unchanged_id}").flags
-    assert previous_source_text(git_project, "facts", text_id, italian["source_hash"], "mesotherapy") == old
+    assert (
+        previous_source_text(
+            load_treatment(git_project, allow_missing_texts=True), "facts", text_id, italian["source_hash"]
+        )
+        == old
+    )
     if MSGFMT:
         result = subprocess.run([MSGFMT, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
@@ -249,7 +253,12 @@ def test_without_git_history_a_stale_entry_is_fuzzy_without_previous_text(projec
     assert "fuzzy" in changed.flags and changed.previous_msgid is None
     assert "the source text changed since this translation was reviewed" in changed.comment
     italian = yaml.safe_load((project / "content/it/mesotherapy/facts.yaml").read_text(encoding="utf-8"))[text_id]
-    assert previous_source_text(project, "facts", text_id, italian["source_hash"], "mesotherapy") is None
+    assert (
+        previous_source_text(
+            load_treatment(project, allow_missing_texts=True), "facts", text_id, italian["source_hash"]
+        )
+        is None
+    )
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from conftest import (
+    DAY,
     LANGS,
     SAMPLE_ID,
     SAMPLE_NAMES,
@@ -25,7 +26,7 @@ from conftest import (
 )
 from patientinfo.content.load import load_project, load_treatment
 from patientinfo.errors import ContentError
-from patientinfo.render.pages import LanguageRenderer, render_site, today
+from patientinfo.render.pages import LanguageRenderer, render_treatment
 
 PREFIX = {"fr": "", "it": "it/", "en": "en/"}
 KINDS = ("leaflet", "questionnaire", "consent", "record-card", "leaflet-large")
@@ -179,7 +180,7 @@ REPORTING = {"FR": "signalement-sante.gouv.fr", "IT": "AIFA", "GB": "Yellow Card
 
 
 def reporting_shown(project: Path, lang: str) -> set[str]:
-    pages = render_site(load_treatment(project))[lang]
+    pages = render_treatment(load_treatment(project), DAY)[lang]
     text = pages["risks.md"] + pages["faq.md"] + pages["contact.md"]
     return {country for country, words in REPORTING.items() if words in text}
 
@@ -190,8 +191,8 @@ def test_the_clinics_country_puts_its_reporting_system_first(project: Path, coun
     edit_yaml(project / "content/clinic.yaml", lambda data: data.update(country=country))
     assert reporting_shown(project, lang) == set(REPORTING)
     content = load_treatment(project)
-    risks = render_site(content)[lang]["risks.md"]
-    reporting = risks.split(f"## {LanguageRenderer(content, lang).t('risks.report')}", 1)[1]
+    risks = render_treatment(content, DAY)[lang]["risks.md"]
+    reporting = risks.split(f"## {LanguageRenderer(content, lang, day=DAY).t('risks.report')}", 1)[1]
     first = min(REPORTING, key=lambda c: reporting.index(REPORTING[c]))
     assert first == country
 
@@ -219,7 +220,7 @@ def test_new_site_builds_at_once_from_a_neutral_example(tmp_path: Path) -> None:
     assert not [path for path in root.rglob("*") if path.is_symlink()]  # real files, not links into the package
     facts = yaml.safe_load((root / "content/treatments/example-treatment/facts.yaml").read_text(encoding="utf-8"))
     assert facts["example"] is True
-    assert str(facts["review"]["last_reviewed"]) == today().isoformat()  # its review starts the day it is made
+    assert str(facts["review"]["last_reviewed"]) == DAY.isoformat()  # its review starts the day it is made
     build = run_build(root, "--strict")  # the editors' check passes too
     assert build.returncode == 0, build.stderr + build.stdout
     pages = {  # the patients' pages (the editors' guide takes its examples from the mesotherapy site)

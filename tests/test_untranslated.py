@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, edit_yaml, run_cli
-from patientinfo.check.run import load_identical, run_check, untranslated_findings
-from patientinfo.content.load import TEXT_DOMAINS, load_treatment, text_path
+from conftest import REPO, edit_yaml, run_cli, text_path
+from patientinfo.check.run import run_check
+from patientinfo.check.translations import load_identical, untranslated_findings
+from patientinfo.content.load import load_treatment
+from patientinfo.content.model import TEXT_DOMAINS
 from patientinfo.errors import ContentError
 from patientinfo.scaffold.language import add_language
 

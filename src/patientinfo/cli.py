@@ -11,11 +11,13 @@ import json
 import sys
 from pathlib import Path
 
-from patientinfo.check.run import format_report, mark_all_reviewed, mark_reviewed, run_project_check
+from patientinfo.check.findings import format_report
+from patientinfo.check.reviewed import mark_all_reviewed, mark_reviewed
+from patientinfo.check.run import run_project_check
+from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project
 from patientinfo.errors import ContentError
-from patientinfo.pipeline.publish import in_ci
-from patientinfo.render.pages import today
+from patientinfo.pipeline.context import BuildContext, context_from_environment
 
 
 def repo_root() -> Path:
@@ -32,15 +34,16 @@ def print_problems(exc: ContentError, what: str) -> None:
     print(exc, file=sys.stderr)
 
 
-def build(root: Path, site: Path, *, strict: bool) -> int:
+def build(layout: Layout, site_dir: Path, context: BuildContext) -> int:
     from patientinfo.pipeline.publish import build_site  # imports MkDocs only when building
 
-    return build_site(root, site, strict=strict)
+    return build_site(layout, site_dir, context)
 
 
-def check(root: Path, args: argparse.Namespace) -> int:
+def check(layout: Layout, args: argparse.Namespace, context: BuildContext) -> int:
+    root = layout.root
     try:
-        project = load_project(root, allow_missing_texts=True)
+        project = load_project(layout, allow_missing_texts=True)
     except ContentError as exc:
         print_problems(exc, "fix them first:")
         return 1
@@ -57,14 +60,13 @@ def check(root: Path, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = run_project_check(project, today(), readability=not args.no_readability)
+    report = run_project_check(project, context.day, readability=not args.no_readability)
     print(format_report(report))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(report.to_json(), encoding="utf-8")
         print(f"JSON report: {args.json}")
-    strict = args.strict or in_ci()
-    if report.findings and strict:
+    if report.findings and context.strict:
         print("Strict mode: the findings above fail the check.", file=sys.stderr)
         return 1
     return 0
@@ -109,14 +111,14 @@ def add_translations_parser(commands: argparse._SubParsersAction) -> None:
     imported.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
 
 
-def translations(root: Path, args: argparse.Namespace) -> int:
+def translations(layout: Layout, args: argparse.Namespace) -> int:
     from patientinfo.translate.catalogue import load_translatable
     from patientinfo.translate.po_export import export_file
     from patientinfo.translate.po_import import import_po
 
     if args.action == "import":
         path = Path(args.file)
-        result = import_po(root, path if path.is_absolute() else Path.cwd() / path, args.file, dry_run=args.dry_run)
+        result = import_po(layout, path if path.is_absolute() else Path.cwd() / path, args.file, dry_run=args.dry_run)
         for problem in result.errors:
             print(problem, file=sys.stderr)
         for notice in result.notices:
@@ -132,14 +134,14 @@ def translations(root: Path, args: argparse.Namespace) -> int:
             print("No file changed.")
         return 0
     try:
-        treatment, _ = load_translatable(root, args.treatment)  # a language being translated may still miss texts
+        treatment, _ = load_translatable(layout, args.treatment)  # a language being translated may still miss texts
     except ContentError as exc:
         print_problems(exc, "fix them first:")
         return 1
     lang, source = args.lang, treatment.settings.source_language
     if lang not in treatment.languages:
         print(
-            f"error: '{lang}' is not a language of this site (content/settings.yaml languages: "
+            f"error: '{lang}' is not a language of this site ({layout.settings} languages: "
             f"{', '.join(treatment.languages)})",
             file=sys.stderr,
         )
@@ -152,6 +154,7 @@ def translations(root: Path, args: argparse.Namespace) -> int:
         return 2
     to_stdout = args.output == "-"
     name = f"{lang}-{treatment.id}.po" if treatment.several_treatments else f"{lang}.po"
+    root = layout.root
     output = None if to_stdout else Path(args.output) if args.output else root / "translations" / name
     text, messages = export_file(treatment, lang, output)
     fuzzy = sum(m.fuzzy for m in messages)
@@ -183,12 +186,12 @@ def add_language_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--locale", metavar="LOCALE", help="Babel locale for numbers and dates, e.g. de_AT")
 
 
-def add_language(root: Path, args: argparse.Namespace) -> int:
+def add_language(layout: Layout, args: argparse.Namespace) -> int:
     from patientinfo.scaffold.language import ScaffoldError, next_steps
     from patientinfo.scaffold.language import add_language as scaffold_language
 
     try:
-        added = scaffold_language(root, args.code, args.locale)
+        added = scaffold_language(layout, args.code, args.locale)
     except ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -209,13 +212,13 @@ def add_treatment_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def add_treatment(root: Path, args: argparse.Namespace) -> int:
+def add_treatment(layout: Layout, args: argparse.Namespace, context: BuildContext) -> int:
     from patientinfo.scaffold.language import ScaffoldError
     from patientinfo.scaffold.treatment import add_treatment as scaffold_treatment
     from patientinfo.scaffold.treatment import next_steps
 
     try:
-        added = scaffold_treatment(root, args.id, args.template, today=today())
+        added = scaffold_treatment(layout, args.id, args.template, today=context.day)
     except ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -228,14 +231,14 @@ def new_site_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("folder", metavar="DIR", help="a new (or empty) folder for the project")
 
 
-def new_site(args: argparse.Namespace) -> int:
+def new_site(args: argparse.Namespace, context: BuildContext) -> int:
     from patientinfo.scaffold.language import ScaffoldError
     from patientinfo.scaffold.site import new_site as make_site
     from patientinfo.scaffold.site import next_steps
 
     target = Path(args.folder)
     try:
-        written = make_site(target, today=today())
+        written = make_site(target, today=context.day)
         write_schemas(target.resolve())
     except ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -267,21 +270,24 @@ def main(argv: list[str] | None = None) -> int:
     add_treatment_parser(commands)
     new_site_parser(commands)
     args = parser.parse_args(argv)
+    # The entry point: the only place the clock and the environment are read (BuildContext).
+    context = context_from_environment(strict=bool(getattr(args, "strict", False)))
     if args.command == "new-site":  # not inside a project: the folder is the argument
-        return new_site(args)
+        return new_site(args, context)
     root = repo_root()
+    layout = Layout.of_project(root)  # mkdocs.yml may name another content folder
     if args.command == "build":
-        return build(root, (root / args.site_dir).resolve(), strict=args.strict or in_ci())
+        return build(layout, (root / args.site_dir).resolve(), context)
     if args.command == "check":
-        return check(root, args)
+        return check(layout, args, context)
     if args.command == "schema":
         return write_schemas(root)
     if args.command == "translations":  # translations (issue 13)
-        return translations(root, args)
+        return translations(layout, args)
     if args.command == "add-language":  # add-language (issue 12)
-        return add_language(root, args)
+        return add_language(layout, args)
     if args.command == "add-treatment":
-        return add_treatment(root, args)
+        return add_treatment(layout, args, context)
     return 2
 
 

@@ -14,6 +14,7 @@ class Problem:
     line: int
     message: str
     column: int = 0
+    code: str = "C001"  # the rule it breaks (patientinfo.rules); reading and validation by default
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
@@ -26,3 +27,14 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StrictFindings(Exception):
+    """The editors' check has findings and the build is strict (``--strict``, CI)."""
+
+    def __init__(self, findings: list[str]):
+        self.findings = findings
+        listed = "\n".join(findings)
+        super().__init__(
+            f"the editors' check has {len(findings)} finding(s); strict mode (CI, --strict) stops here:\n{listed}"
+        )

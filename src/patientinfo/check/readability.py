@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from patientinfo.content.load import Treatment
+from patientinfo.content.model import Treatment
 from patientinfo.errors import ContentError
 from patientinfo.render.pages import PAGES, LanguageRenderer, make_environment
 
@@ -185,7 +185,7 @@ def page_readability(treatment: Treatment) -> list[ReadabilityRow]:
         if rule is None:
             rows.append(unscored_row(lang))  # never another language's formula
             continue
-        renderer = LanguageRenderer(treatment, lang, build_date=treatment.facts_file.review.last_reviewed)
+        renderer = LanguageRenderer(treatment, lang, day=treatment.facts_file.review.last_reviewed)
         for page in PAGES:
             try:
                 text = readable_text(renderer.render_page(environment, page))
@@ -198,4 +198,34 @@ def page_readability(treatment: Treatment) -> list[ReadabilityRow]:
             rows.append(
                 ReadabilityRow(page, lang, rule.formula, round(score, 1), rule.min, round(words / sentences, 1), words)
             )
+    return rows
+
+
+# --------------------------------------------------------------------------- documents
+def documents_readability(treatment: Treatment) -> list[ReadabilityRow]:
+    """One readability row per language for the texts of the consultation documents."""
+    import textstat
+
+    from patientinfo.content.schema import PLACEHOLDER
+
+    _use_offline_dictionary()
+    rows = []
+    for lang in treatment.languages:
+        rule = treatment.settings.check.readability.get(lang)
+        catalog = treatment.texts[lang].get("documents")
+        if rule is None or catalog is None:
+            continue
+        sentences = []
+        for entry in catalog.root.values():
+            for line in re.split(r"\n\s*\n|\n", entry.text or ""):
+                line = PLACEHOLDER.sub("X", line).strip().rstrip(":").strip()
+                if line:
+                    sentences.append(line if line[-1] in ".!?…»" else line + ".")
+        text = " ".join(sentences)
+        score = FORMULAS[rule.formula](text)
+        count = max(1, textstat.sentence_count(text))
+        words = textstat.lexicon_count(text)
+        rows.append(
+            ReadabilityRow("documents", lang, rule.formula, round(score, 1), rule.min, round(words / count, 1), words)
+        )
     return rows

@@ -1,4 +1,9 @@
-"""Change text entries in a YAML file by editing only the characters of the values that change.
+"""The one comment-keeping YAML editor: every tool that writes a content file goes through it.
+
+Two kinds of edit: the structure of a file (append an item to a list, add a key to a mapping:
+the scaffolding's edits of the settings) and text entries (set a text, a note, a plural form or
+the review mark ``source_hash``: the PO import and ``--mark-reviewed``). Each edit is parsed
+again and compared with what was meant; a mismatch is an ``EditError`` and nothing is written.
 
 The node tree of PyYAML gives the exact span of every value, so a changed text replaces its old
 scalar (keeping the block style ``|`` where it was one), a new field is added as one line in
@@ -17,7 +22,7 @@ from dataclasses import dataclass, field
 import yaml
 from pydantic import ValidationError
 
-from patientinfo.translate.catalogue import entry_fields, po_text
+from patientinfo.content.schema import entry_fields, po_text
 
 PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 CANONICAL = ("text", "forms", "note", "source_hash")
@@ -122,6 +127,8 @@ def _entry_edits(text: str, key: yaml.Node, value: yaml.Node, change: EntryChang
             raise EditError(
                 line, f"'{key.value}' has a text, not plural forms; cannot add {', '.join(sorted(unknown))}"
             )
+        if not change.fields:  # only the review mark: the text stays exactly as written
+            return [_mark_shorthand(text, key, value, change.new_hash or "")]
         current = po_text(yaml.safe_load(text[value.start_mark.index : value.end_mark.index]) or "")
         fields = {"text": change.fields.get("text", current), **{k: v for k, v in change.fields.items() if k != "text"}}
         body = "".join(_added_line(name, fields[name], indent) for name in CANONICAL if name in fields)
@@ -164,6 +171,19 @@ def _entry_edits(text: str, key: yaml.Node, value: yaml.Node, change: EntryChang
         else:
             edits.append(_insert_key(text, value, "source_hash", change.new_hash))
     return edits
+
+
+def _mark_shorthand(text: str, key: yaml.Node, value: yaml.ScalarNode, new_hash: str) -> tuple[int, int, str]:
+    """``id: text`` as a mapping ``text:`` + ``source_hash:``, the scalar kept as written."""
+    indent = " " * (key.start_mark.column + 2)
+    start = len(text[: value.start_mark.index].rstrip(" "))
+    scalar = text[value.start_mark.index : value.end_mark.index]
+    quoted = _quoted(new_hash)
+    if value.style in ("|", ">"):
+        head, _, body = scalar.partition("\n")
+        body = "".join("  " + line if line.strip() else line for line in body.splitlines(keepends=True))
+        return start, value.end_mark.index, f"\n{indent}text: {head}\n{body}{indent}source_hash: {quoted}\n"
+    return start, value.end_mark.index, f"\n{indent}text: {scalar}\n{indent}source_hash: {quoted}"
 
 
 def _new_entry(change: EntryChange) -> str:
@@ -242,3 +262,107 @@ def _verify(before: str, after: str, wanted: dict[str, EntryChange]) -> None:
         new_hash = new[text_id].get("source_hash") if isinstance(new[text_id], dict) else None
         if new_hash != (change.new_hash or old_hash):
             raise EditError(1, f"'{text_id}' source_hash did not read back as written; nothing was written")
+
+
+# --------------------------------------------------------------------------- structure edits
+def compose(text: str, shown: str) -> yaml.MappingNode:
+    """The node tree of a file that must be a mapping (``shown`` names it in messages)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise EditError(1, f"{shown} cannot be read as YAML ({exc}); fix it first") from None
+    if not isinstance(node, yaml.MappingNode):
+        raise EditError(1, f"{shown} does not hold 'name: value' lines; fix it first")
+    return node
+
+
+def child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value in node.value:
+            if key_node.value == key:
+                return value
+    return None
+
+
+def _node_at(text: str, shown: str, path: tuple[str, ...]) -> yaml.Node | None:
+    node: yaml.Node | None = compose(text, shown)
+    for key in path:
+        node = child(node, key)
+    return node
+
+
+def after_line(text: str, node: yaml.Node) -> int:
+    """The position just after the line where ``node`` ends (its comment included)."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value and not node.flow_style:
+        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
+    end = node.end_mark.index
+    if end > 0 and text[end - 1] == "\n":  # a block scalar ends with its line
+        return end
+    newline = text.find("\n", end)
+    return len(text) if newline == -1 else newline + 1
+
+
+def _insert_lines(text: str, position: int, lines: str) -> str:
+    if position == len(text) and text and not text.endswith("\n"):
+        lines = "\n" + lines
+    return text[:position] + lines + text[position:]
+
+
+def _value_at(data: object, path: tuple[str, ...]) -> object:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _verified(before: str, after: str, path: tuple[str, ...], expected: object, shown: str) -> str:
+    """``after``, if it parses to ``before`` with only the value at ``path`` changed to ``expected``."""
+    old, new = yaml.safe_load(before), yaml.safe_load(after)
+    if _value_at(new, path) != expected:
+        raise EditError(1, f"{shown}: the edit of {'.'.join(path)} did not read back as meant; nothing was written")
+    scrubbed_old, scrubbed_new = json.loads(json.dumps(old, default=str)), json.loads(json.dumps(new, default=str))
+    for data in (scrubbed_old, scrubbed_new):
+        holder = _value_at(data, path[:-1]) if path else None
+        if isinstance(holder, dict):
+            holder.pop(path[-1], None)
+    if path and scrubbed_old != scrubbed_new:
+        raise EditError(1, f"{shown}: the edit changed more than {'.'.join(path)}; nothing was written")
+    return after
+
+
+def append_item(text: str, shown: str, path: tuple[str, ...], item: str) -> str:
+    """Add ``item`` (a YAML scalar as written) at the end of the list at ``path``:
+    ``[a, b]`` becomes ``[a, b, item]``; in a block list, a ``- item`` line below the last."""
+    sequence = _node_at(text, shown, path)
+    if not isinstance(sequence, yaml.SequenceNode) or not (sequence.value or sequence.flow_style):
+        raise EditError(1, f"{shown}: '{'.'.join(path)}' must be a list; fix it first")
+    if sequence.flow_style:
+        end = sequence.value[-1].end_mark.index if sequence.value else sequence.start_mark.index + 1
+        after = text[:end] + (", " if sequence.value else "") + item + text[end:]
+    else:
+        last = sequence.value[-1]
+        line_start = text.rfind("\n", 0, last.start_mark.index) + 1
+        dash = text.rfind("-", line_start, last.start_mark.index)
+        after = _insert_lines(text, after_line(text, sequence), f"{' ' * (dash - line_start)}- {item}\n")
+    expected = [*(_value_at(yaml.safe_load(text), path) or []), yaml.safe_load(item)]  # type: ignore[misc]
+    return _verified(text, after, path, expected, shown)
+
+
+def add_key(text: str, shown: str, path: tuple[str, ...], key: str, value: str | dict[str, str]) -> str:
+    """Add ``key: value`` as the last entry of the mapping at ``path`` (``()``: the file's top
+    level), flow (``{...}``) or block. ``value`` is YAML source (``{formula: x, min: 60}``), or a
+    mapping of YAML sources written in block style under ``key`` in a block mapping."""
+    mapping = _node_at(text, shown, path) if path else compose(text, shown)
+    if not isinstance(mapping, yaml.MappingNode) or not (mapping.value or mapping.flow_style):
+        raise EditError(1, f"{shown}: '{'.'.join(path)}' must be a group of 'name: value' lines; fix it first")
+    source = value if isinstance(value, str) else "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    if mapping.flow_style:
+        end = mapping.value[-1][1].end_mark.index if mapping.value else mapping.start_mark.index + 1
+        after = text[:end] + (", " if mapping.value else "") + f"{key}: {source}" + text[end:]
+    else:
+        indent = " " * mapping.value[0][0].start_mark.column
+        if isinstance(value, dict):
+            lines = f"{indent}{key}:\n" + "".join(f"{indent}  {k}: {v}\n" for k, v in value.items())
+        else:
+            lines = f"{indent}{key}: {value}\n"
+        after = _insert_lines(text, after_line(text, mapping), lines)
+    return _verified(text, after, (*path, key), yaml.safe_load(f"k: {source}")["k"], shown)

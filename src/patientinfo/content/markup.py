@@ -19,6 +19,8 @@ INLINE = re.compile(
     r"|\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*"
     r"|\[(?P<label>[^\[\]]+)\]\((?P<href>[^()\s]*)\)"
 )
+# HTML or template syntax: a text holding it shows it literally (the check warns the editor).
+MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!]|\{\{|\{%|\}\}|%\}")
 # Anything shaped like a link whose target is not one we accept, e.g. "[x](javascript:...)".
 LINK_LIKE = re.compile(r"\[[^\[\]]*\]\(((?:[^()]|\([^()]*\))*)\)")
 

@@ -2,7 +2,7 @@
 
 An edit should reach the browser in about a second, but a PDF takes WeasyPrint seconds. While
 serving, the pages are built with the PDFs already in the cache (the last version of each), and
-a background thread renders the PDFs whose HTML changed (on worker processes of the lowest
+a background thread prints the PDFs whose HTML changed (on worker processes of the lowest
 priority, so that the next edit's pages are not slowed by them), then puts them in place. A content
 error does not stop the preview: the last good pages stay, each with the errors on top.
 """
@@ -14,51 +14,35 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from patientinfo.content.load import Project, Treatment
+from jinja2.bccache import Bucket, BytecodeCache
+
+from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem
-from patientinfo.printing.forms import DOCUMENTS, document_name, render_pdfs
-from patientinfo.printing.leaflet import cache_stem, leaflet_name
+from patientinfo.pipeline.context import BuildContext
+from patientinfo.printing.registry import print_all
 from patientinfo.render.texts import md_escape
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
-KEY_LENGTH = 16
-
-
-def pdf_names(treatment: Treatment) -> dict[str, list[str]]:
-    return {
-        lang: [leaflet_name(lang), *(document_name(kind, lang) for kind in DOCUMENTS)] for lang in treatment.languages
-    }
-
-
-def last_cached(project: Project, cache: Path) -> dict[str, dict[str, bytes]]:
-    """The newest cached PDF of each name, whatever content it was made from."""
-    found: dict[str, dict[str, bytes]] = {}
-    for treatment in project.treatments.values():
-        for lang, names in pdf_names(treatment).items():
-            for name in names:
-                stem = cache_stem(treatment, name)
-                versions = sorted(cache.glob(f"{stem}-" + "?" * KEY_LENGTH + ".pdf"), key=lambda p: p.stat().st_mtime)
-                if versions:
-                    found.setdefault(lang, {})[treatment.folder + name] = versions[-1].read_bytes()
-    return found
 
 
 class PdfRefresher:
-    """Renders the PDFs of the latest content in the background; an older run's results are
+    """Prints the PDFs of the latest content in the background; an older run's results are
     kept in the cache but never put in place over a newer one's."""
 
     def __init__(self) -> None:
         self.generation = 0
         self.lock = threading.Lock()
 
-    def start(self, project: Project, cache: Path, place: Callable[[str, str, bytes], None]) -> threading.Thread:
+    def start(
+        self, project: Project, context: BuildContext, place: Callable[[str, str, bytes], None]
+    ) -> threading.Thread:
         with self.lock:
             self.generation += 1
             generation = self.generation
 
         def work() -> None:
             try:
-                pdfs = render_pdfs(project, cache, background=True)
+                pdfs = print_all(project, context.day, context.pdf_cache, workers=context.workers, background=True)
             except ContentError as exc:
                 log.error("patientinfo: the PDFs could not be made:\n%s", exc)
                 return
@@ -85,3 +69,31 @@ def error_banner(problems: list[Problem]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def inputs_stamp(*folders: Path) -> tuple:
+    """Names, sizes and modification times of every file the pages are made from: equal stamps,
+    equal pages (``mkdocs serve`` then skips loading and rendering for an edit of docs/)."""
+    return tuple(
+        (str(path), info.st_size, info.st_mtime_ns)
+        for folder in folders
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink() and (info := path.stat())
+    )
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory, keyed by Jinja on the template's name and source, so
+    an edited template is compiled again (mkdocs-static-i18n compiles Material's once per
+    language otherwise)."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()

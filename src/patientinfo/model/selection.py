@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
-from patientinfo.content.load import Treatment
+from patientinfo.content.memo import per_treatment
+from patientinfo.content.model import Treatment
 from patientinfo.content.schema import Dispute, Fact, FaqItem, Severity, Step, Urgency
 
 SEVERITIES: tuple[str, ...] = get_args(Severity)
@@ -187,11 +188,9 @@ def _clinic_country_first(treatment: Treatment, facts: list[Fact]) -> list[Fact]
     return sorted(facts, key=lambda fact: fact.country is not None and fact.country != country)
 
 
+@per_treatment
 def disputed_ids(treatment: Treatment) -> frozenset[str]:
-    made = treatment.derived.setdefault("page_model", {})
-    if "disputed" not in made:
-        made["disputed"] = frozenset(f for d in treatment.facts_file.disputes for f in d.facts)
-    return made["disputed"]
+    return frozenset(f for d in treatment.facts_file.disputes for f in d.facts)
 
 
 def _beside_claims(treatment: Treatment) -> frozenset[str]:
@@ -272,7 +271,9 @@ def questions(treatment: Treatment) -> list[tuple[FaqItem, list[str]]]:
     facts = treatment.facts
 
     def answer(item: FaqItem) -> list[str]:
-        shown = [facts[f] for f in item.facts if applies(treatment, facts[f], every_country=facts[f].category == "help")]
+        shown = [
+            facts[f] for f in item.facts if applies(treatment, facts[f], every_country=facts[f].category == "help")
+        ]
         return [fact.id for fact in _clinic_country_first(treatment, shown)]
 
     return [(item, answer(item)) for item in treatment.facts_file.faq]
@@ -281,21 +282,17 @@ def questions(treatment: Treatment) -> list[tuple[FaqItem, list[str]]]:
 Resolved = list[str] | list[Dispute] | list[tuple[str, list[str]]] | list[tuple[FaqItem, list[str]]]
 
 
+@per_treatment
 def resolve(treatment: Treatment, selection: Selection, *, printed: bool = False) -> Resolved:
     """Fact ids (or disputes, or lists by group, or questions) that a selection shows; worked out
-    once per loaded content (every language shows the same facts)."""
-    made = treatment.derived.setdefault("page_model", {})
-    key = (selection, printed)
-    if key not in made:
-        if isinstance(selection, Disputes):
-            made[key] = disputes(treatment, selection)
-        elif isinstance(selection, Split):
-            made[key] = split(treatment, selection, printed=printed)
-        elif isinstance(selection, Questions):
-            made[key] = questions(treatment)
-        else:
-            made[key] = fact_ids(treatment, selection, printed=printed)
-    return made[key]
+    once per loaded treatment (every language shows the same facts)."""
+    if isinstance(selection, Disputes):
+        return disputes(treatment, selection)
+    if isinstance(selection, Split):
+        return split(treatment, selection, printed=printed)
+    if isinstance(selection, Questions):
+        return questions(treatment)
+    return fact_ids(treatment, selection, printed=printed)
 
 
 def shown_facts(treatment: Treatment, selections: dict[str, Selection], *, printed: bool = False) -> set[str]:

@@ -1,13 +1,14 @@
 """``scripts/build``: run MkDocs in this process, into a scratch folder, then swap it into place.
 
-MkDocs is the pipeline: the plugin loads the content once, runs the editors' check, renders the
-pages and leaflets. This wrapper only adds what a plain ``mkdocs build`` cannot promise: the
+MkDocs runs in this process; its plugin stages the pages and PDFs through ``pipeline.stage``
+with the build context made here. This wrapper only adds what a plain ``mkdocs build`` cannot promise: the
 previous ``site/`` survives any failure, because the new site is built beside it and replaces
 it with two renames only when everything succeeded.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -15,9 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+from patientinfo.content.layout import Layout
+from patientinfo.pipeline.context import BuildContext
 
 
 def swap_into_place(new_site: Path, site: Path) -> None:
@@ -37,8 +37,8 @@ class _Messages(logging.Formatter):
         return f"{record.levelname:<7} -  {record.getMessage()}"
 
 
-def build_site(root: Path, site: Path, *, strict: bool) -> int:
-    """Build ``root``'s site into ``site``; 0 on success, 1 with the problems on stderr."""
+def build_site(layout: Layout, site_dir: Path, context: BuildContext) -> int:
+    """Build the project's site into ``site_dir``; 0 on success, 1 with the problems on stderr."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -50,20 +50,25 @@ def build_site(root: Path, site: Path, *, strict: bool) -> int:
     handler.setLevel(logging.WARNING)
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
+    root = layout.root
     scratch = root / ".cache" / f"build-{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     new_site = scratch / "site"
     try:
-        config = load_config(str(root / "mkdocs.yml"), site_dir=str(new_site), strict=strict)
+        config = load_config(str(layout.mkdocs_yml), site_dir=str(new_site), strict=context.strict)
+        plugin = config.plugins.get("patientinfo")
+        if plugin is not None:  # the plugin builds with this context, not one of its own
+            cache = context.pdf_cache or root / plugin.config.pdf_cache  # type: ignore[attr-defined]
+            plugin.context = dataclasses.replace(context, pdf_cache=cache)  # type: ignore[attr-defined]
         build(config)
-        swap_into_place(new_site, site)
+        swap_into_place(new_site, site_dir)
     except (Abort, ConfigurationError) as exc:
-        print(f"{exc}\nThe site build failed; site/ was not changed.", file=sys.stderr)
+        print(f"{exc}\nThe site build failed; {site_dir.name}/ was not changed.", file=sys.stderr)
         return 1
     finally:
         logger.removeHandler(handler)
         shutil.rmtree(scratch, ignore_errors=True)
-    shown = site.relative_to(root) if site.is_relative_to(root) else site
+    shown = site_dir.relative_to(root) if site_dir.is_relative_to(root) else site_dir
     print(f"Built {shown}/ in {time.perf_counter() - started:.1f} s")
     return 0

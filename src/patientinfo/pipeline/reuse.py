@@ -17,6 +17,8 @@ import json
 from importlib import metadata
 from pathlib import Path
 
+from patientinfo.content.layout import Layout
+
 ENGINE = Path(__file__).parents[1]  # the whole package: its code and templates
 LIBRARIES = ("babel", "jinja2", "markupsafe", "pydantic", "weasyprint", "pydyf", "segno", "pyyaml")
 FORMAT = 1  # bump when the record's layout changes
@@ -32,17 +34,17 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def inputs_digest(root: Path, content_dir: Path, day: dt.date, logo: str | None) -> str:
+def inputs_digest(layout: Layout, day: dt.date, logo: str | None) -> str:
     """One hash of every input of the rendered files (paths and bytes, in a fixed order)."""
     digest = hashlib.sha256(f"{FORMAT}|{day.isoformat()}|{_versions()}".encode())
-    folders = ((content_dir, "content"), (ENGINE, "engine"))
+    folders = ((layout.content, "content"), (ENGINE, "engine"))
     for folder, label in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
                 digest.update(path.read_bytes())
     if logo:
-        logo_path = root / logo
+        logo_path = layout.path(logo)
         digest.update(b"\0logo\0" + (logo_path.read_bytes() if logo_path.is_file() else b""))
     return digest.hexdigest()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from patientinfo.content.layout import Layout
 from patientinfo.content.schema import Clinic
 
 BRAND_CSS = "assets/stylesheets/brand.css"
@@ -56,11 +57,11 @@ def logo_file(clinic: Clinic) -> str | None:
     return f"assets/clinic-logo{Path(clinic.logo).suffix}" if clinic.logo else None
 
 
-def staged_brand_files(clinic: Clinic, root: Path) -> dict[str, bytes]:
+def staged_brand_files(clinic: Clinic, layout: Layout) -> dict[str, bytes]:
     files = {BRAND_CSS: brand_css(clinic).encode("utf-8")}
     published = logo_file(clinic)
     if published and clinic.logo:
-        files[published] = (root / clinic.logo).read_bytes()  # checked when the content was loaded
+        files[published] = layout.path(clinic.logo).read_bytes()  # checked when the content was loaded
     return files
 
 

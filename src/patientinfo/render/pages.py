@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -21,11 +20,11 @@ from html import escape as html_escape
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
 from markupsafe import Markup
 
-from patientinfo.content.load import Project, Treatment
+from patientinfo.content.model import Project, Treatment
 from patientinfo.errors import ContentError, Problem
 from patientinfo.model import selection as page_model
-from patientinfo.render.formatting import NBSP, Formatter
-from patientinfo.render.texts import Texts, md_escape
+from patientinfo.render.formatting import NBSP
+from patientinfo.render.texts import Texts, md_escape, texts_of
 from patientinfo.render.views import FactViews
 
 # Page types, in navigation order. Each has templates/pages/<slug>.md.j2 and its facts in the page model.
@@ -37,14 +36,6 @@ def _finalize(value: object) -> object:
     if isinstance(value, Markup):
         return value
     return Markup(md_escape(str(value)))
-
-
-def today() -> dt.date:
-    """The build date: SOURCE_DATE_EPOCH when set, so that builds can be reproduced."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 @cache
@@ -66,12 +57,12 @@ class LanguageRenderer:
     its review date and front matter, and its template. Texts are filled by ``texts`` (texts.py);
     facts and sources are printed by ``views`` (views.py), given to templates as ``v``."""
 
-    def __init__(self, treatment: Treatment, lang: str, *, build_date: dt.date | None = None):
+    def __init__(self, treatment: Treatment, lang: str, *, day: dt.date):
         self.treatment = treatment
         self.lang = lang
-        self.build_date = build_date or today()
-        self.fmt = Formatter(treatment.settings.locale(lang), treatment.texts[lang]["ui"].root.get)
-        self.texts = Texts(treatment, lang, self.fmt)
+        self.day = day  # the build's day (BuildContext): decides "review overdue", never printed
+        self.texts = texts_of(treatment, lang)
+        self.fmt = self.texts.fmt
         self.views = FactViews(treatment, lang, self.texts, self.fmt)
 
     # ------------------------------------------------------------------ texts (texts.py fills them)
@@ -112,7 +103,7 @@ class LanguageRenderer:
             "last": self.fmt.date(review.last_reviewed),
             "next": self.fmt.date(review.next_review),
             "by": review.reviewed_by or self.treatment.clinic.medical_reviewer,
-            "overdue": self.build_date > review.next_review,
+            "overdue": self.day > review.next_review,
         }
 
     # ------------------------------------------------------------------ pages
@@ -209,21 +200,25 @@ class LanguageRenderer:
         return {"phone": self.tel(clinic.phone), "emergency": self.tel(clinic.emergency_number)}
 
 
-def render_language(treatment: Treatment, lang: str, *, build_date: dt.date | None = None) -> dict[str, str]:
+def render_language(treatment: Treatment, lang: str, day: dt.date) -> dict[str, str]:
     """Markdown of every page of ``lang``, by file name (``risks.md``)."""
     environment = make_environment()
-    renderer = LanguageRenderer(treatment, lang, build_date=build_date)
+    renderer = LanguageRenderer(treatment, lang, day=day)
     return {f"{page}.md": renderer.render_page(environment, page) for page in PAGES}
 
 
 def render_home(project: Project, lang: str) -> str:
     """The home page of a site with several treatments: each treatment, with its description."""
-    renderer = LanguageRenderer(project.first, lang)
+    renderer = texts_of(project.first, lang)
     treatments = []
     for treatment_id, treatment in project.treatments.items():
-        own = LanguageRenderer(treatment, lang)
+        own = texts_of(treatment, lang)
         treatments.append(
-            {"href": f"{treatment_id}/index.md", "title": own.t("index.name"), "description": own.t("index.description")}
+            {
+                "href": f"{treatment_id}/index.md",
+                "title": own.text("pages", "index.name"),
+                "description": own.text("pages", "index.description"),
+            }
         )
     title = html_escape(renderer.plain("ui", "home.title"), quote=True)
     description = html_escape(renderer.plain("ui", "home.description"), quote=True)
@@ -234,8 +229,8 @@ def render_home(project: Project, lang: str) -> str:
             make_environment()
             .get_template("home.md.j2")
             .render(
-                ui=renderer.ui,
-                punctuation=renderer.texts.punctuation,
+                ui=lambda text_id, **extra: renderer.text("ui", text_id, **extra),
+                punctuation=renderer.punctuation,
                 treatments=treatments,
                 clinic=project.clinic,
                 example=example,
@@ -250,13 +245,13 @@ def render_home(project: Project, lang: str) -> str:
     return "\n".join(["---", *front, "---", body])
 
 
-def render_site(treatment: Treatment, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
+def render_treatment(treatment: Treatment, day: dt.date) -> dict[str, dict[str, str]]:
     """Every page of every language; collects the problems of all languages before failing."""
     pages: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
     for lang in treatment.languages:
         try:
-            pages[lang] = render_language(treatment, lang, build_date=build_date)
+            pages[lang] = render_language(treatment, lang, day)
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -264,14 +259,14 @@ def render_site(treatment: Treatment, *, build_date: dt.date | None = None) -> d
     return pages
 
 
-def render_pages(project: Project, *, build_date: dt.date | None = None) -> dict[str, dict[str, str]]:
+def render_pages(project: Project, day: dt.date) -> dict[str, dict[str, str]]:
     """Every page of every treatment and language, by language and path in the language's folder
     (``risks.md``, or ``<treatment>/risks.md`` with several treatments, then with a home page)."""
     pages: dict[str, dict[str, str]] = {lang: {} for lang in project.languages}
     problems: list[Problem] = []
     for treatment in project.treatments.values():
         try:
-            for lang, by_name in render_site(treatment, build_date=build_date).items():
+            for lang, by_name in render_treatment(treatment, day).items():
                 pages[lang].update({treatment.folder + name: markdown for name, markdown in by_name.items()})
         except ContentError as exc:
             problems.extend(exc.problems)

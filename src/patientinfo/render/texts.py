@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
-from patientinfo.content.load import Treatment
 from patientinfo.content.markup import render_inline, strip_inline
+from patientinfo.content.memo import per_treatment
+from patientinfo.content.model import Treatment
 from patientinfo.content.schema import CLINIC_QUANTITIES, PLACEHOLDER, Quantity, TextEntry
 from patientinfo.errors import ContentError, Problem
 from patientinfo.render.formatting import NBSP, FormatError, Formatter
@@ -38,6 +39,17 @@ def plain_of(value: str) -> str:
 
 def strip_tags(value: str) -> str:
     return re.sub(r"<[^>]*>", "", value)
+
+
+def texts_of(treatment: Treatment, lang: str) -> Texts:
+    """The texts of ``treatment`` in ``lang``, with its formatter (made once per treatment and
+    language: labels, menus and pages all read the same one)."""
+    return _texts_of(treatment, lang)
+
+
+@per_treatment
+def _texts_of(treatment: Treatment, lang: str) -> Texts:
+    return Texts(treatment, lang, Formatter(treatment.settings.locale(lang), treatment.texts[lang]["ui"].root.get))
 
 
 class Texts:

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from markupsafe import Markup
 
-from patientinfo.content.load import Treatment
 from patientinfo.content.markup import strip_inline
+from patientinfo.content.model import Treatment
 from patientinfo.content.schema import PLACEHOLDER, Dispute, Fact, FaqItem
 from patientinfo.model import selection as page_model
 from patientinfo.model.selection import Disputes, Questions, Selection, Split

@@ -24,7 +24,10 @@ from babel.core import get_global
 from pydantic import ValidationError
 
 from patientinfo.check.readability import DEFAULT_MIN, default_formula
-from patientinfo.content.load import TEXT_DOMAINS, text_path
+from patientinfo.content import editing
+from patientinfo.content.layout import Layout
+from patientinfo.content.load import as_layout
+from patientinfo.content.model import TEXT_DOMAINS
 from patientinfo.content.reading import load_yaml
 from patientinfo.content.schema import Settings
 from patientinfo.errors import ContentError
@@ -51,6 +54,7 @@ class AddedLanguage:
     locale: str
     formula: str | None
     locale_chosen: bool = False  # given with --locale, rather than Babel's most likely one
+    content_dir: str = "content"  # the project's content folder, for the next steps
     changed: list[str] = field(default_factory=list)  # files edited, relative to the project
     created: list[str] = field(default_factory=list)  # files created
     notes: list[str] = field(default_factory=list)
@@ -104,122 +108,39 @@ def display_name(locale: Locale) -> str:
     return name[:1].upper() + name[1:]
 
 
-# --------------------------------------------------------------------------- text editing
-def _compose(text: str, shown: str) -> yaml.Node:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise ScaffoldError(f"{shown} cannot be read as YAML ({exc}); fix it first") from None
-    if not isinstance(node, yaml.MappingNode):
-        raise ScaffoldError(f"{shown} does not hold 'name: value' lines; fix it first")
-    return node
-
-
-def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value in node.value:
-            if key_node.value == key:
-                return value
-    return None
-
-
-def _last_leaf(node: yaml.Node) -> yaml.Node:
-    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value and not node.flow_style:
-        node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
-    return node
-
-
-def _after_line(text: str, node: yaml.Node) -> int:
-    """The position just after the line where ``node`` ends (its comment included)."""
-    end = _last_leaf(node).end_mark.index
-    if end > 0 and text[end - 1] == "\n":  # a block scalar ends with its line
-        return end
-    newline = text.find("\n", end)
-    return len(text) if newline == -1 else newline + 1
-
-
-def _insert_lines(text: str, position: int, lines: str) -> str:
-    if position == len(text) and text and not text.endswith("\n"):
-        lines = "\n" + lines
-    return text[:position] + lines + text[position:]
-
-
-def _append_item(text: str, sequence: yaml.SequenceNode, item: str, block_item: str | None = None) -> str:
-    """Add ``item`` at the end of a YAML sequence: ``[a, b]`` -> ``[a, b, item]``; in a block
-    sequence, a ``- item`` line (or ``block_item``, already indented after its dash) below the last."""
-    if sequence.flow_style:
-        if sequence.value:
-            end = sequence.value[-1].end_mark.index
-            return text[:end] + f", {item}" + text[end:]
-        opening = sequence.start_mark.index + 1
-        return text[:opening] + item + text[opening:]
-    last = sequence.value[-1]
-    line_start = text.rfind("\n", 0, last.start_mark.index) + 1
-    dash = text.rfind("-", line_start, last.start_mark.index)
-    indent = " " * (dash - line_start)
-    return _insert_lines(text, _after_line(text, sequence), f"{indent}- {block_item or item}\n")
-
-
-def _add_key(text: str, mapping: yaml.MappingNode, key: str, value: str) -> str:
-    """Add ``key: value`` as the last entry of a mapping, flow (``{...}``) or block."""
-    if mapping.flow_style:
-        if mapping.value:
-            end = mapping.value[-1][1].end_mark.index
-            return text[:end] + f", {key}: {value}" + text[end:]
-        opening = mapping.start_mark.index + 1
-        return text[:opening] + f"{key}: {value}" + text[opening:]
-    indent = " " * mapping.value[0][0].start_mark.column
-    return _insert_lines(text, _after_line(text, mapping), f"{indent}{key}: {value}\n")
-
-
+# --------------------------------------------------------------------------- settings
 def _rule(formula: str) -> str:
     return f"{{formula: {formula}, min: {DEFAULT_MIN:g}}}"
 
 
-def edit_settings(text: str, code: str, locale: str, formula: str | None) -> str:
-    """content/settings.yaml with ``code`` added to languages, locales and (if a formula is
-    known) check.readability; everything else, comments included, stays as it is."""
-    shown = "content/settings.yaml"
-    languages = _child(_compose(text, shown), "languages")
-    if not isinstance(languages, yaml.SequenceNode) or not languages.value:
-        raise ScaffoldError(f"{shown}: 'languages' must be a list of language codes; fix it first")
-    text = _append_item(text, languages, code)
-
-    root = _compose(text, shown)
-    locales = _child(root, "locales")
-    if isinstance(locales, yaml.MappingNode) and (locales.value or locales.flow_style):
-        text = _add_key(text, locales, code, locale)
-    elif locales is None:
-        text = _insert_lines(text, _after_line(text, _child(root, "languages")), f"locales:\n  {code}: {locale}\n")
-    else:
-        raise ScaffoldError(f"{shown}: 'locales' must be 'language: locale' lines; fix it first")
-
-    if formula is None:
-        return text
-    root = _compose(text, shown)
-    check = _child(root, "check")
-    if check is None:
-        return _insert_lines(text, len(text), f"check:\n  readability:\n    {code}: {_rule(formula)}\n")
-    if not isinstance(check, yaml.MappingNode) or not (check.value or check.flow_style):
-        raise ScaffoldError(f"{shown}: 'check' must be a group of 'name: value' lines; fix it first")
-    readability = _child(check, "readability")
-    if readability is None:
-        if check.flow_style:
-            return _add_key(text, check, "readability", f"{{{code}: {_rule(formula)}}}")
-        indent = " " * check.value[0][0].start_mark.column
-        return _insert_lines(
-            text, _after_line(text, check), f"{indent}readability:\n{indent}  {code}: {_rule(formula)}\n"
-        )
-    if not isinstance(readability, yaml.MappingNode) or not (readability.value or readability.flow_style):
-        raise ScaffoldError(f"{shown}: 'check.readability' must be 'language: rule' lines; fix it first")
-    return _add_key(text, readability, code, _rule(formula))
+def edit_settings(text: str, shown: str, code: str, locale: str, formula: str | None) -> str:
+    """The settings with ``code`` added to languages, locales and (if a formula is known)
+    check.readability; everything else, comments included, stays as it is (the YAML editor
+    parses each edit again)."""
+    try:
+        text = editing.append_item(text, shown, ("languages",), code)
+        root = editing.compose(text, shown)
+        if editing.child(root, "locales") is None:
+            text = editing.add_key(text, shown, (), "locales", {code: locale})
+        else:
+            text = editing.add_key(text, shown, ("locales",), code, locale)
+        if formula is None:
+            return text
+        check = editing.child(editing.compose(text, shown), "check")
+        if check is None:
+            return editing.add_key(text, shown, (), "check", {"readability": f"{{{code}: {_rule(formula)}}}"})
+        if editing.child(check, "readability") is None:
+            return editing.add_key(text, shown, ("check",), "readability", {code: _rule(formula)})
+        return editing.add_key(text, shown, ("check", "readability"), code, _rule(formula))
+    except editing.EditError as exc:
+        raise ScaffoldError(exc.message) from None
 
 
 # --------------------------------------------------------------------------- new files
-def first_line(root: Path, domain: str, source: str, treatment: str) -> str:
-    """The schema line of an existing text file (``content/en/`` first, as the other languages)."""
+def first_line(layout: Layout, domain: str, source: str, treatment: str) -> str:
+    """The schema line of an existing text file (English first, as the other languages)."""
     for lang in ("en", source):
-        path = root / text_path(lang, domain, treatment)
+        path = layout.path(layout.texts(lang, domain, treatment))
         try:
             line = path.read_text(encoding="utf-8").split("\n", 1)[0].strip()
         except (OSError, UnicodeDecodeError):
@@ -246,7 +167,7 @@ def commented_texts(source_text: str, shown: str) -> list[str]:
     previous_end = None
     for key, value in root.value:
         start = source_text.rfind("\n", 0, key.start_mark.index) + 1
-        end = _after_line(source_text, value)
+        end = editing.after_line(source_text, value)
         if previous_end is not None and start > previous_end:
             lines.append("")  # the source separates these entries (a blank line or a comment)
         for line in source_text[start:end].rstrip("\n").split("\n"):
@@ -257,17 +178,17 @@ def commented_texts(source_text: str, shown: str) -> list[str]:
     return lines
 
 
-def text_file(root: Path, domain: str, source: str, added: AddedLanguage, treatment: str) -> str:
-    shown = text_path(source, domain, treatment)
-    source_path = root / shown
+def text_file(layout: Layout, domain: str, source: str, added: AddedLanguage, treatment: str) -> str:
+    shown = layout.texts(source, domain, treatment)
+    source_path = layout.path(shown)
     try:
-        load_yaml(source_path, root)  # refuses what the build would refuse (a link outside, a bad byte...)
+        load_yaml(source_path, layout.root)  # refuses what the build would refuse (a link outside, a bad byte...)
         source_text = source_path.read_text(encoding="utf-8")
     except ContentError as exc:
         raise ScaffoldError(f"{exc}\nfix {shown} first") from None
     source_name = Locale.parse(source).english_name
     header = [
-        first_line(root, domain, source, treatment),
+        first_line(layout, domain, source, treatment),
         f"# {added.english_name} ({added.name}) texts: {DOMAIN_WORDS.get(domain, domain)}.",
         f"# Made by 'patientinfo add-language {added.code}' from {shown}: no text is translated yet.",
         f"# Each text is below as a comment, with its id and the {source_name} words to translate. To translate",
@@ -279,10 +200,10 @@ def text_file(root: Path, domain: str, source: str, added: AddedLanguage, treatm
     return "\n".join(header + commented_texts(source_text, shown)) + "\n"
 
 
-def editors_guide(root: Path, source: str, added: AddedLanguage) -> tuple[str, str] | None:
+def editors_guide(layout: Layout, source: str, added: AddedLanguage) -> tuple[str, str] | None:
     """The English (or source-language) editors' guide, marked as not translated: (from, text)."""
     for lang in ("en", source):
-        path = root / "docs" / lang / "editors.md"
+        path = layout.docs / lang / "editors.md"
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             note = (
@@ -298,27 +219,21 @@ def editors_guide(root: Path, source: str, added: AddedLanguage) -> tuple[str, s
 
 
 # --------------------------------------------------------------------------- the command
-def add_language(root: Path, code: str, locale: str | None = None) -> AddedLanguage:
-    """Add language ``code`` to the project at ``root``; a ScaffoldError changes nothing."""
+def add_language(where: Layout | Path, code: str, locale: str | None = None) -> AddedLanguage:
+    """Add language ``code`` to the project; a ScaffoldError changes nothing."""
+    layout = as_layout(where)
     babel_locale = check_code(code)
-    settings_path = root / "content" / "settings.yaml"
-    try:
-        settings_doc = load_yaml(settings_path, root)
-        settings = Settings.model_validate(settings_doc.data)
-    except ContentError as exc:
-        raise ScaffoldError(f"{exc}\nfix content/settings.yaml first (patientinfo check says more)") from None
-    except ValidationError:
-        raise ScaffoldError("content/settings.yaml has errors: run 'patientinfo check' and fix them first") from None
+    shown = layout.settings
+    settings = _read_settings(layout)
     if code in settings.languages:
         raise ScaffoldError(
-            f"'{code}' is already a language of this site (content/settings.yaml languages: "
-            f"{', '.join(settings.languages)})"
+            f"'{code}' is already a language of this site ({shown} languages: {', '.join(settings.languages)})"
         )
-    folder = root / "content" / code
-    if folder.exists() or folder.is_symlink():
+    folder = layout.language_folder(code)
+    if layout.path(folder).exists() or layout.path(folder).is_symlink():
         raise ScaffoldError(
-            f"content/{code}/ already exists, but '{code}' is not in content/settings.yaml: "
-            f"move it away (or delete it) and run the command again"
+            f"{folder}/ already exists, but '{code}' is not in {shown}: "
+            "move it away (or delete it) and run the command again"
         )
     source = settings.source_language
     added = AddedLanguage(
@@ -328,39 +243,35 @@ def add_language(root: Path, code: str, locale: str | None = None) -> AddedLangu
         locale=choose_locale(code, locale),
         formula=default_formula(code),
         locale_chosen=locale is not None,
+        content_dir=layout.content_dir,
     )
-
-    writes: dict[str, str] = {}
-    settings_text = settings_path.read_text(encoding="utf-8")
-    new_settings = edit_settings(settings_text, code, added.locale, added.formula)
-    try:
-        checked = Settings.model_validate(yaml.safe_load(new_settings))
-    except (yaml.YAMLError, ValidationError) as exc:  # a layout this editing does not handle
-        raise ScaffoldError(
-            f"content/settings.yaml could not be edited automatically ({exc.__class__.__name__}); add '{code}' "
-            f"by hand: see the editors' guide, 'Add a language'"
-        ) from None
-    if code not in checked.languages or checked.locale(code) != added.locale:
-        raise ScaffoldError(f"content/settings.yaml could not be edited automatically; add '{code}' by hand")
-    writes["content/settings.yaml"] = new_settings
-
-    # The site's menu, language switcher and search follow content/settings.yaml: mkdocs.yml is not edited.
-    writes[text_path(code, "ui", "")] = text_file(root, "ui", source, added, "")
-    for treatment in checked.treatments:
+    # The site's menu, language switcher and search follow the settings: mkdocs.yml is not edited.
+    settings_text = layout.path(shown).read_text(encoding="utf-8")
+    writes = {shown: edit_settings(settings_text, shown, code, added.locale, added.formula)}
+    writes[layout.texts(code, "ui", "")] = text_file(layout, "ui", source, added, "")
+    for treatment in settings.treatments:
         for domain in TEXT_DOMAINS:
             if domain != "ui":
-                writes[text_path(code, domain, treatment)] = text_file(root, domain, source, added, treatment)
-
+                writes[layout.texts(code, domain, treatment)] = text_file(layout, domain, source, added, treatment)
     guide_target = f"docs/{code}/editors.md"
-    if (root / guide_target).exists():
+    if layout.path(guide_target).exists():
         added.notes.append(f"{guide_target} already exists: left as it is")
     else:
-        guide = editors_guide(root, source, added)
+        guide = editors_guide(layout, source, added)
         if guide is not None:
             writes[guide_target] = guide[1]
-
-    added.created, added.changed = write_files(root, writes)
+    added.created, added.changed = write_files(layout.root, writes)
     return added
+
+
+def _read_settings(layout: Layout) -> Settings:
+    try:
+        settings_doc = load_yaml(layout.path(layout.settings), layout.root)
+        return Settings.model_validate(settings_doc.data)
+    except ContentError as exc:
+        raise ScaffoldError(f"{exc}\nfix {layout.settings} first (patientinfo check says more)") from None
+    except ValidationError:
+        raise ScaffoldError(f"{layout.settings} has errors: run 'patientinfo check' and fix them first") from None
 
 
 def write_files(root: Path, writes: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -392,12 +303,12 @@ def next_steps(added: AddedLanguage) -> str:
             if added.locale_chosen
             else [
                 f"  note: {added.locale} is Babel's most likely locale for '{code}' (numbers, dates); for another "
-                f"country, change it under locales: in content/settings.yaml"
+                f"country, change it under locales: in {added.content_dir}/settings.yaml"
             ]
         ),
         "",
         "Next steps:",
-        f"  1. Translate every text. Either edit content/{code}/ (each text is there as a comment: remove",
+        f"  1. Translate every text. Either edit {added.content_dir}/{code}/ (each text is there as a comment: remove",
         "     the '# ' and translate it), or give translators a PO file (Weblate, Poedit...):",
         f"       python -m patientinfo translations export {code}      # writes translations/{code}.po",
         f"       python -m patientinfo translations import translations/{code}.po",

@@ -14,6 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
+from patientinfo.content.layout import Layout
 from patientinfo.scaffold.language import ScaffoldError
 
 STARTER = Path(__file__).parents[1] / "starter"
@@ -25,10 +26,11 @@ def new_site(target: Path, *, today: dt.date) -> list[str]:
     """Create the project in ``target``; returns the files written, relative to it."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(f"{target} already exists and is not an empty folder: choose a new folder")
-    if not (STARTER / "content" / "settings.yaml").is_file():
+    if not Layout(STARTER).path(Layout(STARTER).settings).is_file():
         raise ScaffoldError(f"the starter files are missing from the installed package ({STARTER})")
     shutil.copytree(STARTER, target, symlinks=False, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-    facts = target / "content" / "treatments" / EXAMPLE / "facts.yaml"
+    layout = Layout(target)  # the starter keeps its content in content/
+    facts = layout.path(layout.facts(EXAMPLE))
     text = facts.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^  last_reviewed: .*$", f"  last_reviewed: {today.isoformat()}", text, count=1)
     next_review = today + dt.timedelta(days=182)

@@ -19,21 +19,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
-from patientinfo.content.load import TEXT_DOMAINS, facts_path, sources_path, text_path
+from patientinfo.content import editing
+from patientinfo.content.layout import Layout
+from patientinfo.content.load import as_layout
+from patientinfo.content.model import TEXT_DOMAINS
 from patientinfo.content.reading import load_yaml
 from patientinfo.content.schema import RESERVED_FOLDERS, Settings
 from patientinfo.errors import ContentError
-from patientinfo.scaffold.language import (
-    ScaffoldError,
-    _append_item,
-    _child,
-    _compose,
-    commented_texts,
-    write_files,
-)
+from patientinfo.scaffold.language import ScaffoldError, commented_texts, write_files
 
 TREATMENT_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 EMPTY_FACTS = """\
@@ -91,27 +86,28 @@ class AddedTreatment:
     id: str
     template: str  # the treatment whose texts (and, with --from, facts) were copied
     copied_facts: bool
+    content_dir: str = "content"
     created: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
 
 
-def _settings(root: Path) -> tuple[Settings, str]:
-    path = root / "content" / "settings.yaml"
+def _settings(layout: Layout) -> tuple[Settings, str]:
+    path = layout.path(layout.settings)
     try:
-        document = load_yaml(path, root)
+        document = load_yaml(path, layout.root)
         return Settings.model_validate(document.data), path.read_text(encoding="utf-8")
     except ContentError as exc:
-        raise ScaffoldError(f"{exc}\nfix content/settings.yaml first (patientinfo check says more)") from None
+        raise ScaffoldError(f"{exc}\nfix {layout.settings} first (patientinfo check says more)") from None
     except ValidationError:
-        raise ScaffoldError("content/settings.yaml has errors: run 'patientinfo check' and fix them first") from None
+        raise ScaffoldError(f"{layout.settings} has errors: run 'patientinfo check' and fix them first") from None
 
 
-def _commented_file(root: Path, lang: str, domain: str, model: str, treatment: str, *, texts: bool) -> str:
+def _commented_file(layout: Layout, lang: str, domain: str, model: str, treatment: str, *, texts: bool) -> str:
     """A text file with only comments: a header, then (``texts``) the model's texts to rewrite."""
-    shown = text_path(lang, domain, model)
+    shown = layout.texts(lang, domain, model)
     try:
-        load_yaml(root / shown, root)  # refuses what the build would refuse
-        source_text = (root / shown).read_text(encoding="utf-8")
+        load_yaml(layout.path(shown), layout.root)  # refuses what the build would refuse
+        source_text = layout.path(shown).read_text(encoding="utf-8")
     except ContentError as exc:
         raise ScaffoldError(f"{exc}\nfix {shown} first") from None
     first = source_text.split("\n", 1)[0]
@@ -120,7 +116,7 @@ def _commented_file(root: Path, lang: str, domain: str, model: str, treatment: s
         f"# Texts of the treatment '{treatment}' in '{lang}' (made by 'patientinfo add-treatment').",
         f"# Below, as comments, are the texts of '{model}' ({shown}), as a model. For each id the"
         if texts
-        else f"# Write here, for each fact id of content/treatments/{treatment}/facts.yaml, its text (see {shown}).",
+        else f"# Write here, for each fact id of {layout.facts(treatment)}, its text (see {shown}).",
         "# pages need, remove the '# ' and write this treatment's own words. Keep every {placeholder};"
         if texts
         else "# Keep every {placeholder} of the fact's values;",
@@ -132,9 +128,12 @@ def _commented_file(root: Path, lang: str, domain: str, model: str, treatment: s
     return "\n".join(lines) + "\n"
 
 
-def add_treatment(root: Path, treatment: str, template: str | None = None, *, today: dt.date) -> AddedTreatment:
-    """Add ``treatment`` to the project at ``root``; a ScaffoldError changes nothing."""
-    settings, settings_text = _settings(root)
+def add_treatment(
+    where: Layout | Path, treatment: str, template: str | None = None, *, today: dt.date
+) -> AddedTreatment:
+    """Add ``treatment`` to the project; a ScaffoldError changes nothing."""
+    layout = as_layout(where)
+    settings, settings_text = _settings(layout)
     if not TREATMENT_ID.match(treatment):
         raise ScaffoldError(
             f"'{treatment}' cannot be a treatment id: use lower-case letters, digits and hyphens, "
@@ -148,20 +147,20 @@ def add_treatment(root: Path, treatment: str, template: str | None = None, *, to
         raise ScaffoldError(
             f"--from {template}: not a treatment of this site (treatments: {', '.join(settings.treatments)})"
         )
-    for folder in [f"content/treatments/{treatment}"] + [f"content/{lang}/{treatment}" for lang in settings.languages]:
-        if (root / folder).exists() or (root / folder).is_symlink():
+    folders = [layout.treatment_folder(treatment)] + [layout.shown(lang, treatment) for lang in settings.languages]
+    for folder in folders:
+        if layout.path(folder).exists() or layout.path(folder).is_symlink():
             raise ScaffoldError(f"{folder}/ already exists: move it away (or delete it) and run the command again")
 
     model = template or settings.treatments[0]
-    added = AddedTreatment(treatment, model, copied_facts=template is not None)
-    writes: dict[str, str] = {}
-    node = _child(_compose(settings_text, "content/settings.yaml"), "treatments")
-    if not isinstance(node, yaml.SequenceNode) or not node.value:
-        raise ScaffoldError("content/settings.yaml: 'treatments' must be a list of treatment ids; fix it first")
-    writes["content/settings.yaml"] = _append_item(settings_text, node, treatment)
+    added = AddedTreatment(treatment, model, copied_facts=template is not None, content_dir=layout.content_dir)
+    try:
+        writes = {layout.settings: editing.append_item(settings_text, layout.settings, ("treatments",), treatment)}
+    except editing.EditError as exc:
+        raise ScaffoldError(exc.message) from None
     if template is not None:
-        for path, copy in ((facts_path, "facts"), (sources_path, "sources")):
-            text = (root / path(template)).read_text(encoding="utf-8")
+        for path, copy in ((layout.facts, "facts"), (layout.sources, "sources")):
+            text = layout.path(path(template)).read_text(encoding="utf-8")
             note = (
                 f"# Copied from '{template}' by 'patientinfo add-treatment {treatment} --from {template}': "
                 f"check every {copy[:-1]} against this treatment's own sources; remove what does not apply.\n"
@@ -171,17 +170,17 @@ def add_treatment(root: Path, treatment: str, template: str | None = None, *, to
     else:
         values = {"id": treatment, "example": model, "today": today.isoformat()}
         values["next"] = (today + dt.timedelta(days=182)).isoformat()
-        writes[facts_path(treatment)] = EMPTY_FACTS.format(**values)
-        writes[sources_path(treatment)] = EMPTY_SOURCES.format(**values)
+        writes[layout.facts(treatment)] = EMPTY_FACTS.format(**values)
+        writes[layout.sources(treatment)] = EMPTY_SOURCES.format(**values)
     for lang in settings.languages:
         for domain in TEXT_DOMAINS:
             if domain != "ui":
                 keep = domain != "facts" or template is not None  # a fact's words only fit its own fact
-                writes[text_path(lang, domain, treatment)] = _commented_file(
-                    root, lang, domain, model, treatment, texts=keep
+                writes[layout.texts(lang, domain, treatment)] = _commented_file(
+                    layout, lang, domain, model, treatment, texts=keep
                 )
 
-    added.created, added.changed = write_files(root, writes)
+    added.created, added.changed = write_files(layout.root, writes)
     return added
 
 
@@ -199,9 +198,10 @@ def next_steps(added: AddedTreatment) -> str:
             *(f"  created {path}" for path in added.created),
             "",
             "Next steps:",
-            f"  1. Write the facts in content/treatments/{t}/facts.yaml, each with its sources and quotes.",
-            f"  2. Write the texts in content/<lang>/{t}/ (the model's texts are there as comments), starting",
-            "     with index.name, the treatment's name in the menu and on the home page.",
+            f"  1. Write the facts in {added.content_dir}/treatments/{t}/facts.yaml, each with its sources and",
+            "     quotes.",
+            f"  2. Write the texts in {added.content_dir}/<lang>/{t}/ (the model's texts are there as comments),",
+            "     starting with index.name, the treatment's name in the menu and on the home page.",
             "  3. python -m patientinfo check    lists what is missing; python -m patientinfo build stops until",
             "     every fact has its text in every language.",
             f"  The site now has several treatments: each gets its own folder (/{t}/ ...) and the home page",

@@ -15,6 +15,8 @@ every language, the source language included.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import subprocess
 from dataclasses import dataclass
@@ -24,8 +26,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from patientinfo.content.load import TEXT_DOMAINS, Treatment, text_path
-from patientinfo.content.schema import TextEntry
+from patientinfo.content.layout import Layout
+from patientinfo.content.model import TEXT_DOMAINS, Treatment
+from patientinfo.content.schema import TextEntry, entry_fields, po_text
 from patientinfo.errors import ContentError, Problem
 
 CONTEXT = re.compile(r"^(?P<domain>[a-z]+)/(?P<id>[^:\s]+)(?::(?P<field>text|note|forms\.[^:\s]+))?$")
@@ -37,7 +40,7 @@ UNREVIEWED = "unreviewed"  # records no source text
 MISSING = "missing"  # no translation yet
 
 
-def load_translatable(root: Path, treatment: str | None = None) -> tuple[Treatment, list[Problem]]:
+def load_translatable(where: Layout | Path, treatment: str | None = None) -> tuple[Treatment, list[Problem]]:
     """The content, for exchanging texts with translators, and the problems it still has.
 
     Fully checked when it can be. A language being translated may still lack texts that other
@@ -51,44 +54,21 @@ def load_translatable(root: Path, treatment: str | None = None) -> tuple[Treatme
     )
 
     try:
-        site, between_files = load_project(root, allow_missing_texts=True), []
+        site, between_files = load_project(where, allow_missing_texts=True), []
     except ContentError as exc:
         between_files = exc.problems
-        site, _ = load_files(root)
+        site, _ = load_files(where)
     if treatment is not None and treatment not in site.treatments:
         raise ContentError(
             [
                 Problem(
-                    "content/settings.yaml",
+                    site.layout.settings,
                     1,
                     f"'{treatment}' is not a treatment of this site (treatments: {', '.join(site.treatments)})",
                 )
             ]
         )
     return site.treatments[treatment] if treatment else site.first, between_files
-
-
-def entry_fields(entry: TextEntry | str | dict) -> dict[str, str]:
-    """Every translatable field of an entry, in a stable order: text, forms.<key>..., note.
-
-    Accepts what YAML gives (a plain string or a mapping) or a validated ``TextEntry``; the
-    plain string is the shorthand of ``{text: ...}``, so both shapes give the same fields.
-    """
-    if not isinstance(entry, TextEntry):
-        entry = TextEntry.model_validate(entry)
-    fields: dict[str, str] = {}
-    if entry.text is not None:
-        fields["text"] = entry.text
-    for key, form in (entry.forms or {}).items():
-        fields[f"forms.{key}"] = form
-    if entry.note is not None:
-        fields["note"] = entry.note
-    return fields
-
-
-def po_text(text: str) -> str:
-    """A field as translators see it: YAML block scalars end with a newline that means nothing."""
-    return text.strip("\n")
 
 
 def context(domain: str, text_id: str, field: str) -> str:
@@ -121,11 +101,15 @@ class Message:
         return context(self.domain, self.text_id, self.field)
 
 
-def _source_hash(entry: TextEntry) -> str:
-    # Imported here, not at the top: check.py may import this module (previous_source_text).
-    from patientinfo.check.run import source_hash
+TYPOGRAPHIC_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " "})
 
-    return source_hash(entry)
+
+def source_hash(entry: TextEntry) -> str:
+    """A short fingerprint of a source-language text: it changes when the wording changes, not
+    when a plain space becomes a non-breaking one (typography never makes a translation stale)."""
+    canonical = json.dumps({"text": entry.text, "note": entry.note, "forms": entry.forms}, sort_keys=True)
+    canonical = canonical.replace("\\u00a0", " ").replace("\\u202f", " ").translate(TYPOGRAPHIC_SPACES)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
 def entry_state(original: TextEntry, translation: TextEntry | None) -> str:
@@ -133,7 +117,7 @@ def entry_state(original: TextEntry, translation: TextEntry | None) -> str:
         return MISSING
     if translation.source_hash is None:
         return UNREVIEWED
-    return REVIEWED if translation.source_hash == _source_hash(original) else STALE
+    return REVIEWED if translation.source_hash == source_hash(original) else STALE
 
 
 def language_messages(treatment: Treatment, lang: str, *, history: bool = True) -> list[Message]:
@@ -154,9 +138,7 @@ def language_messages(treatment: Treatment, lang: str, *, history: bool = True) 
             target_fields = entry_fields(translation) if translation is not None else {}
             previous: dict[str, str] | None = None
             if state == STALE and history and translation is not None and translation.source_hash:
-                earlier = previous_source_entry(
-                    treatment.root, domain, text_id, translation.source_hash, source_lang, treatment.id
-                )
+                earlier = previous_source_entry(treatment, domain, text_id, translation.source_hash)
                 previous = entry_fields(earlier) if earlier is not None else None
             fields = list(source_fields)
             if any(f.startswith("forms.") for f in source_fields):
@@ -217,34 +199,19 @@ def _hashes_at(root: str, revision: str, relative: str) -> dict[str, tuple[str, 
             entry = TextEntry.model_validate(raw)
         except ValidationError:
             continue
-        found[str(text_id)] = (_source_hash(entry), entry)
+        found[str(text_id)] = (source_hash(entry), entry)
     return found
 
 
-def _source_language(root: Path) -> str:
-    try:
-        data = yaml.safe_load((root / "content" / "settings.yaml").read_text(encoding="utf-8"))
-        return str(data["source_language"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
-        return "fr"
-
-
-def previous_source_entry(
-    root: Path,
-    domain: str,
-    text_id: str,
-    wanted_hash: str,
-    source_lang: str | None,
-    treatment: str,
-) -> TextEntry | None:
+def previous_source_entry(treatment: Treatment, domain: str, text_id: str, wanted_hash: str) -> TextEntry | None:
     """The source-language entry ``text_id`` whose source_hash is ``wanted_hash``, from git history.
 
     Looks through the commits that changed ``content/<source>/<domain>.yaml``, newest first.
     None when the project is not a git repository, the history is shallow or the text never
     had that hash.
     """
-    root = Path(root).resolve()
-    relative = text_path(source_lang or _source_language(root), domain, treatment)
+    root = treatment.root.resolve()
+    relative = treatment.text_path(treatment.settings.source_language, domain)
     head = _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
     if not head:
         return None
@@ -255,14 +222,14 @@ def previous_source_entry(
     return None
 
 
-def previous_source_text(root: Path, domain: str, text_id: str, wanted_hash: str, treatment: str) -> str | None:
+def previous_source_text(treatment: Treatment, domain: str, text_id: str, wanted_hash: str) -> str | None:
     """The earlier source text a stale translation translates, for ``scripts/check``.
 
     ``domain`` is ``facts``, ``pages``, ``documents`` or ``ui``, of ``treatment``;
     ``wanted_hash`` is the translation's ``source_hash``. Returns the text (for plural forms,
     "one: ... | other: ..."), followed by its note on a new line if it had one; None if not found.
     """
-    entry = previous_source_entry(root, domain, text_id, wanted_hash, None, treatment)
+    entry = previous_source_entry(treatment, domain, text_id, wanted_hash)
     return display_text(entry) if entry is not None else None
 
 

@@ -12,7 +12,6 @@ The output is deterministic: exporting the same content twice gives the same byt
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -21,10 +20,9 @@ from babel import Locale
 from babel.messages.plurals import get_plural
 
 from patientinfo import __version__
-from patientinfo.content.load import Treatment
+from patientinfo.content.model import Treatment
 from patientinfo.content.schema import PLACEHOLDER
 from patientinfo.render.formatting import FormatError, Formatter
-from patientinfo.render.pages import today
 from patientinfo.translate.catalogue import MISSING, STALE, UNREVIEWED, Message, _git, language_messages
 
 # Where the layout has room for a limited number of characters: (id suffix in pages.yaml, max, why).
@@ -199,13 +197,14 @@ class Commenter:
         return lines
 
 
-def content_date(root: Path) -> str:
-    """The date of the last committed change to content/ (stable), else the build date."""
-    out = _git(root, "log", "-1", "--format=%cd", "--date=format:%Y-%m-%d %H:%M%z", "--", "content")
+def content_date(treatment: Treatment) -> str:
+    """The date of the last committed change to the content folder (stable); outside git, the
+    day the content was last reviewed (never the clock: the same content gives the same file)."""
+    layout = treatment.layout
+    out = _git(layout.root, "log", "-1", "--format=%cd", "--date=format:%Y-%m-%d %H:%M%z", "--", layout.content_dir)
     if out and out.strip():
         return out.strip()
-    day: dt.date = today()
-    return f"{day.isoformat()} 00:00+0000"
+    return f"{treatment.facts_file.review.last_reviewed.isoformat()} 00:00+0000"
 
 
 def export_catalog(treatment: Treatment, lang: str) -> tuple[polib.POFile, list[Message]]:
@@ -221,7 +220,7 @@ def export_catalog(treatment: Treatment, lang: str) -> tuple[polib.POFile, list[
         f"Made by: patientinfo translations export {lang}\n"
         "Bring back with: patientinfo translations import FILE (then scripts/check, scripts/build)."
     )
-    date = content_date(treatment.root)
+    date = content_date(treatment)
     po.metadata = {
         "Project-Id-Version": f"{treatment.id} (patientinfo {__version__})",
         "Report-Msgid-Bugs-To": treatment.clinic.email,
@@ -266,7 +265,7 @@ def export_catalog(treatment: Treatment, lang: str) -> tuple[polib.POFile, list[
 
 
 def _line(treatment: Treatment, lang: str, message: Message) -> int:
-    document = treatment.documents.get(treatment.text_path(lang, message.domain))
+    document = treatment.yaml_files.get(treatment.text_path(lang, message.domain))
     if document is None:
         return 1
     loc: list[str] = [message.text_id]

@@ -23,9 +23,10 @@ from pathlib import Path
 import polib
 from pydantic import ValidationError
 
-from patientinfo.check.run import MARKUP, source_hash
 from patientinfo.content.editing import EditError, EntryChange, apply_changes
-from patientinfo.content.load import TEXT_DOMAINS, Treatment
+from patientinfo.content.layout import Layout
+from patientinfo.content.markup import MARKUP
+from patientinfo.content.model import TEXT_DOMAINS, Treatment
 from patientinfo.content.schema import PLACEHOLDER, TextEntry
 from patientinfo.errors import ContentError, Problem
 from patientinfo.translate.catalogue import (
@@ -35,6 +36,7 @@ from patientinfo.translate.catalogue import (
     load_translatable,
     parse_context,
     po_text,
+    source_hash,
 )
 from patientinfo.translate.po_export import layout_limit
 
@@ -120,7 +122,7 @@ def problems_of(message: Message, new: str, lang: str, treatment: Treatment) -> 
         if (lang, message.text_id, number) not in allowed:
             found.append(
                 f"types the number '{number}': numbers come from the facts through placeholders "
-                "(or are declared in content/settings.yaml under check.allowed_digits)"
+                f"(or are declared in {treatment.layout.settings} under check.allowed_digits)"
             )
     if MARKUP.search(new):
         found.append("contains HTML or template syntax, which would be shown literally")
@@ -135,7 +137,7 @@ def _treatment(po: polib.POFile) -> str | None:
     return po.metadata.get("X-Treatment") or None
 
 
-def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> ImportResult:
+def import_po(where: Layout | Path, path: Path, shown: str, *, dry_run: bool = False) -> ImportResult:
     """Check every entry of the PO file at ``path``, then write the translations (all or nothing)."""
     result = ImportResult()
     try:
@@ -147,7 +149,7 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
     lang = result.lang = _language(po, path)
     header_line = next((i + 1 for i, line in enumerate(lines) if line.startswith('"Language:')), 1)
     try:
-        treatment, known = load_translatable(root, _treatment(po))
+        treatment, known = load_translatable(where, _treatment(po))
     except ContentError as exc:
         result.errors = list(exc.problems)
         return result
@@ -158,8 +160,8 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
             Problem(
                 shown,
                 header_line,
-                f"language '{lang}' is not a language of this site (content/settings.yaml "
-                f"languages: {known}); add it there and create content/{lang}/ first",
+                f"language '{lang}' is not a language of this site ({treatment.layout.settings} "
+                f"languages: {known}); add it there and create {treatment.layout.language_folder(lang)}/ first",
             )
         )
         return result
@@ -168,7 +170,8 @@ def import_po(root: Path, path: Path, shown: str, *, dry_run: bool = False) -> I
             Problem(
                 shown,
                 header_line,
-                f"'{lang}' is the source language: its texts are edited in content/{lang}/ directly, not imported",
+                f"'{lang}' is the source language: its texts are edited in "
+                f"{treatment.layout.language_folder(lang)}/ directly, not imported",
             )
         )
         return result
@@ -333,7 +336,7 @@ def _write(
                         f"'{change.text_id}' ({lang}) cannot be written: {reason}",
                     )
                 )
-        old = (treatment.root / relative).read_text(encoding="utf-8")
+        old = treatment.layout.path(relative).read_text(encoding="utf-8")
         order = list(treatment.texts[source_lang][domain].root)
         try:
             new_texts[relative] = apply_changes(old, changes, order)
@@ -343,11 +346,13 @@ def _write(
         return
     # Load the edited content in a scratch copy: a file that would not build is never written.
     with tempfile.TemporaryDirectory(prefix="patientinfo-import-") as scratch:
-        shutil.copytree(treatment.root / "content", Path(scratch) / "content")
+        layout = treatment.layout
+        scratch_layout = Layout(Path(scratch), layout.content_dir)
+        shutil.copytree(layout.content, scratch_layout.content)
         for relative, text in new_texts.items():
-            (Path(scratch) / relative).write_text(text, encoding="utf-8")
+            scratch_layout.path(relative).write_text(text, encoding="utf-8")
         try:
-            after = load_translatable(Path(scratch), treatment.id)[1]
+            after = load_translatable(scratch_layout, treatment.id)[1]
         except ContentError as exc:
             after = exc.problems
         before = {(p.path, p.message) for p in known}
@@ -359,5 +364,5 @@ def _write(
         result.written = sorted(new_texts)
         return
     for relative, text in new_texts.items():
-        (treatment.root / relative).write_text(text, encoding="utf-8")
+        treatment.layout.path(relative).write_text(text, encoding="utf-8")
     result.written = sorted(new_texts)

@@ -1,0 +1,126 @@
+"""The content once read and validated: one treatment (``Treatment``) and all of them with the
+clinic and settings they share (``Project``). Pure data, never changed after loading; what is
+computed from it is cached by identity elsewhere (``memo.per_treatment``), never stored on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from patientinfo.content.layout import Layout
+from patientinfo.content.reading import YamlDocument
+from patientinfo.content.schema import Catalog, Clinic, Fact, FactsFile, Settings, Source, TextEntry
+from patientinfo.errors import ContentError, Problem
+from patientinfo.rules import code
+
+TEXT_DOMAINS = ("facts", "pages", "ui", "documents")  # documents: the texts of the printed forms
+
+
+@dataclass(eq=False)  # compared and hashed by identity: caches key on the loaded object
+class Treatment:
+    """One treatment of the site, with the site's settings, clinic and interface texts."""
+
+    layout: Layout
+    settings: Settings
+    facts_file: FactsFile
+    sources: dict[str, Source]
+    clinic: Clinic
+    texts: dict[str, dict[str, Catalog]]  # language -> domain -> catalog ("ui" is shared by treatments)
+    yaml_files: dict[str, YamlDocument] = field(default_factory=dict)  # every file read, by shown path
+    id: str = ""  # its folder under <content>/treatments/ and <content>/<lang>/
+    site_text_ids: frozenset[str] = frozenset()  # every source-language text id of the site (identical.yaml)
+
+    @property
+    def root(self) -> Path:
+        return self.layout.root
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.languages
+
+    @property
+    def several_treatments(self) -> bool:
+        """With one treatment the site has short URLs; with several, each has its own folder."""
+        return len(self.settings.treatments) > 1
+
+    @property
+    def folder(self) -> str:
+        """Where the treatment's pages and PDFs sit in a language: '' with one treatment (short
+        URLs), '<treatment>/' with several."""
+        return f"{self.id}/" if self.several_treatments else ""
+
+    @cached_property
+    def facts(self) -> dict[str, Fact]:
+        """Facts by id, built once (the content is not changed after loading)."""
+        return {fact.id: fact for fact in self.facts_file.facts}
+
+    @property
+    def facts_path(self) -> str:
+        return self.layout.facts(self.id)
+
+    @property
+    def sources_path(self) -> str:
+        return self.layout.sources(self.id)
+
+    def text_path(self, lang: str, domain: str) -> str:
+        return self.layout.texts(lang, domain, self.id)
+
+    def text_line(self, lang: str, domain: str, text_id: str) -> int:
+        document = self.yaml_files.get(self.text_path(lang, domain))
+        return document.line([text_id]) if document else 1
+
+    def fact_line(self, fact_id: str) -> int:
+        """The line of the id of a fact, dispute, question or excluded statement (1 if unknown)."""
+        document = self.yaml_files[self.facts_path]
+        ff = self.facts_file
+        for section, items in (
+            ("facts", ff.facts),
+            ("disputes", ff.disputes),
+            ("faq", ff.faq),
+            ("excluded", ff.excluded),
+        ):
+            for index, item in enumerate(items):
+                if item.id == fact_id:
+                    return document.line([section, index, "id"])
+        return 1
+
+    def entry(self, lang: str, domain: str, text_id: str) -> TextEntry:
+        """The text of ``text_id``; a missing one is a ContentError, never another language."""
+        catalog = self.texts[lang][domain].root
+        if text_id not in catalog:
+            problem = Problem(
+                self.text_path(lang, domain),
+                1,
+                f"missing text '{text_id}' for language '{lang}'",
+                code=code("missing-text"),
+            )
+            raise ContentError([problem])
+        return catalog[text_id]
+
+
+@dataclass(eq=False)
+class Project:
+    """Every treatment of the site; they share the settings, the clinic and the interface texts."""
+
+    layout: Layout
+    settings: Settings
+    clinic: Clinic
+    treatments: dict[str, Treatment]  # in the order of settings.treatments
+
+    @property
+    def root(self) -> Path:
+        return self.layout.root
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.languages
+
+    @property
+    def several_treatments(self) -> bool:
+        return len(self.treatments) > 1
+
+    @property
+    def first(self) -> Treatment:
+        return next(iter(self.treatments.values()))

@@ -1,0 +1,162 @@
+"""The building blocks of every content file: ids, codes, paths, numbers, categories."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+)
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def constrained(pattern: str, message: str, description: str | None = None) -> object:
+    """A string that must match ``pattern``; a mismatch says ``message`` in an editor's words.
+
+    The JSON Schema keeps the pattern (editors' YAML support underlines mistakes)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.search(value):
+            raise ValueError(message)
+        return value
+
+    extra: dict[str, str] = {"pattern": pattern}
+    if description:
+        extra["description"] = description
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra=extra)]
+
+
+Colour = constrained(r"^#[0-9a-fA-F]{6}$", "must be a colour like #1f4e79 ('#' and six digits or letters a-f)")
+WebAddress = constrained(
+    r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*$",
+    "must be a web address starting with https:// (for example https://www.example.org/)",
+)
+PhoneNumber = constrained(
+    r"^\+?[0-9][0-9 .()-]{1,30}$",
+    "must be a phone number made of digits, spaces and an optional leading + (for example +33 1 99 00 12 34)",
+)
+EmailAddress = constrained(
+    r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "must be an e-mail address like contact@example.org"
+)
+FileName = constrained(
+    r"^[A-Za-z0-9._-]+$",
+    "must be a plain file name (letters, digits, '.', '_' and '-'), without folders",
+)
+RepoPath = constrained(
+    r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._/-]+\.(?:svg|png)$",
+    "must be the path of an .svg or .png file inside the repository, like docs/assets/logo.svg",
+)
+LocaleCode = constrained(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "must be a locale code like fr_FR, it_IT or en_GB")
+VALUE_NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
+LANG_PATTERN = r"^[a-z]{2}$"
+
+Id = constrained(
+    ID_PATTERN,
+    "must be an id: lower-case letters and digits joined by hyphens, like risk-bruise",
+    "lower-case words joined by hyphens",
+)
+LangCode = constrained(LANG_PATTERN, "must be a two-letter language code in lower case, like fr, it or en")
+ValueName = constrained(VALUE_NAME_PATTERN, "must be a value name: lower-case letters, digits and '_', like sessions")
+Number = StrictInt | StrictFloat
+
+Category = Literal[
+    "principle",
+    "history",
+    "field",
+    "indication",
+    "substance",
+    "technique",
+    "schedule",
+    "eligibility",
+    "practice",
+    "claim",
+    "risk",
+    "contraindication",
+    "limitation",
+    "evidence",
+    "regulation",
+    "complementary",
+    "alternative",
+    "without_treatment",
+    "benefit",
+    "daily_life",
+    "aftercare",
+    "warning_sign",
+    "help",
+    "screening",
+    "consent",
+    "summary",
+    "out_of_hours",
+    "frequency",
+]
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
+
+# Categories a treatment must have for its information to be balanced (DISCERN, PIF TICK).
+REQUIRED_CATEGORIES = (
+    "benefit",
+    "risk",
+    "warning_sign",
+    "contraindication",
+    "evidence",
+    "alternative",
+    "without_treatment",
+    "help",
+    "screening",
+)
+
+# In the order pages show them. "some_products": only with some mixtures (a source's own limit).
+Severity = Literal["absolute", "some_products", "relative", "not_recommended", "area"]
+Step = Literal["before", "during", "after"]
+# A warning sign says what to do: call the emergency number now, or the clinic the same day.
+Urgency = Literal["emergency", "same_day"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def is_cldr_unit(unit: str) -> bool:
+    """A full CLDR unit id such as ``length-millimeter`` (Babel also guesses from "year": we don't)."""
+    from babel.units import UnknownUnitError, get_unit_name
+
+    if "-" not in unit:
+        return False
+    try:
+        return get_unit_name(unit, locale="en") is not None
+    except UnknownUnitError:
+        return False
+
+
+__all__ = [
+    "ID_PATTERN",
+    "constrained",
+    "Colour",
+    "WebAddress",
+    "PhoneNumber",
+    "EmailAddress",
+    "FileName",
+    "RepoPath",
+    "LocaleCode",
+    "VALUE_NAME_PATTERN",
+    "LANG_PATTERN",
+    "Id",
+    "LangCode",
+    "ValueName",
+    "Number",
+    "Category",
+    "CATEGORIES",
+    "REQUIRED_CATEGORIES",
+    "Severity",
+    "Step",
+    "Urgency",
+    "Model",
+    "is_cldr_unit",
+]

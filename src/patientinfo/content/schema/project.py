@@ -1,0 +1,188 @@
+"""The files the treatments share: the clinic (name, contacts, hours, look) and the settings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import (
+    Field,
+    model_validator,
+)
+
+from patientinfo.content.schema.base import (
+    Colour,
+    EmailAddress,
+    Id,
+    LangCode,
+    LocaleCode,
+    Model,
+    PhoneNumber,
+    RepoPath,
+    constrained,
+)
+from patientinfo.content.schema.facts import CountryCode
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
+ClockTime = constrained(
+    r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$", "must be a time of day like 09:00 or 18:30 (24-hour clock)"
+)
+
+
+class OpeningHours(Model):
+    """Days the clinic answers the phone, and from when to when (formatted in each language)."""
+
+    days: list[Weekday] = Field(min_length=1, description="mon, tue, wed, thu, fri, sat, sun")
+    opens: ClockTime
+    closes: ClockTime
+
+    @model_validator(mode="after")
+    def _order(self) -> OpeningHours:
+        if self.closes <= self.opens:
+            raise ValueError(f"closes ({self.closes}) must come after opens ({self.opens})")
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("a day is listed twice")
+        return self
+
+
+class Clinic(Model):
+    """The publisher's details, printed on every page and leaflet."""
+
+    name: str = Field(min_length=1)
+    address: list[str] = Field(min_length=1)
+    phone: PhoneNumber
+    email: EmailAddress
+    website: constrained(
+        r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*/$",
+        "must be the address where the site is published, starting with https:// and ending with / "
+        "(for example https://www.example.org/)",
+        "where the site is published (ends with /): links, QR codes, canonical URLs",
+    )
+    medical_reviewer: str = Field(
+        min_length=1, description="the doctor responsible for the medical content, named as its reviewer"
+    )
+    medical_reviewer_registration: str | None = Field(
+        default=None,
+        min_length=1,
+        description="the reviewer's registration with the medical council (RPPS, GMC, Albo number), shown on the "
+        "about page; their qualification is 'clinic.reviewer_qualification' in each language's ui.yaml",
+    )
+    opening_hours: list[OpeningHours] = Field(
+        default_factory=list,
+        description="when patients can reach the clinic by phone; printed on every take-home paper",
+    )
+    out_of_hours_phone: PhoneNumber | None = Field(
+        default=None, description="a number that answers outside opening hours (on-call doctor), if the clinic has one"
+    )
+    minimum_age: int = Field(
+        default=18,
+        ge=0,
+        le=120,
+        description="the clinic treats people of this age or over (its own rule): the questionnaire and the consent "
+        "form ask it, as {clinic.minimum_age}",
+    )
+    sells_treatments: bool = Field(
+        default=True,
+        description="the clinic offers and charges for the treatments it describes: the site and leaflet say so "
+        "(conflict of interest)",
+    )
+    emergency_number: constrained(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
+    country: CountryCode | None = Field(
+        default=None,
+        description="where the clinic is (e.g. FR): decides which country's facts are shown, such as the official "
+        "side-effect reporting system; without it, every country's are shown",
+    )
+    brand_colour: Colour = "#1f4e79"
+    logo: RepoPath | None = Field(default=None, description="an .svg or .png file, path relative to the repository")
+    fictional: bool = False
+
+
+# Clinic fields that are quantities: a text shows them formatted, with their unit ("18 ans").
+CLINIC_QUANTITIES = {"minimum_age": "duration-year"}
+
+
+class ReadabilityRule(Model):
+    # One formula per language: see readability.py (kandel_moles fr, gulpease it, flesch en, amstad de,
+    # fernandez_huerta or szigriszt_pazos es, flesch_douma nl, oborneva ru).
+    formula: Literal[
+        "kandel_moles",
+        "gulpease",
+        "flesch",
+        "amstad",
+        "fernandez_huerta",
+        "szigriszt_pazos",
+        "flesch_douma",
+        "oborneva",
+    ]
+    min: float = Field(description="lowest acceptable score")
+
+
+class AllowedDigits(Model):
+    """A number that may be typed into a text, declared explicitly rather than guessed."""
+
+    lang: LangCode
+    id: str
+    text: constrained(r"^\d+(?:[.,]\d+)*$", "must be the number exactly as typed in the text, like 12 or 0,5")
+    reason: str = Field(min_length=1)
+
+
+class CheckSettings(Model):
+    readability: dict[str, ReadabilityRule] = Field(default_factory=dict)
+    allowed_digits: list[AllowedDigits] = Field(default_factory=list)
+
+
+# Folder names a treatment id may not take: they are languages' or the site's own.
+RESERVED_FOLDERS = frozenset({"treatments", "assets", "search", "ui", "editors", "brand"})
+
+
+class Settings(Model):
+    source_language: LangCode
+    languages: list[LangCode] = Field(min_length=1)
+    treatments: list[Id] = Field(
+        min_length=1,
+        description="the treatments of this site, in the home page's order; each has content/treatments/<id>/ "
+        "and content/<lang>/<id>/",
+    )
+    locales: dict[str, LocaleCode] = Field(
+        default_factory=dict, description="Babel locale per language, e.g. en: en_GB"
+    )
+    check: CheckSettings = Field(default_factory=CheckSettings)
+    leaflet_max_pages: int = Field(
+        default=4, ge=1, le=40, description="pages a leaflet may have (4 = two sheets printed on both sides)"
+    )
+
+    @model_validator(mode="after")
+    def _source_is_a_language(self) -> Settings:
+        if self.source_language not in self.languages:
+            raise ValueError(f"source_language '{self.source_language}' is not in languages")
+        if len(set(self.languages)) != len(self.languages):
+            raise ValueError("a language is listed twice")
+        if len(set(self.treatments)) != len(self.treatments):
+            raise ValueError("a treatment is listed twice")
+        clash = sorted(set(self.treatments) & (set(self.languages) | RESERVED_FOLDERS))
+        if clash:
+            raise ValueError(
+                f"treatment id '{clash[0]}' is also the name of a language or of a folder of the site: choose another"
+            )
+        unknown = sorted(set(self.locales) - set(self.languages))
+        if unknown:
+            raise ValueError(f"locales given for unknown languages: {', '.join(unknown)}")
+        return self
+
+    def locale(self, lang: str) -> str:
+        return self.locales.get(lang, lang)
+
+
+__all__ = [
+    "Weekday",
+    "WEEKDAYS",
+    "ClockTime",
+    "OpeningHours",
+    "Clinic",
+    "CLINIC_QUANTITIES",
+    "ReadabilityRule",
+    "AllowedDigits",
+    "CheckSettings",
+    "RESERVED_FOLDERS",
+    "Settings",
+]

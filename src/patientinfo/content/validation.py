@@ -1,0 +1,117 @@
+"""Pydantic's validation errors in an editor's words: which field, of which fact, what is wrong
+and what was typed (never "valid dictionary" or a regular expression)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from patientinfo.content.reading import YamlDocument
+from patientinfo.errors import Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def describe(loc: tuple[str | int, ...], data: object) -> str:
+    """Turn a pydantic location into words an editor recognises, naming the fact id."""
+    parts: list[str] = []
+    node = data
+    owner = None
+    for key in loc:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        else:
+            parts.append(("." if parts else "") + str(key))
+        try:
+            node = node[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            owner = node["id"]
+    where = "".join(parts) or "(top level)"
+    return f"{where} (id '{owner}')" if owner else where
+
+
+def _data_loc(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]:
+    """Drop what pydantic adds past the data (union branches such as ``min.float``)."""
+    node, kept = data, []
+    for key in loc:
+        if isinstance(node, dict):
+            kept.append(key)
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int):
+            kept.append(key)
+            node = node[key] if 0 <= key < len(node) else None
+        else:
+            break
+    return tuple(kept)
+
+
+_TYPE_WORDS = {
+    "dict_type": "must be a group of 'name: value' lines, not {found}",
+    "model_type": "must be a group of 'name: value' lines, not {found}",
+    "model_attributes_type": "must be a group of 'name: value' lines, not {found}",
+    "list_type": "must be a list (lines starting with '- '), not {found}",
+    "string_type": "must be text, not {found} (put it in quotes if it should be text)",
+    "int_type": "must be a number, not {found}",
+    "float_type": "must be a number, not {found}",
+    "bool_type": "must be true or false, not {found}",
+    "bool_parsing": "must be true or false, not {found}",
+    "date_type": "must be a date written like 2026-05-23, not {found}",
+    "date_parsing": "must be a date written like 2026-05-23, not {found}",
+    "date_from_datetime_parsing": "must be a date written like 2026-05-23, not {found}",
+    "date_from_datetime_inexact": "must be a date written like 2026-05-23 (without a time), not {found}",
+    "missing": "is missing: add it",
+    "extra_forbidden": "is not a field of this file (check the spelling; see the file's JSON Schema in schema/)",
+    "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
+    "too_long": "is too long",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than_equal": "must be at most {le}",
+}
+
+
+def _found(value: object) -> str:
+    """What the editor typed, described in words rather than Python types."""
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a group of 'name: value' lines"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    return f"'{value}'"
+
+
+def plain_message(error: dict) -> str:
+    """A pydantic error in an editor's words (no 'valid dictionary', no regular expressions)."""
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        return f"must be one of {expected}, not {_found(error.get('input'))}"
+    template = _TYPE_WORDS.get(kind)
+    if template is None:
+        return str(error["msg"])
+    return template.format(found=_found(error.get("input")), **{k: v for k, v in error.get("ctx", {}).items()})
+
+
+def validate(model: type[M], document: YamlDocument, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as exc:
+        seen: set[tuple] = set()
+        for error in exc.errors():
+            loc = _data_loc(tuple(error["loc"]), document.data)
+            if loc in seen:  # one message per field: the first union branch says enough
+                continue
+            seen.add(loc)
+            message = plain_message(error)
+            problems.append(Problem(document.path, document.line(loc), f"{describe(loc, document.data)}: {message}"))
+        return None

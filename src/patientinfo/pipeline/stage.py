@@ -1,0 +1,138 @@
+"""The build as a pipeline that knows nothing of MkDocs.
+
+``stage(layout, context, docs_dir)`` refuses links out of the project, loads and checks the
+content, renders every page, prints (or reuses) every PDF and makes the clinic's brand files,
+and returns everything MkDocs will read, as bytes by path: the hand-made ``docs/`` plus what was
+generated. ``publish_staging`` writes it into the staging folder MkDocs reads, changing only
+the files that differ. The MkDocs plugin, the command line, the tests and the benchmark all go
+through here; the build context (day, strict, PDF cache, workers) is the only outside input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patientinfo.check.run import run_project_check
+from patientinfo.content.layout import Layout
+from patientinfo.content.load import load_project
+from patientinfo.content.model import Project
+from patientinfo.content.reading import tree_problems
+from patientinfo.errors import ContentError, StrictFindings
+from patientinfo.pipeline import reuse
+from patientinfo.pipeline.context import BuildContext
+from patientinfo.printing.registry import last_printed, print_all
+from patientinfo.render.brand import staged_brand_files
+from patientinfo.render.pages import render_pages
+
+
+@dataclass
+class Staged:
+    project: Project
+    files: dict[str, bytes]  # everything MkDocs reads, by path in the staging folder
+    generated: list[str]  # the paths the pipeline made (pages, PDFs, brand files)
+    findings: list[str] = field(default_factory=list)  # the editors' check (warnings unless strict)
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)  # kept for the preview's next edit
+    digest: str | None = None  # a build's stamp of its inputs (reuse.py)
+    reused: bool = False  # the last build's files, its inputs being the same
+
+
+def refuse_outside(layout: Layout, *folders: Path) -> None:
+    """Links leading out of the project, in the content, docs or theme folders, stop everything."""
+    problems = [problem for folder in (layout.content, *folders) for problem in tree_problems(folder, layout.root)]
+    if problems:
+        raise ContentError(problems)
+
+
+def editors_findings(project: Project, context: BuildContext) -> list[str]:
+    """The editors' check (without readability, left to ``scripts/check``); strict: fatal."""
+    findings = [str(finding) for finding in run_project_check(project, context.day, readability=False).findings]
+    if findings and context.strict:
+        raise StrictFindings(findings)
+    return findings
+
+
+def docs_files(docs_dir: Path) -> dict[str, bytes]:
+    """The hand-made docs folder, as it is."""
+    return {path.relative_to(docs_dir).as_posix(): path.read_bytes() for path in docs_dir.rglob("*") if path.is_file()}
+
+
+def stage(
+    layout: Layout,
+    context: BuildContext,
+    docs_dir: Path,
+    *,
+    theme_dir: Path | None = None,
+    staging: Path | None = None,
+    previous: Staged | None = None,
+) -> Staged:
+    """Everything MkDocs reads. ``staging``: a build may reuse the last build's files there when
+    every input is the same. ``previous``: the preview reuses its pages when only docs/ changed."""
+    refuse_outside(layout, docs_dir, *([theme_dir] if theme_dir else []))
+    if previous is not None:
+        project, pages, findings = previous.project, previous.pages, previous.findings
+    else:
+        project = load_project(layout)
+        digest = reuse.inputs_digest(layout, context.day, project.clinic.logo) if context.pdfs == "print" else None
+        record = reuse.load(staging, digest) if staging is not None and digest is not None else None
+        if record is not None:
+            generated, findings = record
+            if findings and context.strict:
+                raise StrictFindings(findings)
+            return Staged(
+                project, {**docs_files(docs_dir), **generated}, list(generated), findings, digest=digest, reused=True
+            )
+        findings = editors_findings(project, context)
+        pages = render_pages(project, context.day)
+    pdfs = _pdfs(project, context)
+    docs = docs_files(docs_dir)
+    files = dict(docs)
+    for lang, by_path in [*pages.items(), *pdfs.items()]:
+        files.update(
+            {
+                f"{lang}/{path}": (data.encode("utf-8") if isinstance(data, str) else data)
+                for path, data in by_path.items()
+            }
+        )
+    files.update(staged_brand_files(project.clinic, layout))
+    generated = [path for path, data in files.items() if docs.get(path) != data]
+    digest = None if previous is not None else digest
+    return Staged(project, files, generated, findings, pages, digest)
+
+
+def _pdfs(project: Project, context: BuildContext) -> dict[str, dict[str, bytes]]:
+    if context.pdfs == "print":
+        return print_all(project, context.day, context.pdf_cache, workers=context.workers)
+    if context.pdfs == "last" and context.pdf_cache is not None:
+        return last_printed(project, context.pdf_cache)
+    return {}
+
+
+def sync_tree(files: dict[str, bytes], target: Path) -> int:
+    """Make ``target`` hold exactly ``files`` (relative path -> bytes); returns files written."""
+    target.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for relative, data in files.items():
+        path = target / relative
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    for path in sorted(target.rglob("*"), reverse=True):
+        relative = path.relative_to(target).as_posix()
+        if path.is_file() and relative not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return written
+
+
+def publish_staging(staged: Staged, staging: Path) -> int:
+    """Write the staged files where MkDocs reads them, and the record a later build may reuse."""
+    reuse.forget(staging)  # the record describes the staged files: never both out of step
+    written = sync_tree(staged.files, staging)
+    if staged.digest is not None:
+        generated = {path: staged.files[path] for path in staged.generated}
+        reuse.save(staging, staged.digest, list(generated), staged.findings)
+    return written

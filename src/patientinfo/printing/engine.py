@@ -1,0 +1,225 @@
+"""The one way a PDF is made: HTML in, PDF/UA-1 bytes out, cached by what went in.
+
+A ``PdfJob`` holds plain values only (it is sent to worker processes). WeasyPrint may load the
+fonts and files of the project and nothing else. Nothing depends on the clock: the PDF is dated
+by the content's review and identified by the hash of its HTML, so the same input gives the same
+bytes. The cache keeps one PDF per name, keyed by its HTML, the logo, the fonts and this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import threading
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from patientinfo.errors import ContentError, Problem
+
+
+def font_files() -> dict[str, Path]:
+    """Atkinson Hyperlegible (designed for low-vision readers), from its Python package."""
+    import fontpkg_atkinson_hyperlegible as font
+
+    folder = Path(font.__file__).parent / "files"
+    return {
+        "regular": folder / "AtkinsonHyperlegible-Regular.ttf",
+        "bold": folder / "AtkinsonHyperlegible-Bold.ttf",
+        "italic": folder / "AtkinsonHyperlegible-Italic.ttf",
+        "bolditalic": folder / "AtkinsonHyperlegible-BoldItalic.ttf",
+    }
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything WeasyPrint needs for one PDF, as plain values (sent to a worker process)."""
+
+    stem: str  # its name in the cache
+    key: str  # the hash of its input (pdf_key)
+    html: str
+    root: str  # the project: the only place files may be loaded from
+    max_pages: int | None
+    what: str  # "the it leaflet", for messages
+    reviewed: dt.date  # the PDF's date: the review, never the clock
+    pages_rule: str = ""  # the file whose setting limits the pages, for messages
+
+
+def LocalFetcher(repo_root: Path):  # noqa: N802 (a class made on first use: WeasyPrint is imported lazily)
+    """WeasyPrint may load the fonts and files of the project, and nothing else: no network, no
+    file outside the project, whatever a text or a template asks for."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    allowed_roots = [repo_root.resolve(), *{path.parent.resolve() for path in font_files().values()}]
+
+    class _LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers: dict | None = None):  # noqa: ANN201
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if not url.startswith("file://"):
+                raise FatalURLFetchingError(f"the leaflet may not load '{url[:80]}': only files of the repository")
+            path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in allowed_roots):
+                raise FatalURLFetchingError(f"the leaflet may not load '{path}': it is outside the repository")
+            return super().fetch(url, headers)
+
+    return _LocalFetcher(allowed_protocols=("file", "data"))
+
+
+def make_pdf(job: PdfJob) -> bytes:
+    """The PDF of ``job``; a ContentError if it breaks the layout rules."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    root = Path(job.root)
+    try:
+        document = HTML(string=job.html, base_url=str(root), url_fetcher=LocalFetcher(root)).render(
+            pdf_variant="pdf/ua-1"
+        )
+    except FatalURLFetchingError as exc:
+        raise ContentError([Problem("src/patientinfo/templates", 1, f"{job.what}: {exc}")]) from None
+    if job.max_pages is not None and len(document.pages) > job.max_pages:
+        raise ContentError(
+            [
+                Problem(
+                    job.pages_rule,
+                    1,
+                    f"{job.what} needs {len(document.pages)} pages; at most {job.max_pages} are allowed "
+                    f"(leaflet_max_pages in {job.pages_rule}; 4 fit on two sheets printed on both "
+                    f"sides): shorten the texts",
+                )
+            ]
+        )
+    moment = dt.datetime.combine(job.reviewed, dt.time(), tzinfo=dt.UTC)
+    document.metadata.created = moment.isoformat()
+    document.metadata.modified = moment.isoformat()
+    return document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=_identifier(job.html),
+        uncompressed_pdf=False,
+        finisher=_table_header_scope,
+    )
+
+
+_SCOPE = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
+
+
+def _table_header_scope(document, pdf) -> None:  # noqa: ANN001 (WeasyPrint's Document, pydyf's PDF)
+    """PDF/UA-1 wants a /Scope on every table header cell; WeasyPrint 70 writes none. Copy the
+    HTML ``<th scope>`` into the cell's structure element (kept by WeasyPrint as the box's
+    ``mark``). A test reads the tags back, so a WeasyPrint upgrade that moves this is caught."""
+    import pydyf
+
+    for page in document.pages:
+        for box in page._page_box.descendants(placeholders=True):
+            box = getattr(box, "_box", box)
+            mark = getattr(box, "mark", None)
+            if box.element_tag == "th" and isinstance(mark, pydyf.Dictionary) and "A" in mark:
+                scope = _SCOPE.get((box.element.get("scope") or "").lower())
+                if scope:
+                    mark["A"]["Scope"] = scope
+
+
+def _make_in_worker(job: PdfJob) -> bytes | list[Problem]:
+    """``make_pdf`` in a worker process: problems come back as values, not as exceptions."""
+    try:
+        return make_pdf(job)
+    except ContentError as exc:
+        return exc.problems
+
+
+def _lower_priority() -> None:
+    """A background PDF worker yields the processor to the pages being rebuilt."""
+    if hasattr(os, "nice"):
+        os.nice(19)
+
+
+def make_pdfs(
+    jobs: list[PdfJob], cache: Path | None, *, workers: int = 1, background: bool = False
+) -> dict[str, bytes]:
+    """The PDF of every job, by stem: from ``cache`` when it has the job's key, otherwise made,
+    on ``workers`` processes when several PDFs are missing (WeasyPrint uses one core), and kept.
+    ``background`` (mkdocs serve): in worker processes of the lowest priority, so that an edit's
+    pages are not slowed by the previous edit's PDFs. Collects every job's problems before failing."""
+    found: dict[str, bytes] = {}
+    missing: list[PdfJob] = []
+    for job in jobs:
+        pdf = cached_pdf(cache, job.stem, job.key, None) if cache else None
+        if pdf is None:
+            missing.append(job)
+        else:
+            found[job.stem] = pdf
+    workers = min(workers, len(missing))
+    if workers > 1 or (background and missing):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # "spawn": a fresh interpreter, safe whatever threads this process runs (mkdocs serve).
+        context = multiprocessing.get_context("spawn")
+        initializer = _lower_priority if background else None
+        with ProcessPoolExecutor(max(workers, 1), mp_context=context, initializer=initializer) as pool:
+            made = list(pool.map(_make_in_worker, missing))
+    else:
+        made = [_make_in_worker(job) for job in missing]
+    problems: list[Problem] = []
+    for job, result in zip(missing, made, strict=True):
+        if isinstance(result, list):
+            problems.extend(result)
+            continue
+        found[job.stem] = cached_pdf(cache, job.stem, job.key, lambda result=result: result)
+    if problems:
+        raise ContentError(problems)
+    return found
+
+
+def cached_pdf(cache: Path | None, stem: str, key: str, make: Callable[[], bytes] | None) -> bytes | None:
+    """``make()``, or the PDF kept in ``cache`` under the same ``key``; keeps one per ``stem``.
+    Without ``make``, only the look-up: None when the cache does not have it."""
+    path = cache / f"{stem}-{key}.pdf" if cache else None
+    if path is not None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            pass
+    if make is None:
+        return None
+    pdf = make()
+    if path is not None:  # several builds may share the cache: write whole files, never half
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{stem}-" + "?" * len(key) + ".pdf"):
+            old.unlink(missing_ok=True)
+        scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        scratch.write_bytes(pdf)
+        os.replace(scratch, path)
+    return pdf
+
+
+def _identifier(html: str) -> bytes:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
+@cache
+def _renderer_fingerprint() -> str:
+    """WeasyPrint's version, this module and the fonts: read once per process, without
+    importing WeasyPrint (a second of start-up on a build that reuses every PDF)."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("weasyprint").encode())
+    digest.update(Path(__file__).read_bytes())
+    for font in font_files().values():
+        digest.update(f"{font}:{font.stat().st_size}".encode())
+    return digest.hexdigest()
+
+
+def pdf_key(html: str, logo: bytes | None) -> str:
+    """What a PDF depends on: its own HTML (every text, number and the CSS are in it), the logo,
+    the fonts and this module. An edit that does not change a PDF's HTML never prints it again,
+    so editing one language's page text leaves the other languages' PDFs alone."""
+    digest = hashlib.sha256(html.encode("utf-8"))
+    digest.update(_renderer_fingerprint().encode())
+    if logo:
+        digest.update(logo)
+    return digest.hexdigest()[:16]
