@@ -53,7 +53,7 @@ def context(**changes: object):
     """The build context of the suite (DAY, the shared PDF cache, not strict), with ``changes``."""
     from patientinfo.pipeline.context import context_from_environment
 
-    return dataclasses.replace(context_from_environment(os.environ), strict=False, **changes)
+    return dataclasses.replace(context_from_environment(os.environ), **{"strict": False, **changes})
 
 
 def html_of(treatment, lang: str, kind: str, day: dt.date = DAY) -> str:
@@ -226,8 +226,21 @@ def _build_shipped(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real project, built once for the whole test session (read-only for tests)."""
+    """The real project, built once for the whole test session with its PDFs (read-only)."""
     return shared_folder(tmp_path_factory, "built", _build_shipped) / "project"
+
+
+def _build_pages_of_shipped(folder: Path) -> None:
+    root = copy_project(folder / "project")
+    result = build_pages(root, strict=True)  # the shipped content passes the editors' check
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.fixture(scope="session")
+def built_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project's pages, built once for the whole session, without PDFs (read-only):
+    what the fast tests read."""
+    return shared_folder(tmp_path_factory, "pages", _build_pages_of_shipped) / "project"
 
 
 def quote_y() -> dict:

@@ -10,19 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DAY, edit_yaml, run_build, tree_digest
+from conftest import DAY, build_pages, context, edit_yaml, run_build, tree_digest
 from patientinfo.content.layout import Layout
 from patientinfo.pipeline import reuse as build_cache
 
 
-def digest(root: Path, day: dt.date = DAY, logo: str | None = None) -> str:
-    return build_cache.inputs_digest(Layout(root), day, logo)
+def digest(root: Path, day: dt.date = DAY, logo: str | None = None, pdfs: str = "print") -> str:
+    return build_cache.inputs_digest(Layout(root), context(day=day, pdfs=pdfs), logo)
 
 
 def test_the_stamp_follows_every_input(project: Path) -> None:
     first = digest(project)
     assert digest(project) == first  # the same inputs, the same stamp
     assert digest(project, day=DAY + dt.timedelta(days=1)) != first  # a review may fall due
+    assert digest(project, pdfs="none") != first  # a build without PDFs records other files
     texts = project / "content/it/mesotherapy/facts.yaml"
     texts.write_text(texts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert digest(project) != first  # any byte of the content
@@ -57,31 +58,34 @@ def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 def test_warm_build_is_identical_and_an_edit_renders_again(project: Path) -> None:
-    first_build = mkdocs_build(project)
-    assert first_build.returncode == 0, first_build.stderr
-    assert "inputs unchanged" not in first_build.stderr
+    # MkDocs as the entry point (a real ``mkdocs build``: the plugin makes its own context), after
+    # a build by the command line: the same inputs, so the second reuses the first's files.
+    staging = project / ".cache/patientinfo/docs"
+    assert run_build(project).returncode == 0
     first = tree_digest(project / "site")
+    record = build_cache.load(staging, digest(project))
+    assert record is not None
     again = mkdocs_build(project)
-    assert again.returncode == 0
+    assert again.returncode == 0, again.stderr
     assert "inputs unchanged since the last build, its pages and PDFs reused" in again.stderr
     assert tree_digest(project / "site") == first
+    assert build_pages(project).returncode == 0  # a record of the pages (a build without PDFs)
     texts = project / "content/en/mesotherapy/facts.yaml"
     edit_yaml(texts, lambda data: data["risk-redness"].update(text=data["risk-redness"]["text"] + " Edited."))
-    edited = mkdocs_build(project)
-    assert edited.returncode == 0
-    assert "inputs unchanged" not in edited.stderr
+    assert build_cache.load(staging, digest(project, pdfs="none")) is None  # any edit: another stamp
+    assert build_pages(project).returncode == 0
     assert "Edited." in (project / "site/en/risks/index.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.slow
 def test_a_reused_build_still_applies_the_strict_check(project: Path) -> None:
     # A French text changed: its Italian and English translations are stale, a finding of the
     # editors' check (a warning locally).
     edit_yaml(project / "content/fr/mesotherapy/facts.yaml", lambda data: data.update({"risk-redness": "Rougeurs."}))
-    local = run_build(project)
+    local = build_pages(project)
     assert local.returncode == 0
     assert "risk-redness" in local.stderr + local.stdout
-    strict = run_build(project, "--strict")  # the same inputs: the findings come from the record
+    assert build_cache.load(project / ".cache/patientinfo/docs", digest(project, pdfs="none")) is not None
+    strict = build_pages(project, strict=True)  # the same inputs: the findings come from the record
     assert strict.returncode != 0
     assert "strict mode (CI, --strict) stops here" in strict.stderr + strict.stdout
     assert "risk-redness" in strict.stderr + strict.stdout

@@ -106,9 +106,15 @@ def test_every_page_links_to_its_languages_leaflet(built_project: Path):
 
 
 def test_two_builds_give_identical_pdfs(built_project: Path):
-    content = load_treatment(built_project)
-    assert pdf_of(content, "it", "leaflet") == pdf_of(content, "it", "leaflet")
-    assert pdf_of(content, "fr", "leaflet") == (built_project / "site" / LOCATION["fr"]).read_bytes()
+    """Printed twice from scratch (no cache), a document is the same bytes; the site's copy too."""
+    from patientinfo.printing.engine import make_pdf
+    from patientinfo.printing.registry import BY_KIND, job
+
+    treatment = load_treatment(built_project)
+    card = job(treatment, "it", BY_KIND["record-card"], DAY)
+    first, second = make_pdf(card), make_pdf(card)
+    assert first.startswith(b"%PDF") and first == second
+    assert pdf_of(treatment, "fr", "leaflet") == (built_project / "site" / LOCATION["fr"]).read_bytes()
 
 
 def test_another_clinic_changes_only_the_clinic_file(tmp_path: Path):

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DAY, LANGS, REPO, copy_project, run_build, tree_digest
+from conftest import DAY, LANGS, REPO, build_pages, copy_project, run_build, tree_digest
 from patientinfo.content.load import load_treatment
 from patientinfo.render.pages import PAGES, LanguageRenderer
 
-pytestmark = pytest.mark.slow
 PREFIX = {"fr": "", "it": "it/", "en": "en/"}
 
 
@@ -55,8 +54,8 @@ def page_file(site: Path, lang: str, page: str) -> Path:
     return site / PREFIX[lang] / ("index.html" if page == "index" else f"{page}/index.html")
 
 
-def test_every_page_exists_with_its_language(built_project: Path):
-    site = built_project / "site"
+def test_every_page_exists_with_its_language(built_pages: Path):
+    site = built_pages / "site"
     for lang in LANGS:
         for page in PAGES:
             path = page_file(site, lang, page)
@@ -65,10 +64,10 @@ def test_every_page_exists_with_its_language(built_project: Path):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_indication_substance_risk_and_contraindication_is_shown(built_project: Path, lang: str):
-    content = load_treatment(built_project)
+def test_every_indication_substance_risk_and_contraindication_is_shown(built_pages: Path, lang: str):
+    content = load_treatment(built_pages)
     renderer = LanguageRenderer(content, lang, day=DAY)
-    site = built_project / "site"
+    site = built_pages / "site"
     pages = {
         "indication": "conditions",
         "substance": "substances",
@@ -98,21 +97,21 @@ def numbers(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_same_numbers_on_every_language_of_a_page(built_project: Path, page: str):
-    site = built_project / "site"
+def test_same_numbers_on_every_language_of_a_page(built_pages: Path, page: str):
+    site = built_pages / "site"
     seen = {lang: numbers(article_text(page_file(site, lang, page))) for lang in LANGS}
     assert seen["it"] == seen["fr"] and seen["en"] == seen["fr"]
 
 
-def test_switcher_links_to_the_same_page(built_project: Path):
-    risks = (built_project / "site" / "it" / "risks" / "index.html").read_text(encoding="utf-8")
+def test_switcher_links_to_the_same_page(built_pages: Path):
+    risks = (built_pages / "site" / "it" / "risks" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="(\.\./)+risks/"[^>]*hreflang="fr"', risks)
     assert re.search(r'href="(\.\./)+en/risks/"[^>]*hreflang="en"', risks)
 
 
-def test_nothing_is_loaded_from_another_host(built_project: Path):
+def test_nothing_is_loaded_from_another_host(built_pages: Path):
     offenders = []
-    for path in (built_project / "site").rglob("*.html"):
+    for path in (built_pages / "site").rglob("*.html"):
         for url in re.findall(r'(?:src|href)="(https?://[^"]+)"', path.read_text(encoding="utf-8")):
             loaded = re.search(r"<(script|img)[^>]+" + re.escape(url), path.read_text(encoding="utf-8")) or re.search(
                 r'<link[^>]+rel="(stylesheet|preload|modulepreload|icon)"[^>]+' + re.escape(url),
@@ -123,10 +122,10 @@ def test_nothing_is_loaded_from_another_host(built_project: Path):
     assert not offenders, "\n".join(offenders[:20])
 
 
-def test_material_script_waits_until_the_text_is_painted(built_project: Path):
+def test_material_script_waits_until_the_text_is_painted(built_pages: Path):
     # A parser-blocking script delayed the first paint by ~0.5 s on Lighthouse's slow phone.
     for prefix in ("", "it/", "en/"):
-        html = (built_project / "site" / prefix / "risks" / "index.html").read_text(encoding="utf-8")
+        html = (built_pages / "site" / prefix / "risks" / "index.html").read_text(encoding="utf-8")
         scripts = re.findall(r"<script\b[^>]*\bsrc=[^>]*>", html)
         assert scripts and all(" defer " in tag for tag in scripts), scripts
 
@@ -139,10 +138,10 @@ def test_generated_markdown_is_not_in_the_repository():
 
 
 @pytest.fixture
-def rebuilt(built_project: Path, tmp_path: Path) -> Path:
+def rebuilt(built_pages: Path, tmp_path: Path) -> Path:
     """A fresh copy of the built project whose site/ a test may then try to break."""
     root = copy_project(tmp_path / "copy")
-    shutil.copytree(built_project / "site", root / "site")
+    shutil.copytree(built_pages / "site", root / "site")
     return root
 
 
@@ -199,7 +198,7 @@ def test_script_in_a_fact_shows_literally_on_the_page(rebuilt: Path):
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(risk-redness:\n  text: )(.*)$", r'\1"Red skin <script>alert(1)</script> {{ 7*7 }}"', text)
     path.write_text(text, encoding="utf-8")
-    result = run_build(rebuilt, env={"CI": ""})  # locally the check only warns about it
+    result = build_pages(rebuilt)  # locally the check only warns about it
     assert result.returncode == 0, result.stderr
     assert "contains HTML or template syntax" in result.stderr
     page = (rebuilt / "site" / "en" / "risks" / "index.html").read_text(encoding="utf-8")
@@ -208,8 +207,8 @@ def test_script_in_a_fact_shows_literally_on_the_page(rebuilt: Path):
     assert "{{ 7*7 }}" in page and "Red skin" in page
 
 
-def test_the_editors_guide_is_not_in_the_patients_menu_but_linked_from_the_about_page(built_project: Path):
-    site = built_project / "site"
+def test_the_editors_guide_is_not_in_the_patients_menu_but_linked_from_the_about_page(built_pages: Path):
+    site = built_pages / "site"
     for lang in LANGS:
         home = page_file(site, lang, "index").read_text(encoding="utf-8")
         nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', home, re.S)

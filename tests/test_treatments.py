@@ -18,10 +18,12 @@ from conftest import (
     SAMPLE_ID,
     SAMPLE_NAMES,
     add_sample_treatment,
+    build_pages,
     copy_project,
     edit_yaml,
     run_build,
     run_cli,
+    shared_folder,
     tree_digest,
 )
 from patientinfo.content.load import load_project, load_treatment
@@ -32,12 +34,16 @@ PREFIX = {"fr": "", "it": "it/", "en": "en/"}
 KINDS = ("leaflet", "questionnaire", "consent", "record-card", "leaflet-large")
 
 
-@pytest.fixture(scope="module")
-def built_two(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = add_sample_treatment(copy_project(tmp_path_factory.mktemp("two") / "project"), keep_mesotherapy=True)
+def _build_two(folder: Path) -> None:
+    root = add_sample_treatment(copy_project(folder / "project"), keep_mesotherapy=True)
     result = run_build(root)
     assert result.returncode == 0, result.stderr + result.stdout
-    return root
+
+
+@pytest.fixture(scope="session")
+def built_two(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Mesotherapy and the made-up treatment, built once for the session with their PDFs."""
+    return shared_folder(tmp_path_factory, "two", _build_two) / "project"
 
 
 def page(root: Path, lang: str, path: str) -> str:
@@ -253,7 +259,6 @@ def test_the_engine_names_no_treatment() -> None:
     assert named == []
 
 
-@pytest.mark.slow
 def test_the_languages_come_from_the_settings_not_mkdocs_yml(project: Path) -> None:
     """Italian first, English left out: only content/settings.yaml changes, and the site follows
     (Italian at the root, its language switcher, no English pages)."""
@@ -265,7 +270,7 @@ def test_the_languages_come_from_the_settings_not_mkdocs_yml(project: Path) -> N
 
     edit_yaml(project / "content/settings.yaml", italian_first)
     mkdocs_yml = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    result = run_build(project)
+    result = build_pages(project)
     assert result.returncode == 0, result.stderr + result.stdout
     assert (project / "mkdocs.yml").read_text(encoding="utf-8") == mkdocs_yml
     site = project / "site"

@@ -45,6 +45,10 @@ class LanguageStatus:
     unreviewed: int = 0
     untranslated: int = 0  # the same words as another language: copied, not translated
 
+    def count(self, kind: str) -> None:
+        """One more text of ``kind`` (missing, stale, unreviewed or untranslated)."""
+        setattr(self, kind, getattr(self, kind) + 1)
+
 
 @dataclass
 class Report:

@@ -9,7 +9,7 @@ import re
 
 from patientinfo.check.findings import Finding
 from patientinfo.content.model import Treatment
-from patientinfo.content.schema import OWN_SOURCE_TYPES
+from patientinfo.content.schema import OWN_SOURCE_TYPES, Fact
 
 # --------------------------------------------------------------------------- honesty
 # A clinic's web page is cited for what it says, so a fact that cites one must quote its words;
@@ -86,11 +86,13 @@ def quoted_numbers(quote: str) -> set[float]:
         if word in NUMBER_WORDS:
             numbers.add(float(NUMBER_WORDS[word]))
             continue
-        parts = [NUMBER_WORDS.get(part) for part in word.split("-")]
-        if len(parts) == 2 and None not in parts and parts[0] >= 20 and parts[1] < 10:  # vingt-deux
-            numbers.add(float(parts[0] + parts[1]))
+        tens, _, units = word.partition("-")
+        ten, unit = NUMBER_WORDS.get(tens), NUMBER_WORDS.get(units)
+        if "-" not in units and ten is not None and unit is not None and ten >= 20 and unit < 10:  # vingt-deux
+            numbers.add(float(ten + unit))
         else:
-            numbers.update(float(part) for part in parts if part is not None)
+            found = (NUMBER_WORDS.get(part) for part in word.split("-"))
+            numbers.update(float(number) for number in found if number is not None)
     return numbers
 
 
@@ -146,65 +148,79 @@ def _date_in_quote(day: dt.date, quote: str, months: dict[str, int]) -> bool:
     return not same_year and float(day.year) in quoted_numbers(quote)
 
 
+FIX_VALUE = (
+    "Fix: read the source again and correct the value in the treatment's facts.yaml; if the source "
+    "really gives this number, replace the quote with the source's exact words that give it."
+)
+
+
 def honesty_findings(treatment: Treatment) -> list[Finding]:
     """Facts whose numbers no longer appear in the words they quote, and sources cited without their
     words (every source but the clinic's own protocol and the site's own reading, ``editorial``)."""
-    document = treatment.yaml_files[treatment.facts_path]
-    months = _month_names(treatment)
     findings: list[Finding] = []
-    fix_value = (
-        "Fix: read the source again and correct the value in the treatment's facts.yaml; if the source "
-        "really gives this number, replace the quote with the source's exact words that give it."
-    )
     for index, fact in enumerate(treatment.facts_file.facts):
-        for field_name in ("sources", "note_sources", "studied_in"):
-            for position, source_id in enumerate(getattr(fact, field_name)):
-                source = treatment.sources.get(source_id)
-                if source is None or source.type in OWN_SOURCE_TYPES or source_id in fact.quotes:
-                    continue
-                what = "the clinic page" if source.type == "clinic_website" else "the source"
-                findings.append(
-                    Finding(
-                        "honesty",
-                        document.path,
-                        document.line(["facts", index, field_name, position]),
-                        f"fact '{fact.id}' cites {what} {source_id} ({source.label}) without quoting it. "
-                        f"Fix: under 'quotes', add '{source_id}:' with the source's exact words that say this; "
-                        f"if the source does not say it, remove {source_id} from the fact's {field_name} (the "
-                        f"clinic's own rules cite clinic-protocol, the site's own conclusions cite editorial).",
-                        fact.id,
-                    )
-                )
-        if not fact.quotes:
-            continue  # the clinic's own protocol and the site's own reading: no outside words to compare with
-        for name, quantity in fact.values.items():
-            line = document.line(["facts", index, "values", name])
-            if quantity.date is not None:
-                if any(_date_in_quote(quantity.date, q, months) for q in fact.quotes.values()):
-                    continue
-                wanted = quantity.date.isoformat()
-                missing_text = f"the date {wanted} (or its year {quantity.date.year})"
-            else:
-                numbers = [n for n in (quantity.value, quantity.about, quantity.min, quantity.max) if n is not None]
-                best: list[float | int] | None = None
-                for quote in fact.quotes.values():
-                    present = quoted_numbers(quote)
-                    missing = [n for n in numbers if not any(abs(float(n) - p) < 1e-9 for p in present)]
-                    if best is None or len(missing) < len(best):
-                        best = missing
-                if not best:
-                    continue
-                wanted = " to ".join(_shown(n) for n in numbers) if quantity.shape == "range" else _shown(numbers[0])
-                missing_text = " or ".join(_shown(n) for n in best)
-            quotes = "; ".join(f'{source_id}: "{quote}"' for source_id, quote in fact.quotes.items())
+        findings += _unquoted_sources(treatment, index, fact)
+        findings += _values_not_quoted(treatment, index, fact)
+    return findings
+
+
+def _unquoted_sources(treatment: Treatment, index: int, fact: Fact) -> list[Finding]:
+    document = treatment.yaml_files[treatment.facts_path]
+    findings = []
+    for field_name in ("sources", "note_sources", "studied_in"):
+        for position, source_id in enumerate(getattr(fact, field_name)):
+            source = treatment.sources.get(source_id)
+            if source is None or source.type in OWN_SOURCE_TYPES or source_id in fact.quotes:
+                continue
+            what = "the clinic page" if source.type == "clinic_website" else "the source"
             findings.append(
                 Finding(
                     "honesty",
                     document.path,
-                    line,
-                    f"fact '{fact.id}' value '{name}' is {wanted}, but {missing_text} is not in the words "
-                    f"it quotes ({quotes}). {fix_value}",
+                    document.line(["facts", index, field_name, position]),
+                    f"fact '{fact.id}' cites {what} {source_id} ({source.label}) without quoting it. "
+                    f"Fix: under 'quotes', add '{source_id}:' with the source's exact words that say this; "
+                    f"if the source does not say it, remove {source_id} from the fact's {field_name} (the "
+                    f"clinic's own rules cite clinic-protocol, the site's own conclusions cite editorial).",
                     fact.id,
                 )
             )
+    return findings
+
+
+def _values_not_quoted(treatment: Treatment, index: int, fact: Fact) -> list[Finding]:
+    """The fact's values that none of its quotes gives (the clinic's own protocol and the site's
+    own reading quote nothing, so have nothing to compare with)."""
+    document = treatment.yaml_files[treatment.facts_path]
+    months = _month_names(treatment)
+    findings = []
+    for name, quantity in fact.values.items() if fact.quotes else ():
+        if quantity.date is not None:
+            if any(_date_in_quote(quantity.date, q, months) for q in fact.quotes.values()):
+                continue
+            wanted = quantity.date.isoformat()
+            missing_text = f"the date {wanted} (or its year {quantity.date.year})"
+        else:
+            numbers = [n for n in (quantity.value, quantity.about, quantity.min, quantity.max) if n is not None]
+            best: list[float | int] | None = None
+            for quote in fact.quotes.values():
+                present = quoted_numbers(quote)
+                missing = [n for n in numbers if not any(abs(float(n) - p) < 1e-9 for p in present)]
+                if best is None or len(missing) < len(best):
+                    best = missing
+            if not best:
+                continue
+            wanted = " to ".join(_shown(n) for n in numbers) if quantity.shape == "range" else _shown(numbers[0])
+            missing_text = " or ".join(_shown(n) for n in best)
+        quotes = "; ".join(f'{source_id}: "{quote}"' for source_id, quote in fact.quotes.items())
+        findings.append(
+            Finding(
+                "honesty",
+                document.path,
+                document.line(["facts", index, "values", name]),
+                f"fact '{fact.id}' value '{name}' is {wanted}, but {missing_text} is not in the words "
+                f"it quotes ({quotes}). {FIX_VALUE}",
+                fact.id,
+            )
+        )
     return findings

@@ -25,61 +25,55 @@ def translation_findings(
         status = LanguageStatus(lang)
         statuses.append(status)
         for domain in domains:
-            originals = treatment.texts[source][domain].root
-            translations = treatment.texts[lang][domain].root
-            for text_id, original in originals.items():
+            for text_id, original in treatment.texts[source][domain].root.items():
                 status.texts += 1
-                if lang == source:
+                finding = None if lang == source else _translation_finding(treatment, lang, domain, text_id, original)
+                if finding is None:
                     status.translated += 1
-                    continue
-                entry = translations.get(text_id)
-                path = treatment.text_path(lang, domain)
-                if entry is None:
-                    status.missing += 1
-                    findings.append(
-                        Finding(
-                            "missing",
-                            treatment.text_path(source, domain),
-                            treatment.text_line(source, domain, text_id),
-                            f"'{text_id}' has no text in language '{lang}' ({path})",
-                            text_id,
-                            lang,
-                        )
-                    )
-                    continue
-                line = treatment.text_line(lang, domain, text_id)
-                if entry.source_hash is None:
-                    status.unreviewed += 1
-                    findings.append(
-                        Finding(
-                            "unreviewed",
-                            path,
-                            line,
-                            f"'{text_id}' ({lang}) does not record which {source} text it translates; "
-                            f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
-                            text_id,
-                            lang,
-                        )
-                    )
-                elif entry.source_hash != source_hash(original):
-                    status.stale += 1
-                    findings.append(
-                        Finding(
-                            "stale",
-                            path,
-                            line,
-                            f"'{text_id}' ({lang}) translates an older version of the {source} text; "
-                            f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}",
-                            text_id,
-                            lang,
-                            old_source=previous_source_text(treatment, domain, text_id, entry.source_hash),
-                            new_source=display_text(original),
-                            translation=display_text(entry),
-                        )
-                    )
                 else:
-                    status.translated += 1
+                    status.count(finding.kind)
+                    findings.append(finding)
     return findings, statuses
+
+
+def _translation_finding(treatment: Treatment, lang: str, domain: str, text_id: str, original) -> Finding | None:
+    """What is wrong with the ``lang`` text of ``text_id``: missing, unreviewed or stale; None if nothing."""
+    source = treatment.settings.source_language
+    entry = treatment.texts[lang][domain].root.get(text_id)
+    path = treatment.text_path(lang, domain)
+    if entry is None:
+        return Finding(
+            "missing",
+            treatment.text_path(source, domain),
+            treatment.text_line(source, domain, text_id),
+            f"'{text_id}' has no text in language '{lang}' ({path})",
+            text_id,
+            lang,
+        )
+    line = treatment.text_line(lang, domain, text_id)
+    review = f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}"
+    if entry.source_hash is None:
+        return Finding(
+            "unreviewed",
+            path,
+            line,
+            f"'{text_id}' ({lang}) does not record which {source} text it translates; {review}",
+            text_id,
+            lang,
+        )
+    if entry.source_hash != source_hash(original):
+        return Finding(
+            "stale",
+            path,
+            line,
+            f"'{text_id}' ({lang}) translates an older version of the {source} text; {review}",
+            text_id,
+            lang,
+            old_source=previous_source_text(treatment, domain, text_id, entry.source_hash),
+            new_source=display_text(original),
+            translation=display_text(entry),
+        )
+    return None
 
 
 def placeholder_findings(treatment: Treatment, domains: tuple[str, ...] = TEXT_DOMAINS) -> list[Finding]:

@@ -57,24 +57,14 @@ def _duplicate_ids(treatment: Treatment, sources_file: SourcesFile) -> list[Prob
 
 def _item_ids(treatment: Treatment) -> list[tuple[str, int, str]]:
     """(section, index, id) of every fact, dispute, question and excluded statement: each has texts."""
-    ff = treatment.facts_file
-    return [
-        (section, i, item.id)
-        for section, items in (
-            ("facts", ff.facts),
-            ("disputes", ff.disputes),
-            ("faq", ff.faq),
-            ("excluded", ff.excluded),
-        )
-        for i, item in enumerate(items)
-    ]
+    return [(section, i, item.id) for section, items in treatment.facts_file.sections() for i, item in enumerate(items)]
 
 
 def _unknown_sources(treatment: Treatment) -> list[Problem]:
     facts_doc = treatment.yaml_files[treatment.facts_path]
     ff = treatment.facts_file
-    cited = [
-        (["facts", i, field_name, j], source_id)
+    cited: list[tuple[list[str | int], str]] = [
+        ([*("facts", i, field_name, j)], str(source_id))
         for i, fact in enumerate(ff.facts)
         for field_name in ("sources", "studied_in", "note_sources")
         for j, source_id in enumerate(getattr(fact, field_name))
@@ -114,16 +104,19 @@ def _unknown_references(treatment: Treatment) -> list[Problem]:
     facts_doc = treatment.yaml_files[treatment.facts_path]
     ff = treatment.facts_file
     disputes = {d.id for d in ff.disputes}
+    naming: list[tuple[str, int, str, list[str]]] = [
+        *(("disputes", i, d.id, d.facts) for i, d in enumerate(ff.disputes)),
+        *(("faq", i, q.id, q.facts) for i, q in enumerate(ff.faq)),
+    ]
     found = [
         Problem(
             facts_doc.path,
             facts_doc.line([section, i, "facts", j]),
-            f"{section}[{i}].facts (id '{item.id}'): unknown fact '{fact_id}'",
+            f"{section}[{i}].facts (id '{item_id}'): unknown fact '{fact_id}'",
             code=code("unknown-fact"),
         )
-        for section, items in (("disputes", ff.disputes), ("faq", ff.faq))
-        for i, item in enumerate(items)
-        for j, fact_id in enumerate(item.facts)
+        for section, i, item_id, facts in naming
+        for j, fact_id in enumerate(facts)
         if fact_id not in treatment.facts
     ]
     return found + [

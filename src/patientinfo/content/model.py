@@ -74,13 +74,7 @@ class Treatment:
     def fact_line(self, fact_id: str) -> int:
         """The line of the id of a fact, dispute, question or excluded statement (1 if unknown)."""
         document = self.yaml_files[self.facts_path]
-        ff = self.facts_file
-        for section, items in (
-            ("facts", ff.facts),
-            ("disputes", ff.disputes),
-            ("faq", ff.faq),
-            ("excluded", ff.excluded),
-        ):
+        for section, items in self.facts_file.sections():
             for index, item in enumerate(items):
                 if item.id == fact_id:
                     return document.line([section, index, "id"])

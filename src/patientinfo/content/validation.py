@@ -3,7 +3,8 @@ and what was typed (never "valid dictionary" or a regular expression)."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -88,7 +89,7 @@ def _found(value: object) -> str:
     return f"'{value}'"
 
 
-def plain_message(error: dict) -> str:
+def plain_message(error: Mapping[str, Any]) -> str:
     """A pydantic error in an editor's words (no 'valid dictionary', no regular expressions)."""
     kind = error["type"]
     if kind == "value_error":

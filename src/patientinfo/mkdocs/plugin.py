@@ -21,7 +21,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import Project
@@ -105,7 +107,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         written = publish_staging(staged, staging)
         log.info("patientinfo: %d files changed", written)
         self.staged, self._stamp, self.errors = staged, stamp, []
-        return self._apply(config)
+        return self._apply(config, staged.project, staging)
 
     def _context(self, config: MkDocsConfig, root: Path) -> BuildContext:
         context = self.context or context_from_environment(
@@ -127,7 +129,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if isinstance(exc, ContentError) and self.serving and self.staged is not None:
             log.error("patient information content has errors (the served pages show them):\n%s", exc)
             self.errors = exc.problems
-            return self._apply(config)
+            assert self.staging is not None  # set by on_config before staging
+            return self._apply(config, self.staged.project, self.staging)
         if isinstance(exc, StrictFindings):
             raise PluginError(str(exc)) from None
         if isinstance(exc, OSError):  # a file that vanished or cannot be read while building
@@ -136,10 +139,10 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             ) from None
         raise PluginError(f"patient information content has errors:\n{exc}") from None
 
-    def _apply(self, config: MkDocsConfig) -> MkDocsConfig:
+    @staticmethod
+    def _apply(config: MkDocsConfig, project: Project, staging: Path) -> MkDocsConfig:
         """What mkdocs.yml does not repeat: the staged docs, the menu, the languages, the look."""
-        project = self.project
-        config.docs_dir = str(self.staging)
+        config.docs_dir = str(staging)
         if BRAND_CSS not in config.extra_css:
             config.extra_css.append(BRAND_CSS)
         if logo_file(project.clinic):
@@ -161,20 +164,25 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 page.meta[key] = Markup(page.meta[key])
         return error_banner(self.errors) + markdown if self.errors else markdown
 
-    def on_page_context(self, context: dict, page: Page, config: MkDocsConfig, nav) -> dict:  # noqa: ANN001
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         if self.project is not None:
             site_url = config.site_url or self.project.clinic.website
-            context["pi"] = page_context(self.project, page.url, page.meta or {}, site_url)
+            context["pi"] = page_context(self.project, page.url, page.meta or {}, site_url)  # type: ignore[typeddict-unknown-key]
         return context
 
-    def on_template_context(self, context: dict, template_name: str, config: MkDocsConfig) -> dict:
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext:
         if template_name == "404.html" and self.project is not None:
-            context["pi_404"] = not_found_context(self.project, self._language(config))
+            context["pi_404"] = not_found_context(self.project, self._language(config, self.project))  # type: ignore[typeddict-unknown-key]
         return context
 
-    def _language(self, config: MkDocsConfig) -> str:
+    @staticmethod
+    def _language(config: MkDocsConfig, project: Project) -> str:
         i18n = config.plugins.get("i18n")
-        return getattr(i18n, "current_language", None) or self.project.languages[0]
+        return getattr(i18n, "current_language", None) or project.languages[0]
 
     @event_priority(100)  # before mkdocs-static-i18n builds the other languages over site/404.html
     def _keep_404(self, config: MkDocsConfig) -> None:
@@ -182,7 +190,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         page = Path(config.site_dir) / "404.html"
         if self.project is None or not page.is_file():
             return
-        lang = self._language(config)
+        lang = self._language(config, self.project)
         if lang == self.project.languages[0]:
             self._default_404 = page.read_bytes()
         else:
@@ -191,7 +199,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     @event_priority(-200)  # after mkdocs-static-i18n has merged every language's search entries
     def _after_all_languages(self, config: MkDocsConfig) -> None:
-        if self.project is None:
+        if self.project is None or self.layout is None:
             return
         if self.serving and not self.errors and self._refreshed is not self.staged:
             self._refreshed = self.staged  # once per build, not once per language
@@ -204,6 +212,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     def _place(self, lang: str, name: str, pdf: bytes) -> None:
         """Put a PDF printed in the background where the preview serves it (and in staging)."""
+        if self.project is None or self.staging is None or self.site_root is None:
+            return
         prefix = language_prefix(lang, self.project.languages)
         for target in (self.staging / lang / name, self.site_root / prefix / name):
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,9 @@ from __future__ import annotations
 import html
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
@@ -90,7 +92,7 @@ def i18n_languages(project: Project) -> list:
     return items
 
 
-def page_context(project: Project, url: str, meta: dict, site_url: str) -> dict:
+def page_context(project: Project, url: str, meta: Mapping[str, Any], site_url: str) -> dict:
     """The ``pi`` context of a page: alternates, the language's root, JSON-LD, the leaflet and
     the documents of its treatment, the clinic's phone."""
     languages = project.languages
@@ -120,7 +122,7 @@ def page_context(project: Project, url: str, meta: dict, site_url: str) -> dict:
     }
 
 
-def _jsonld(project: Project, meta: dict, lang: str, url: str, site_url: str) -> dict | None:
+def _jsonld(project: Project, meta: Mapping[str, Any], lang: str, url: str, site_url: str) -> dict | None:
     if "last_reviewed" not in meta:
         return None
     text = {key: html.unescape(str(meta.get(key, ""))) for key in FRONT_MATTER_TEXTS}  # JSON: plain text

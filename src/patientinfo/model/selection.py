@@ -75,6 +75,7 @@ AFTERCARE = Pick("aftercare")
 OUT_OF_HOURS = Pick("out_of_hours", every_country=True)
 REPORTING = Pick("help", reporting=True, every_country=True)
 HELP = (Pick("help", reporting=False, every_country=True), REPORTING)
+STUDIES, BENEFITS, REGULATION = Pick("evidence"), Pick("benefit"), Pick("regulation")
 
 SITE: dict[str, dict[str, Selection]] = {
     "index": {"in_brief": Pick("summary"), "warning_signs": WARNING_SIGNS, "out_of_hours": OUT_OF_HOURS},
@@ -87,11 +88,11 @@ SITE: dict[str, dict[str, Selection]] = {
         "practice": Pick("practice"),
     },
     "evidence": {
-        "studies": Pick("evidence"),
-        "benefits": Pick("benefit"),
+        "studies": STUDIES,
+        "benefits": BENEFITS,
         "claims": Pick("claim", undisputed=True),
         "disputes": Disputes("claim"),
-        "regulation": Pick("regulation"),
+        "regulation": REGULATION,
         "alternatives": Pick("alternative"),
         "without": Pick("without_treatment"),
         "daily_life": Pick("daily_life"),
@@ -145,7 +146,7 @@ LEAFLET: dict[str, Selection] = {
     "risk_disputes": SITE["risks"]["disputes"],
     "risks": SITE["risks"]["list"],
     "contraindications": SITE["contraindications"]["severities"],
-    "evidence": (_evidence["benefits"], _evidence["studies"], _evidence["regulation"]),  # type: ignore[union-attr]
+    "evidence": (BENEFITS, STUDIES, REGULATION),
     "alternatives": _evidence["alternatives"],
     "without": _evidence["without"],
     "daily_life": _evidence["daily_life"],
@@ -260,7 +261,7 @@ def split(treatment: Treatment, selection: Split, *, printed: bool = False) -> l
     """(group, facts) for every group, severity or step, empty ones included, in order."""
     keys: tuple[str, ...]
     if selection.by == "group":
-        keys = tuple(treatment.facts_file.groups.get(selection.pick.category or "", []))
+        keys = tuple(treatment.facts_file.groups.get(selection.pick.category or "", []))  # type: ignore[call-overload]
     else:
         keys = {"severity": SEVERITIES, "step": STEPS, "urgency": URGENCIES}[selection.by]
     return [(key, fact_ids(treatment, selection.pick.narrowed(**{selection.by: key}), printed=printed)) for key in keys]
@@ -300,17 +301,16 @@ def shown_facts(treatment: Treatment, selections: dict[str, Selection], *, print
     review date is the stalest of theirs."""
     shown: set[str] = set()
     for selection in selections.values():
-        resolved = resolve(treatment, selection, printed=printed)
         if isinstance(selection, Disputes):
-            shown.update(f for d in resolved for f in d.facts)  # type: ignore[union-attr]
+            shown.update(f for d in disputes(treatment, selection) for f in d.facts)
         elif isinstance(selection, Split):
-            shown.update(f for _, ids in resolved for f in ids)  # type: ignore[misc]
+            shown.update(f for _, ids in split(treatment, selection, printed=printed) for f in ids)
         elif isinstance(selection, Questions):
-            for item, ids in resolved:  # type: ignore[misc]
+            for item, ids in questions(treatment):
                 shown.update(ids)
                 shown.update(f for d in treatment.facts_file.disputes if d.id in item.disputes for f in d.facts)
         else:
-            shown.update(resolved)  # type: ignore[arg-type]
+            shown.update(fact_ids(treatment, selection, printed=printed))
     # A risk shows how often it happened beside it (its frequency fact).
     facts = treatment.facts
     shown.update(facts[f].frequency for f in list(shown) if f in facts and facts[f].frequency)  # type: ignore[misc]

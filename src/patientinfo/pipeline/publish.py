@@ -59,8 +59,8 @@ def build_site(layout: Layout, site_dir: Path, context: BuildContext) -> int:
         config = load_config(str(layout.mkdocs_yml), site_dir=str(new_site), strict=context.strict)
         plugin = config.plugins.get("patientinfo")
         if plugin is not None:  # the plugin builds with this context, not one of its own
-            cache = context.pdf_cache or root / plugin.config.pdf_cache  # type: ignore[attr-defined]
-            plugin.context = dataclasses.replace(context, pdf_cache=cache)  # type: ignore[attr-defined]
+            cache = context.pdf_cache or root / plugin.config.pdf_cache
+            plugin.context = dataclasses.replace(context, pdf_cache=cache)
         build(config)
         swap_into_place(new_site, site_dir)
     except (Abort, ConfigurationError) as exc:

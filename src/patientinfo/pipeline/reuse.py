@@ -11,13 +11,13 @@ again, as before; nothing is ever reused across a different stamp.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from importlib import metadata
 from pathlib import Path
 
 from patientinfo.content.layout import Layout
+from patientinfo.pipeline.context import BuildContext
 
 ENGINE = Path(__file__).parents[1]  # the whole package: its code and templates
 LIBRARIES = ("babel", "jinja2", "markupsafe", "pydantic", "weasyprint", "pydyf", "segno", "pyyaml")
@@ -34,9 +34,10 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def inputs_digest(layout: Layout, day: dt.date, logo: str | None) -> str:
-    """One hash of every input of the rendered files (paths and bytes, in a fixed order)."""
-    digest = hashlib.sha256(f"{FORMAT}|{day.isoformat()}|{_versions()}".encode())
+def inputs_digest(layout: Layout, context: BuildContext, logo: str | None) -> str:
+    """One hash of every input of the rendered files (paths and bytes, in a fixed order): the
+    build's day and whether it prints PDFs are inputs too."""
+    digest = hashlib.sha256(f"{FORMAT}|{context.day.isoformat()}|{context.pdfs}|{_versions()}".encode())
     folders = ((layout.content, "content"), (ENGINE, "engine"))
     for folder, label in folders:
         for path in sorted(folder.rglob("*")):

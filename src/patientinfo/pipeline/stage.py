@@ -73,27 +73,23 @@ def stage(
         project, pages, findings = previous.project, previous.pages, previous.findings
     else:
         project = load_project(layout)
-        digest = reuse.inputs_digest(layout, context.day, project.clinic.logo) if context.pdfs == "print" else None
+        # The preview ("last") never records: its PDFs are whatever the cache holds at the time.
+        digest = None if context.pdfs == "last" else reuse.inputs_digest(layout, context, project.clinic.logo)
         record = reuse.load(staging, digest) if staging is not None and digest is not None else None
         if record is not None:
-            generated, findings = record
+            kept, findings = record
             if findings and context.strict:
                 raise StrictFindings(findings)
-            return Staged(
-                project, {**docs_files(docs_dir), **generated}, list(generated), findings, digest=digest, reused=True
-            )
+            return Staged(project, {**docs_files(docs_dir), **kept}, list(kept), findings, digest=digest, reused=True)
         findings = editors_findings(project, context)
         pages = render_pages(project, context.day)
     pdfs = _pdfs(project, context)
     docs = docs_files(docs_dir)
     files = dict(docs)
-    for lang, by_path in [*pages.items(), *pdfs.items()]:
-        files.update(
-            {
-                f"{lang}/{path}": (data.encode("utf-8") if isinstance(data, str) else data)
-                for path, data in by_path.items()
-            }
-        )
+    for lang, page_texts in pages.items():
+        files.update({f"{lang}/{path}": text.encode("utf-8") for path, text in page_texts.items()})
+    for lang, printed in pdfs.items():
+        files.update({f"{lang}/{path}": pdf for path, pdf in printed.items()})
     files.update(staged_brand_files(project.clinic, layout))
     generated = [path for path, data in files.items() if docs.get(path) != data]
     digest = None if previous is not None else digest

@@ -13,7 +13,6 @@ import hashlib
 import os
 import threading
 import urllib.parse
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -147,7 +146,7 @@ def make_pdfs(
     found: dict[str, bytes] = {}
     missing: list[PdfJob] = []
     for job in jobs:
-        pdf = cached_pdf(cache, job.stem, job.key, None) if cache else None
+        pdf = cached_pdf(cache, job.stem, job.key) if cache else None
         if pdf is None:
             missing.append(job)
         else:
@@ -169,32 +168,32 @@ def make_pdfs(
         if isinstance(result, list):
             problems.extend(result)
             continue
-        found[job.stem] = cached_pdf(cache, job.stem, job.key, lambda result=result: result)
+        if cache is not None:
+            keep_pdf(cache, job.stem, job.key, result)
+        found[job.stem] = result
     if problems:
         raise ContentError(problems)
     return found
 
 
-def cached_pdf(cache: Path | None, stem: str, key: str, make: Callable[[], bytes] | None) -> bytes | None:
-    """``make()``, or the PDF kept in ``cache`` under the same ``key``; keeps one per ``stem``.
-    Without ``make``, only the look-up: None when the cache does not have it."""
-    path = cache / f"{stem}-{key}.pdf" if cache else None
-    if path is not None:
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            pass
-    if make is None:
+def cached_pdf(cache: Path, stem: str, key: str) -> bytes | None:
+    """The PDF kept in ``cache`` under ``key``; None when the cache does not have it."""
+    try:
+        return (cache / f"{stem}-{key}.pdf").read_bytes()
+    except FileNotFoundError:
         return None
-    pdf = make()
-    if path is not None:  # several builds may share the cache: write whole files, never half
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob(f"{stem}-" + "?" * len(key) + ".pdf"):
-            old.unlink(missing_ok=True)
-        scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        scratch.write_bytes(pdf)
-        os.replace(scratch, path)
-    return pdf
+
+
+def keep_pdf(cache: Path, stem: str, key: str, pdf: bytes) -> None:
+    """Keep ``pdf`` in ``cache`` under ``key``, in place of an older one of the same ``stem``.
+    Several builds may share the cache: whole files are written, never half."""
+    path = cache / f"{stem}-{key}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob(f"{stem}-" + "?" * len(key) + ".pdf"):
+        old.unlink(missing_ok=True)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    scratch.write_bytes(pdf)
+    os.replace(scratch, path)
 
 
 def _identifier(html: str) -> bytes:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_time
@@ -84,7 +85,9 @@ class Formatter:
             return shown
         custom = self.lookup(f"unit.{unit}")
         if custom is None and is_cldr_unit(unit):
-            lengths = ("long", "short") if unit.startswith(LONG_UNIT_PREFIXES) else ("short",)
+            lengths: tuple[Literal["long", "short"], ...] = (
+                ("long", "short") if unit.startswith(LONG_UNIT_PREFIXES) else ("short",)
+            )
             for length in lengths:
                 formatted = format_unit(count, unit, length=length, locale=self.locale)
                 if unit not in formatted:  # Babel fell back to the unit's id: no pattern here

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from html import escape as html_escape
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError, UndefinedError
 from markupsafe import Markup
@@ -66,24 +67,24 @@ class LanguageRenderer:
         self.views = FactViews(treatment, lang, self.texts, self.fmt)
 
     # ------------------------------------------------------------------ texts (texts.py fills them)
-    def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: object) -> Markup:
+    def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: Any) -> Markup:
         return self.texts.text(domain, text_id, paragraphs=paragraphs, **extra)
 
-    def t(self, text_id: str, **extra: object) -> Markup:
+    def t(self, text_id: str, **extra: Any) -> Markup:
         """A page text (pages.yaml)."""
         return self.texts.text("pages", text_id, **extra)
 
-    def tp(self, text_id: str, **extra: object) -> Markup:
+    def tp(self, text_id: str, **extra: Any) -> Markup:
         """A page text of several paragraphs."""
         return self.texts.text("pages", text_id, paragraphs=True, **extra)
 
-    def ui(self, text_id: str, **extra: object) -> Markup:
+    def ui(self, text_id: str, **extra: Any) -> Markup:
         return self.texts.text("ui", text_id, **extra)
 
-    def plain(self, domain: str, text_id: str, **extra: object) -> str:
+    def plain(self, domain: str, text_id: str, **extra: Any) -> str:
         return self.texts.plain(domain, text_id, **extra)
 
-    def plain_text(self, raw: str, **extra: object) -> str:
+    def plain_text(self, raw: str, **extra: Any) -> str:
         return self.texts.plain_text(raw, **extra)
 
     def forms(self, text_id: str, count: int, **extra: Markup) -> Markup:

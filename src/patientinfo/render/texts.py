@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import Any
 
 from markupsafe import Markup
 
@@ -132,13 +133,13 @@ class Texts:
 
         return resolve
 
-    def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: object) -> Markup:
+    def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: Any) -> Markup:
         entry = self.treatment.entry(self.lang, domain, text_id)
         if entry.text is None:
             raise self._problem(domain, text_id, "expected 'text', found plural 'forms'")
         return self.render(entry.text, self.resolver(extra), domain, text_id, paragraphs=paragraphs)
 
-    def plain(self, domain: str, text_id: str, **extra: object) -> str:
+    def plain(self, domain: str, text_id: str, **extra: Any) -> str:
         """A text with placeholders filled but no Markdown escaping (front matter, titles, PDF)."""
         entry = self.treatment.entry(self.lang, domain, text_id)
         try:
@@ -147,7 +148,7 @@ class Texts:
             reason = exc.args[0] if exc.args else exc
             raise self._problem(domain, text_id, f"placeholder {reason}") from None
 
-    def plain_text(self, raw: str, *, addresses: bool = False, **extra: object) -> str:
+    def plain_text(self, raw: str, *, addresses: bool = False, **extra: Any) -> str:
         """``addresses``: links keep their target after their label (for paper)."""
         resolve = self.resolver(extra)
         plain = strip_inline(SPACES.sub(" ", raw).strip(), addresses=addresses)

@@ -132,14 +132,13 @@ class FactViews:
     def select(self, selection: Selection) -> object:
         """What a template prints for one selection of the page model: facts as FactViews,
         disputes as DisputeViews, lists by group as (group, facts), questions as FaqViews."""
-        resolved = page_model.resolve(self.treatment, selection)
         if isinstance(selection, Disputes):
-            return [self.dispute(d) for d in resolved]  # type: ignore[arg-type]
+            return [self.dispute(d) for d in page_model.disputes(self.treatment, selection)]
         if isinstance(selection, Split):
-            return [(key, [self.fact(f) for f in ids]) for key, ids in resolved]  # type: ignore[misc]
+            return [(key, [self.fact(f) for f in ids]) for key, ids in page_model.split(self.treatment, selection)]
         if isinstance(selection, Questions):
-            return [self.question(item, ids) for item, ids in resolved]  # type: ignore[misc]
-        return [self.fact(f) for f in resolved]  # type: ignore[arg-type]
+            return [self.question(item, ids) for item, ids in page_model.questions(self.treatment)]
+        return [self.fact(f) for f in page_model.fact_ids(self.treatment, selection)]
 
     def question(self, item: FaqItem, fact_ids: list[str]) -> FaqView:
         entry = self.treatment.entry(self.lang, "facts", item.id)

@@ -134,38 +134,45 @@ class Commenter:
             lines.append(f"{{{name}}} = {meaning}")
         return lines
 
+    def about_fact_text(self, text_id: str, field: str) -> list[str]:
+        """What a text of the facts domain is: a fact, a disagreement, a question or a claim left out."""
+        lines: list[str] = []
+        fact = self.treatment.facts.get(text_id)
+        if fact is not None:
+            details = [f"category '{fact.category}'"]
+            for name in ("group", "severity", "step"):
+                if getattr(fact, name):
+                    details.append(f"{name} '{getattr(fact, name)}'")
+            if fact.category == "summary":
+                details.append("a key message, first on the home page and the leaflet")
+            if fact.category == "screening":
+                details.append("a question of the questionnaire (the note says why it is asked)")
+            lines.append(f"Fact '{text_id}': {', '.join(details)}.")
+            if field == "note":
+                lines.append("This is the note shown after the fact's text (a comment on what the sources say).")
+                lines += self.source_lines(fact.note_sources, {}, "Source of the note")
+            else:
+                lines += self.source_lines(fact.sources, fact.quotes)
+        elif text_id in self.disputes:
+            facts = ", ".join(self.disputes[text_id].facts)
+            lines.append(f"Introduces a disagreement between sources; the facts that disagree follow: {facts}.")
+        elif text_id in self.faq:
+            item = self.faq[text_id]
+            answered = ", ".join([*item.facts, *item.disputes])
+            part = "the short answer" if field == "note" else "the question"
+            lines.append(f"Frequently asked question, {part}; answered on the page by: {answered}.")
+        elif text_id in self.excluded:
+            left_out = self.excluded[text_id]
+            lines.append("A statement of a source deliberately left out, said openly on the 'about' page.")
+            lines += self.source_lines(left_out.sources, left_out.quotes)
+        return lines
+
     def about(self, message: Message) -> list[str]:
+        """The translator's comment of one message: what the text is, where it shows, its limits."""
         domain, text_id, field = message.domain, message.text_id, message.field
         lines: list[str] = []
         if domain == "facts":
-            fact = self.treatment.facts.get(text_id)
-            if fact is not None:
-                details = [f"category '{fact.category}'"]
-                for name in ("group", "severity", "step"):
-                    if getattr(fact, name):
-                        details.append(f"{name} '{getattr(fact, name)}'")
-                if fact.category == "summary":
-                    details.append("a key message, first on the home page and the leaflet")
-                if fact.category == "screening":
-                    details.append("a question of the questionnaire (the note says why it is asked)")
-                lines.append(f"Fact '{text_id}': {', '.join(details)}.")
-                if field == "note":
-                    lines.append("This is the note shown after the fact's text (a comment on what the sources say).")
-                    lines += self.source_lines(fact.note_sources, {}, "Source of the note")
-                else:
-                    lines += self.source_lines(fact.sources, fact.quotes)
-            elif text_id in self.disputes:
-                facts = ", ".join(self.disputes[text_id].facts)
-                lines.append(f"Introduces a disagreement between sources; the facts that disagree follow: {facts}.")
-            elif text_id in self.faq:
-                item = self.faq[text_id]
-                answered = ", ".join([*item.facts, *item.disputes])
-                part = "the short answer" if field == "note" else "the question"
-                lines.append(f"Frequently asked question, {part}; answered on the page by: {answered}.")
-            elif text_id in self.excluded:
-                item = self.excluded[text_id]
-                lines.append("A statement of a source deliberately left out, said openly on the 'about' page.")
-                lines += self.source_lines(item.sources, item.quotes)
+            lines += self.about_fact_text(text_id, field)
         elif domain == "pages":
             page, _, part = text_id.partition(".")
             lines.append(f"Page '{page}': {part.replace('_', ' ') or 'text'}.")

@@ -142,153 +142,157 @@ def import_po(where: Layout | Path, path: Path, shown: str, *, dry_run: bool = F
     result = ImportResult()
     try:
         po = read_po(path, shown)
-    except ContentError as exc:
-        result.errors = exc.problems
-        return result
-    lines = _msgstr_lines(path)
-    lang = result.lang = _language(po, path)
-    header_line = next((i + 1 for i, line in enumerate(lines) if line.startswith('"Language:')), 1)
-    try:
+        lines = _msgstr_lines(path)
+        result.lang = _language(po, path)
         treatment, known = load_translatable(where, _treatment(po))
     except ContentError as exc:
         result.errors = list(exc.problems)
         return result
-    source_lang = treatment.settings.source_language
+    header_line = next((i + 1 for i, line in enumerate(lines) if line.startswith('"Language:')), 1)
+    wrong_language = _language_problem(treatment, result.lang)
+    if wrong_language:
+        result.errors.append(Problem(shown, header_line, wrong_language))
+        return result
+    entries = _Entries(treatment, result.lang, shown, result)
+    for entry in po:
+        if not (entry.obsolete or (not entry.msgctxt and entry.msgid == "")):
+            entries.take(entry, _line_of(lines, entry))
+    changes = entries.changes()
+    if not result.errors:
+        _write(treatment, result.lang, changes, result, known, dry_run=dry_run)
+    return result
+
+
+def _language_problem(treatment: Treatment, lang: str) -> str | None:
+    """Why texts of ``lang`` cannot be imported into this site, if they cannot."""
+    folder = treatment.layout.language_folder(lang)
     if lang not in treatment.languages:
         known = ", ".join(treatment.languages)
-        result.errors.append(
-            Problem(
-                shown,
-                header_line,
-                f"language '{lang}' is not a language of this site ({treatment.layout.settings} "
-                f"languages: {known}); add it there and create {treatment.layout.language_folder(lang)}/ first",
-            )
+        return (
+            f"language '{lang}' is not a language of this site ({treatment.layout.settings} "
+            f"languages: {known}); add it there and create {folder}/ first"
         )
-        return result
-    if lang == source_lang:
-        result.errors.append(
-            Problem(
-                shown,
-                header_line,
-                f"'{lang}' is the source language: its texts are edited in "
-                f"{treatment.layout.language_folder(lang)}/ directly, not imported",
+    if lang == treatment.settings.source_language:
+        return f"'{lang}' is the source language: its texts are edited in {folder}/ directly, not imported"
+    return None
+
+
+class _Entries:
+    """The entries of one PO file, judged one by one; what they change, once all are read."""
+
+    def __init__(self, treatment: Treatment, lang: str, shown: str, result: ImportResult) -> None:
+        self.treatment, self.lang, self.shown, self.result = treatment, lang, shown, result
+        self.source_lang = treatment.settings.source_language
+        self.messages = {m.context: m for m in language_messages(treatment, lang, history=False)}
+        self.sources = {d: treatment.texts[self.source_lang][d].root for d in TEXT_DOMAINS}
+        self.seen: dict[str, int] = {}
+        self.fields: dict[tuple[str, str], dict[str, str]] = {}
+        self.settled: dict[tuple[str, str], set[str]] = {}  # fields back non-fuzzy and translated
+        self.blocked: set[tuple[str, str]] = set()  # entries with a fuzzy, outdated or refused field
+
+    def refuse(self, line: int, message: str) -> None:
+        self.result.errors.append(Problem(self.shown, line, message))
+        self.result.counts[REFUSED] += 1
+
+    def notice(self, line: int, message: str) -> None:
+        self.result.notices.append(Problem(self.shown, line, message))
+
+    def take(self, entry: polib.POEntry, line: int) -> None:
+        """Judge one entry: refused, outdated, a draft, unchanged or a change to write."""
+        message = self._message_of(entry, line)
+        if message is None:
+            return
+        domain, text_id, field_name = message.domain, message.text_id, message.field
+        key = (domain, text_id)
+        if po_text(entry.msgid) != message.source:
+            self.notice(
+                line,
+                f"'{entry.msgctxt}': the {self.source_lang} text changed since this file was "
+                "exported, so this entry was not imported; export again and translate the new text",
             )
-        )
-        return result
+            self.result.counts[OUTDATED] += 1
+            self.blocked.add(key)
+            return
+        new = po_text(entry.msgstr)
+        new = new if new.strip() else ""
+        current = message.translation
+        if "fuzzy" in entry.flags:
+            self.blocked.add(key)
+            self.result.counts[FUZZY] += 1
+            if new and new != current:
+                self.notice(
+                    line,
+                    f"'{entry.msgctxt}' is still marked fuzzy: kept as a draft in this file, not "
+                    "published; remove the fuzzy mark when it is right, then import again",
+                )
+            return
+        if not new or new == current:
+            # An empty translation is "no change": an existing text is kept, never deleted.
+            self.result.counts[UNTRANSLATED if current is None else UNCHANGED] += 1
+            if current is not None:
+                self.settled.setdefault(key, set()).add(field_name)
+            return
+        wrong = problems_of(message, new, self.lang, self.treatment)
+        if wrong:
+            self.blocked.add(key)
+            for problem in wrong:
+                self.result.errors.append(Problem(self.shown, line, f"'{entry.msgctxt}' ({self.lang}): {problem}"))
+            self.result.counts[REFUSED] += 1
+            return
+        self.result.counts[NEW if current is None else CHANGED] += 1
+        self.fields.setdefault(key, {})[field_name] = new
+        self.settled.setdefault(key, set()).add(field_name)
 
-    messages = {m.context: m for m in language_messages(treatment, lang, history=False)}
-    sources = {d: treatment.texts[source_lang][d].root for d in TEXT_DOMAINS}
-    seen: dict[str, int] = {}
-    changes: dict[tuple[str, str], dict[str, str]] = {}
-    settled: dict[tuple[str, str], set[str]] = {}  # fields that came back non-fuzzy and translated
-    blocked: set[tuple[str, str]] = set()  # entries with a fuzzy, outdated or refused field
-
-    def refuse(line: int, message: str) -> None:
-        result.errors.append(Problem(shown, line, message))
-        result.counts[REFUSED] += 1
-
-    for entry in po:
-        if entry.obsolete or (not entry.msgctxt and entry.msgid == ""):
-            continue
-        line = _line_of(lines, entry)
+    def _message_of(self, entry: polib.POEntry, line: int) -> Message | None:
+        """The site's message the entry translates; None (and refused) if it has none."""
         parsed = parse_context(entry.msgctxt)
         if parsed is None:
-            refuse(
+            self.refuse(
                 line,
                 f"'{entry.msgctxt or ''}' is not the context of a text (expected e.g. "
                 "'facts/risk-redness' or 'ui/unit.session:forms.one'); was this file exported by "
                 "patientinfo translations export?",
             )
-            continue
+            return None
         domain, text_id, field_name = parsed
-        message = messages.get(entry.msgctxt)
+        message = self.messages.get(entry.msgctxt)
+        where = self.treatment.text_path(self.source_lang, domain)
         if message is None:
-            if text_id not in sources[domain]:
-                refuse(line, f"unknown id '{text_id}': it is not in {treatment.text_path(source_lang, domain)}")
+            if text_id not in self.sources[domain]:
+                self.refuse(line, f"unknown id '{text_id}': it is not in {where}")
             else:
-                refuse(line, f"'{text_id}' has no field '{field_name}' in {treatment.text_path(source_lang, domain)}")
-            continue
-        if entry.msgctxt in seen:
-            refuse(line, f"'{entry.msgctxt}' appears twice (first on line {seen[entry.msgctxt]})")
-            continue
-        seen[entry.msgctxt] = line
-        key = (domain, text_id)
+                self.refuse(line, f"'{text_id}' has no field '{field_name}' in {where}")
+            return None
+        if entry.msgctxt in self.seen:
+            self.refuse(line, f"'{entry.msgctxt}' appears twice (first on line {self.seen[entry.msgctxt]})")
+            return None
+        self.seen[entry.msgctxt] = line
         if entry.msgid_plural:
-            refuse(
+            self.refuse(
                 line,
                 f"'{entry.msgctxt}': plural entries (msgid_plural) are not used; each plural form is its own entry",
             )
-            continue
-        if po_text(entry.msgid) != message.source:
-            result.notices.append(
-                Problem(
-                    shown,
-                    line,
-                    f"'{entry.msgctxt}': the {source_lang} text changed since "
-                    "this file was exported, so this entry was not imported; export again "
-                    "and translate the new text",
-                )
-            )
-            result.counts[OUTDATED] += 1
-            blocked.add(key)
-            continue
-        new = po_text(entry.msgstr)
-        new = new if new.strip() else ""
-        current = message.translation
-        if "fuzzy" in entry.flags:
-            blocked.add(key)
-            result.counts[FUZZY] += 1
-            if new and new != current:
-                result.notices.append(
-                    Problem(
-                        shown,
-                        line,
-                        f"'{entry.msgctxt}' is still marked fuzzy: kept as a "
-                        "draft in this file, not published; remove the fuzzy mark when it is "
-                        "right, then import again",
-                    )
-                )
-            continue
-        if not new:
-            # An empty translation is "no change": an existing text is kept, never deleted.
-            result.counts[UNCHANGED if current is not None else UNTRANSLATED] += 1
-            if current is not None:
-                settled.setdefault(key, set()).add(field_name)
-            continue
-        if new == current:
-            result.counts[UNCHANGED] += 1
-            settled.setdefault(key, set()).add(field_name)
-            continue
-        wrong = problems_of(message, new, lang, treatment)
-        if wrong:
-            blocked.add(key)
-            for problem in wrong:
-                result.errors.append(Problem(shown, line, f"'{entry.msgctxt}' ({lang}): {problem}"))
-            result.counts[REFUSED] += 1
-            continue
-        result.counts[NEW if current is None else CHANGED] += 1
-        changes.setdefault(key, {})[field_name] = new
-        settled.setdefault(key, set()).add(field_name)
+            return None
+        return message
 
-    # An entry is reviewed when every field of its source text came back, translated and not fuzzy.
-    entry_changes: dict[str, list[EntryChange]] = {d: [] for d in TEXT_DOMAINS}
-    for key in sorted(set(changes) | set(settled), key=lambda k: (TEXT_DOMAINS.index(k[0]), k[1])):
-        domain, text_id = key
-        original = sources[domain][text_id]
-        translation = treatment.texts[lang][domain].root.get(text_id)
-        new_hash = None
-        if key not in blocked and set(entry_fields(original)) <= settled.get(key, set()):
-            wanted = source_hash(original)
-            if translation is None or translation.source_hash != wanted:
-                new_hash = wanted
-        if key in changes or new_hash:
-            if new_hash:
-                result.reviewed += 1
-            entry_changes[domain].append(EntryChange(text_id, changes.get(key, {}), new_hash))
-    if result.errors:
-        return result
-    _write(treatment, lang, entry_changes, result, known, dry_run=dry_run)
-    return result
+    def changes(self) -> dict[str, list[EntryChange]]:
+        """By domain, the entries to write. An entry is marked reviewed when every field of its
+        source text came back, translated and not fuzzy."""
+        by_domain: dict[str, list[EntryChange]] = {d: [] for d in TEXT_DOMAINS}
+        keys = sorted(set(self.fields) | set(self.settled), key=lambda k: (TEXT_DOMAINS.index(k[0]), k[1]))
+        for domain, text_id in keys:
+            key = (domain, text_id)
+            original = self.sources[domain][text_id]
+            translation = self.treatment.texts[self.lang][domain].root.get(text_id)
+            new_hash = None
+            if key not in self.blocked and set(entry_fields(original)) <= self.settled.get(key, set()):
+                wanted = source_hash(original)
+                if translation is None or translation.source_hash != wanted:
+                    new_hash = wanted
+            if key in self.fields or new_hash:
+                self.result.reviewed += bool(new_hash)
+                by_domain[domain].append(EntryChange(text_id, self.fields.get(key, {}), new_hash))
+        return by_domain
 
 
 def _final_entry(current: TextEntry | None, change: EntryChange) -> dict:
@@ -317,34 +321,48 @@ def _write(
     ``known`` are the problems the content had before: only a problem the import would add
     refuses it (a language being translated may still miss texts that another file needs).
     """
-    source_lang = treatment.settings.source_language
     new_texts: dict[str, str] = {}
     for domain, changes in entry_changes.items():
-        if not changes:
-            continue
-        relative = treatment.text_path(lang, domain)
-        catalog = treatment.texts[lang][domain].root
-        for change in changes:
-            try:
-                TextEntry.model_validate(_final_entry(catalog.get(change.text_id), change))
-            except ValidationError as exc:
-                reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-                result.errors.append(
-                    Problem(
-                        relative,
-                        treatment.text_line(lang, domain, change.text_id),
-                        f"'{change.text_id}' ({lang}) cannot be written: {reason}",
-                    )
-                )
-        old = treatment.layout.path(relative).read_text(encoding="utf-8")
-        order = list(treatment.texts[source_lang][domain].root)
-        try:
-            new_texts[relative] = apply_changes(old, changes, order)
-        except EditError as exc:
-            result.errors.append(Problem(relative, exc.line, exc.message))
+        if changes:
+            edited = _edited_file(treatment, lang, domain, changes, result)
+            if edited is not None:
+                new_texts[treatment.text_path(lang, domain)] = edited
     if result.errors or not new_texts:
         return
-    # Load the edited content in a scratch copy: a file that would not build is never written.
+    result.errors.extend(_problems_added(treatment, new_texts, known))
+    if result.errors:
+        return
+    if not dry_run:
+        for relative, text in new_texts.items():
+            treatment.layout.path(relative).write_text(text, encoding="utf-8")
+    result.written = sorted(new_texts)
+
+
+def _edited_file(
+    treatment: Treatment, lang: str, domain: str, changes: list[EntryChange], result: ImportResult
+) -> str | None:
+    """The text file of ``domain`` with ``changes`` made; None (and errors) if one cannot be."""
+    relative = treatment.text_path(lang, domain)
+    catalog = treatment.texts[lang][domain].root
+    for change in changes:
+        try:
+            TextEntry.model_validate(_final_entry(catalog.get(change.text_id), change))
+        except ValidationError as exc:
+            reason = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            line = treatment.text_line(lang, domain, change.text_id)
+            result.errors.append(Problem(relative, line, f"'{change.text_id}' ({lang}) cannot be written: {reason}"))
+    old = treatment.layout.path(relative).read_text(encoding="utf-8")
+    order = list(treatment.texts[treatment.settings.source_language][domain].root)
+    try:
+        return apply_changes(old, changes, order)
+    except EditError as exc:
+        result.errors.append(Problem(relative, exc.line, exc.message))
+        return None
+
+
+def _problems_added(treatment: Treatment, new_texts: dict[str, str], known: list[Problem]) -> list[Problem]:
+    """Problems the edited files would add, found by loading them in a scratch copy of the content:
+    a file that would not build is never written."""
     with tempfile.TemporaryDirectory(prefix="patientinfo-import-") as scratch:
         layout = treatment.layout
         scratch_layout = Layout(Path(scratch), layout.content_dir)
@@ -355,14 +373,5 @@ def _write(
             after = load_translatable(scratch_layout, treatment.id)[1]
         except ContentError as exc:
             after = exc.problems
-        before = {(p.path, p.message) for p in known}
-        added = [p for p in after if (p.path, p.message) not in before]
-        if added:
-            result.errors.extend(added)
-            return
-    if dry_run:
-        result.written = sorted(new_texts)
-        return
-    for relative, text in new_texts.items():
-        treatment.layout.path(relative).write_text(text, encoding="utf-8")
-    result.written = sorted(new_texts)
+    before = {(p.path, p.message) for p in known}
+    return [p for p in after if (p.path, p.message) not in before]

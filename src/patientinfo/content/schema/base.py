@@ -3,68 +3,98 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
-    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictFloat,
     StrictInt,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
-def constrained(pattern: str, message: str, description: str | None = None) -> object:
-    """A string that must match ``pattern``; a mismatch says ``message`` in an editor's words.
+@dataclass(frozen=True)
+class Matching:
+    """Annotated metadata: the string must match ``pattern``; a mismatch says ``message`` in an
+    editor's words. The JSON Schema keeps the pattern (editors' YAML support underlines mistakes)."""
 
-    The JSON Schema keeps the pattern (editors' YAML support underlines mistakes)."""
-    compiled = re.compile(pattern)
+    pattern: str
+    message: str
+    description: str | None = None
 
-    def check(value: str) -> str:
-        if not compiled.search(value):
-            raise ValueError(message)
+    def check(self, value: str) -> str:
+        if not re.search(self.pattern, value):
+            raise ValueError(self.message)
         return value
 
-    extra: dict[str, str] = {"pattern": pattern}
-    if description:
-        extra["description"] = description
-    return Annotated[str, AfterValidator(check), Field(json_schema_extra=extra)]
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = self.pattern
+        if self.description:
+            json_schema["description"] = self.description
+        return json_schema
 
 
-Colour = constrained(r"^#[0-9a-fA-F]{6}$", "must be a colour like #1f4e79 ('#' and six digits or letters a-f)")
-WebAddress = constrained(
-    r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*$",
-    "must be a web address starting with https:// (for example https://www.example.org/)",
-)
-PhoneNumber = constrained(
-    r"^\+?[0-9][0-9 .()-]{1,30}$",
-    "must be a phone number made of digits, spaces and an optional leading + (for example +33 1 99 00 12 34)",
-)
-EmailAddress = constrained(
-    r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "must be an e-mail address like contact@example.org"
-)
-FileName = constrained(
-    r"^[A-Za-z0-9._-]+$",
-    "must be a plain file name (letters, digits, '.', '_' and '-'), without folders",
-)
-RepoPath = constrained(
-    r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._/-]+\.(?:svg|png)$",
-    "must be the path of an .svg or .png file inside the repository, like docs/assets/logo.svg",
-)
-LocaleCode = constrained(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "must be a locale code like fr_FR, it_IT or en_GB")
+Colour = Annotated[
+    str, Matching(r"^#[0-9a-fA-F]{6}$", "must be a colour like #1f4e79 ('#' and six digits or letters a-f)")
+]
+WebAddress = Annotated[
+    str,
+    Matching(
+        r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*$",
+        "must be a web address starting with https:// (for example https://www.example.org/)",
+    ),
+]
+PhoneNumber = Annotated[
+    str,
+    Matching(
+        r"^\+?[0-9][0-9 .()-]{1,30}$",
+        "must be a phone number made of digits, spaces and an optional leading + (for example +33 1 99 00 12 34)",
+    ),
+]
+EmailAddress = Annotated[
+    str, Matching(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "must be an e-mail address like contact@example.org")
+]
+FileName = Annotated[
+    str,
+    Matching(
+        r"^[A-Za-z0-9._-]+$",
+        "must be a plain file name (letters, digits, '.', '_' and '-'), without folders",
+    ),
+]
+RepoPath = Annotated[
+    str,
+    Matching(
+        r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._/-]+\.(?:svg|png)$",
+        "must be the path of an .svg or .png file inside the repository, like docs/assets/logo.svg",
+    ),
+]
+LocaleCode = Annotated[str, Matching(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "must be a locale code like fr_FR, it_IT or en_GB")]
 VALUE_NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
 LANG_PATTERN = r"^[a-z]{2}$"
 
-Id = constrained(
-    ID_PATTERN,
-    "must be an id: lower-case letters and digits joined by hyphens, like risk-bruise",
-    "lower-case words joined by hyphens",
-)
-LangCode = constrained(LANG_PATTERN, "must be a two-letter language code in lower case, like fr, it or en")
-ValueName = constrained(VALUE_NAME_PATTERN, "must be a value name: lower-case letters, digits and '_', like sessions")
+Id = Annotated[
+    str,
+    Matching(
+        ID_PATTERN,
+        "must be an id: lower-case letters and digits joined by hyphens, like risk-bruise",
+        "lower-case words joined by hyphens",
+    ),
+]
+LangCode = Annotated[str, Matching(LANG_PATTERN, "must be a two-letter language code in lower case, like fr, it or en")]
+ValueName = Annotated[
+    str, Matching(VALUE_NAME_PATTERN, "must be a value name: lower-case letters, digits and '_', like sessions")
+]
 Number = StrictInt | StrictFloat
 
 Category = Literal[
@@ -137,7 +167,7 @@ def is_cldr_unit(unit: str) -> bool:
 
 __all__ = [
     "ID_PATTERN",
-    "constrained",
+    "Matching",
     "Colour",
     "WebAddress",
     "PhoneNumber",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -17,6 +18,7 @@ from patientinfo.content.schema.base import (
     FileName,
     Id,
     LangCode,
+    Matching,
     Model,
     Number,
     Severity,
@@ -24,7 +26,6 @@ from patientinfo.content.schema.base import (
     Urgency,
     ValueName,
     WebAddress,
-    constrained,
 )
 
 
@@ -106,9 +107,12 @@ class Review(Model):
         return self
 
 
-CountryCode = constrained(
-    r"^[A-Z]{2}$", "must be a country's two-letter code in capitals, like FR, IT or GB", "ISO 3166 country code"
-)
+CountryCode = Annotated[
+    str,
+    Matching(
+        r"^[A-Z]{2}$", "must be a country's two-letter code in capitals, like FR, IT or GB", "ISO 3166 country code"
+    ),
+]
 
 
 class Fact(Model):
@@ -228,6 +232,10 @@ class FactsFile(Model):
     disputes: list[Dispute] = Field(default_factory=list)
     faq: list[FaqItem] = Field(default_factory=list)
     excluded: list[Excluded] = Field(default_factory=list)
+
+    def sections(self) -> tuple[tuple[str, Sequence[Fact | Dispute | FaqItem | Excluded]], ...]:
+        """Every list of items that have an id and texts, with the name of its section."""
+        return (("facts", self.facts), ("disputes", self.disputes), ("faq", self.faq), ("excluded", self.excluded))
 
 
 SourceType = Literal[

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -15,18 +15,18 @@ from patientinfo.content.schema.base import (
     Id,
     LangCode,
     LocaleCode,
+    Matching,
     Model,
     PhoneNumber,
     RepoPath,
-    constrained,
 )
 from patientinfo.content.schema.facts import CountryCode
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
-ClockTime = constrained(
-    r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$", "must be a time of day like 09:00 or 18:30 (24-hour clock)"
-)
+ClockTime = Annotated[
+    str, Matching(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$", "must be a time of day like 09:00 or 18:30 (24-hour clock)")
+]
 
 
 class OpeningHours(Model):
@@ -52,12 +52,15 @@ class Clinic(Model):
     address: list[str] = Field(min_length=1)
     phone: PhoneNumber
     email: EmailAddress
-    website: constrained(
-        r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*/$",
-        "must be the address where the site is published, starting with https:// and ending with / "
-        "(for example https://www.example.org/)",
-        "where the site is published (ends with /): links, QR codes, canonical URLs",
-    )
+    website: Annotated[
+        str,
+        Matching(
+            r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*/$",
+            "must be the address where the site is published, starting with https:// and ending with / "
+            "(for example https://www.example.org/)",
+            "where the site is published (ends with /): links, QR codes, canonical URLs",
+        ),
+    ]
     medical_reviewer: str = Field(
         min_length=1, description="the doctor responsible for the medical content, named as its reviewer"
     )
@@ -86,7 +89,9 @@ class Clinic(Model):
         description="the clinic offers and charges for the treatments it describes: the site and leaflet say so "
         "(conflict of interest)",
     )
-    emergency_number: constrained(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
+    emergency_number: Annotated[
+        str, Matching(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
+    ]
     country: CountryCode | None = Field(
         default=None,
         description="where the clinic is (e.g. FR): decides which country's facts are shown, such as the official "
@@ -122,7 +127,9 @@ class AllowedDigits(Model):
 
     lang: LangCode
     id: str
-    text: constrained(r"^\d+(?:[.,]\d+)*$", "must be the number exactly as typed in the text, like 12 or 0,5")
+    text: Annotated[
+        str, Matching(r"^\d+(?:[.,]\d+)*$", "must be the number exactly as typed in the text, like 12 or 0,5")
+    ]
     reason: str = Field(min_length=1)
 
 

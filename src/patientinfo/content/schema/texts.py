@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from pydantic import (
     RootModel,
     model_validator,
 )
 
-from patientinfo.content.schema.base import Model, constrained
+from patientinfo.content.schema.base import Matching, Model
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+(?:-[a-z0-9]+)*(?:\.[a-z_][a-z0-9_]*)?)\}")
 
@@ -25,11 +26,14 @@ class TextEntry(Model):
     forms: dict[str, str] | None = None
     note: str | None = None
     source_hash: (
-        constrained(
-            r"^[0-9a-f]{8,64}$",
-            "must be the fingerprint written by 'scripts/check --mark-reviewed' (letters a-f and digits); "
-            "delete the line and mark the text reviewed again",
-        )
+        Annotated[
+            str,
+            Matching(
+                r"^[0-9a-f]{8,64}$",
+                "must be the fingerprint written by 'scripts/check --mark-reviewed' (letters a-f and digits); "
+                "delete the line and mark the text reviewed again",
+            ),
+        ]
         | None
     ) = None
 
