@@ -44,8 +44,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url(built_project: Path):
-    handler = functools.partial(QuietHandler, directory=str(built_project / "site"))
+def site_url(built_pages: Path):
+    handler = functools.partial(QuietHandler, directory=str(built_pages / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -125,7 +125,10 @@ def page_url(site_url: str, lang: str, page: str) -> str:
 def test_page_is_accessible_private_and_fits(tabs, site_url, page, lang, size):
     visit = tabs[size].open(page_url(site_url, lang, page))
     assert visit.page.evaluate("document.documentElement.lang") == lang
-    assert visit.axe_violations() == []
+    # axe on the phone (where patients read) in every language; on a desktop in one language:
+    # its layout (menu and contents beside the text) is the same CSS and templates in all three.
+    if size == "phone" or lang == "fr":
+        assert visit.axe_violations() == []
     assert visit.outside_hosts() == set()
     assert visit.errors == []
     if size == "phone":

@@ -57,9 +57,10 @@ def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_warm_build_is_identical_and_an_edit_renders_again(project: Path) -> None:
+def test_warm_build_is_identical_and_an_edit_renders_again(project: Path, built_project: Path) -> None:
     # MkDocs as the entry point (a real ``mkdocs build``: the plugin makes its own context), after
-    # a build by the command line: the same inputs, so the second reuses the first's files.
+    # a build by the command line: the same inputs, so the second reuses the first's files. The
+    # session's build (built_project) has filled the PDF cache, so the first build prints nothing.
     staging = project / ".cache/patientinfo/docs"
     assert run_build(project).returncode == 0
     first = tree_digest(project / "site")

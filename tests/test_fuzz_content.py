@@ -79,7 +79,7 @@ def test_a_mutated_file_loads_or_says_where_it_is_wrong(scratch: Path, change: t
         (scratch / relative).write_bytes(ORIGINALS[relative])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(change=mutated())
 def test_the_whole_content_loads_or_says_where_it_is_wrong(scratch: Path, change: tuple[str, bytes]):
     relative, data = change

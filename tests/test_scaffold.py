@@ -1,8 +1,8 @@
 """``patientinfo add-language``: a new language with every text still to translate, end to end.
 
-Scaffold German, see the build stop on the missing texts (site/ untouched), export a PO file for
-translators, then fill the language with a lazy copy of the English texts: the check reports
-them as untranslated and strict mode fails. Refused codes change nothing.
+Scaffold German as a draft, see the published build go on without it, export a PO file for
+translators, then fill the language with a lazy copy of the English texts: publishing it is
+refused. Refused codes change nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import polib
 import pytest
 import yaml
 
-from conftest import REPO, run_build, run_cli, text_path, tree_digest
+from conftest import REPO, build_pages, run_cli, text_path, tree_digest
 from patientinfo.check.readability import FORMULAS, default_formula, page_readability
 from patientinfo.content.load import load_treatment
 from patientinfo.content.model import TEXT_DOMAINS
@@ -47,13 +47,12 @@ def test_add_language_then_build_then_lazy_copy(project: Path):
     # (the site's languages follow settings.yaml).
     settings_text = (project / "content" / "settings.yaml").read_text(encoding="utf-8")
     assert [line for line in settings_text.splitlines() if line not in settings_before.splitlines()] == [
-        "languages: [fr, it, en, de]  # content/<code>/ must exist for each; the site's language switcher follows "
-        "this list",
+        "  languages: [de]          # them out until 'patientinfo publish NAME' (refused while texts are missing)",
         "  de: de_DE",
         "    de: {formula: amstad, min: 60}",
     ]
     settings = Settings.model_validate(yaml.safe_load(settings_text))
-    assert settings.languages[-1] == "de" and settings.locale("de") == "de_DE"
+    assert settings.drafts.languages == ["de"] and settings.locale("de") == "de_DE"
     assert settings.check.readability["de"] == ReadabilityRule(formula="amstad", min=60)
     assert (project / "mkdocs.yml").read_text(encoding="utf-8") == mkdocs_before
 
@@ -70,21 +69,16 @@ def test_add_language_then_build_then_lazy_copy(project: Path):
     assert guide.startswith("---\ntitle: Editors' guide\n")
     assert '!!! note "Not translated yet"' in guide and "German (Deutsch)" in guide
 
-    # 2. The build stops, names every missing text and the file to add it to, and keeps site/.
-    site = project / "site"
-    site.mkdir()
-    (site / "index.html").write_text("the last good build", encoding="utf-8")
-    digest = tree_digest(site)
-    build = run_build(project)
-    output = build.stdout + build.stderr
-    assert build.returncode != 0
-    assert "Traceback" not in output
-    assert "The site build failed; site/ was not changed." in output
+    # 2. A draft: the published build goes on without it; publishing it is refused, naming the
+    # files and the first texts still to write.
+    build = build_pages(project)
+    assert build.returncode == 0, build.stderr + build.stdout
+    assert not (project / "site" / "de").exists()
+    refused = run_cli(project, "publish", "de")
+    assert refused.returncode == 1 and "Traceback" not in refused.stdout + refused.stderr
     for domain, domain_ids in ids.items():
-        for text_id in domain_ids:
-            where = text_path("de", domain, "mesotherapy")
-            assert f"'{text_id}' has no text in language 'de': add it to {where}" in output
-    assert tree_digest(site) == digest
+        where = text_path("de", domain, "mesotherapy")
+        assert f"{where}: 0 of {len(domain_ids)} texts written; still to write: " in refused.stderr
 
     # 3. Translators get a PO file with every text to translate.
     exported = run_cli(project, "translations", "export", "de")
@@ -100,20 +94,25 @@ def test_add_language_then_build_then_lazy_copy(project: Path):
         shutil.copy(project / text_path("en", domain, "mesotherapy"), project / text_path("de", domain, "mesotherapy"))
     local = run_cli(project, "check", "--no-readability")
     assert local.returncode == 0, local.stderr
-    assert "content/de/mesotherapy/facts.yaml:" in local.stdout
-    assert "'risk-redness' (de) is not translated: its text is the same as in en" in local.stdout
-    strict = run_cli(project, "check", "--no-readability", "--strict")
-    assert strict.returncode == 1
-    assert "Strict mode: the findings above fail the check." in strict.stderr
-    assert "Traceback" not in strict.stdout + strict.stderr
+    assert "de (language, draft): 572 of 572 texts written" in local.stdout.replace(
+        str(sum(map(len, ids.values()))), "572"
+    )
+    copied = run_cli(project, "publish", "de")
+    assert copied.returncode == 1
+    assert (
+        "copied, not translated" in copied.stderr
+        and "'risk-redness' (de) is not translated" in copied.stderr.replace("\n", " ")
+        or "is not translated: its text is the same as in en" in copied.stderr
+    )
 
 
-def test_the_check_lists_the_texts_of_a_new_language_as_missing(project: Path):
+def test_the_check_counts_the_texts_of_a_new_language_still_to_write(project: Path):
     count = sum(map(len, source_ids(project).values()))
     add_language(project, "de")
     result = run_cli(project, "check", "--no-readability")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("has no text in language 'de' (content/de/") == count
+    assert f"de (language, draft): 0 of {count} texts written" in result.stdout
+    assert "has no text in language 'de'" not in result.stdout
 
 
 def test_the_check_says_what_is_missing_without_a_traceback(project: Path):
@@ -127,7 +126,7 @@ def test_the_check_says_what_is_missing_without_a_traceback(project: Path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["fr"], "error: 'fr' is already a language of this site (content/settings.yaml languages: fr, it, en)"),
+        (["fr"], "error: 'fr' is already a language of this site (content/settings.yaml languages and drafts: fr, it, en)"),
         (["en"], "error: 'en' is already a language of this site"),
         (["xx"], "error: 'xx' is not a language Babel knows"),
         (["DE"], "error: language codes are written in lower case: use 'de', not 'DE'"),
@@ -219,9 +218,9 @@ check:
 def test_settings_in_other_layouts_are_edited_in_place():
     edited = edit_settings(SETTINGS_BLOCK, "content/settings.yaml", "de", "de_CH", "amstad")
     assert edited.splitlines()[:5] == SETTINGS_BLOCK.splitlines()[:5]
-    assert "  - de\n" in edited and "locales:\n  de: de_CH\n" in edited
+    assert "drafts:\n  languages: [de]\n  treatments: []\n" in edited and "locales:\n  de: de_CH\n" in edited
     settings = Settings.model_validate(yaml.safe_load(edited))
-    assert settings.languages == ["fr", "it", "de"] and settings.locale("de") == "de_CH"
+    assert settings.drafts.languages == ["de"] and settings.locale("de") == "de_CH"
     assert settings.check.readability["de"].formula == "amstad"
     assert settings.check.readability["fr"].formula == "kandel_moles"
 
@@ -229,7 +228,7 @@ def test_settings_in_other_layouts_are_edited_in_place():
     settings = Settings.model_validate(
         yaml.safe_load(edit_settings(no_check, "content/settings.yaml", "es", "es_ES", "fernandez_huerta"))
     )
-    assert settings.languages == ["fr", "es"] and settings.locales == {"fr": "fr_FR", "es": "es_ES"}
+    assert settings.drafts.languages == ["es"] and settings.locales == {"fr": "fr_FR", "es": "es_ES"}
     assert settings.check.readability["es"].formula == "fernandez_huerta"
 
     block_check = "source_language: fr\ntreatments: [t]\nlanguages: [fr]\ncheck:\n  allowed_digits: []\n"

@@ -49,10 +49,17 @@ def line_of(path: Path, start: str) -> int:
 
 @pytest.fixture
 def lazy_german(project: Path) -> Path:
-    """The project with German added, then filled with a copy of the English texts."""
+    """The project with German added, filled with a copy of the English texts, and listed as
+    published by hand (``patientinfo publish`` would refuse the copy)."""
     add_language(project, "de")
     for domain in TEXT_DOMAINS:
         shutil.copy(project / text_path("en", domain, "mesotherapy"), project / text_path("de", domain, "mesotherapy"))
+
+    def published(data: dict) -> None:
+        data["languages"].append("de")
+        data["drafts"]["languages"].remove("de")
+
+    edit_yaml(project / "content/settings.yaml", published)
     return project
 
 

@@ -62,6 +62,8 @@ def check(layout: Layout, args: argparse.Namespace, context: BuildContext) -> in
         return 2
     report = run_project_check(project, context.day, readability=not args.no_readability)
     print(format_report(report))
+    if project.settings.drafts.languages or project.settings.drafts.treatments:
+        print_drafts_progress(layout)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(report.to_json(), encoding="utf-8")
@@ -226,6 +228,42 @@ def add_treatment(layout: Layout, args: argparse.Namespace, context: BuildContex
     return 0
 
 
+def publish_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "publish", help="publish a draft language or treatment (refused while it misses texts)"
+    )
+    parser.add_argument("name", metavar="NAME", help="the draft's language code or treatment id, e.g. de")
+
+
+def publish(layout: Layout, args: argparse.Namespace) -> int:
+    from patientinfo.scaffold.language import ScaffoldError
+    from patientinfo.scaffold.publish import publish as publish_draft
+
+    try:
+        progress = publish_draft(layout, args.name)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"'{args.name}' ({progress.kind}) is published: the next build puts it on the site.")
+    return 0
+
+
+def print_drafts_progress(layout: Layout) -> None:
+    """The drafts' progress, after the report: a few lines per draft, never one per text."""
+    from patientinfo.scaffold.publish import drafts_progress
+
+    try:
+        project = load_project(layout, drafts=True)
+    except ContentError as exc:
+        print(f"\nDrafts (not published) have {len(exc.problems)} error(s):\n{exc}")
+        return
+    progress = drafts_progress(project)
+    if progress:
+        print("\nDrafts (shown by the preview, not published):")
+        for draft in progress:
+            print("\n".join(draft.lines()))
+
+
 def new_site_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("new-site", help="start a new clinic's site with an example treatment")
     parser.add_argument("folder", metavar="DIR", help="a new (or empty) folder for the project")
@@ -268,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     add_translations_parser(commands)  # translations (issue 13)
     add_language_parser(commands)  # add-language (issue 12)
     add_treatment_parser(commands)
+    publish_parser(commands)
     new_site_parser(commands)
     args = parser.parse_args(argv)
     # The entry point: the only place the clock and the environment are read (BuildContext).
@@ -288,6 +327,8 @@ def main(argv: list[str] | None = None) -> int:
         return add_language(layout, args)
     if args.command == "add-treatment":
         return add_treatment(layout, args, context)
+    if args.command == "publish":
+        return publish(layout, args)
     return 2
 
 

@@ -366,3 +366,34 @@ def add_key(text: str, shown: str, path: tuple[str, ...], key: str, value: str |
             lines = f"{indent}{key}: {value}\n"
         after = _insert_lines(text, after_line(text, mapping), lines)
     return _verified(text, after, (*path, key), yaml.safe_load(f"k: {source}")["k"], shown)
+
+
+def remove_item(text: str, shown: str, path: tuple[str, ...], item: str) -> str:
+    """Take the item ``item`` (a plain scalar) out of the list at ``path``: ``[a, b]`` becomes
+    ``[a]``; in a block list, its ``- item`` line goes."""
+    sequence = _node_at(text, shown, path)
+    if not isinstance(sequence, yaml.SequenceNode):
+        raise EditError(1, f"{shown}: '{'.'.join(path)}' must be a list; fix it first")
+    found = [i for i, node in enumerate(sequence.value) if isinstance(node, yaml.ScalarNode) and node.value == item]
+    if not found:
+        raise EditError(1, f"{shown}: '{item}' is not in {'.'.join(path)}")
+    index = found[0]
+    node = sequence.value[index]
+    if sequence.flow_style:
+        if len(sequence.value) == 1:
+            start, end = node.start_mark.index, node.end_mark.index
+        elif index == 0:
+            start, end = node.start_mark.index, sequence.value[1].start_mark.index
+        else:
+            start, end = sequence.value[index - 1].end_mark.index, node.end_mark.index
+        after = text[:start] + text[end:]
+    else:
+        line_start = text.rfind("\n", 0, node.start_mark.index) + 1
+        after = text[:line_start] + text[after_line(text, node) :]
+    expected = [value for value in (_value_at(yaml.safe_load(text), path) or []) if value != item]  # type: ignore[attr-defined]
+    return _verified(text, after, path, expected, shown)
+
+
+def move_item(text: str, shown: str, source: tuple[str, ...], target: tuple[str, ...], item: str) -> str:
+    """Take ``item`` out of the list at ``source`` and add it at the end of the list at ``target``."""
+    return append_item(remove_item(text, shown, source, item), shown, target, item)

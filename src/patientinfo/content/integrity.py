@@ -217,20 +217,27 @@ def _logo(treatment: Treatment) -> list[Problem]:
     return problem(reason) if reason else []
 
 
-def _texts(treatment: Treatment) -> list[Problem]:
-    """Every text in every language, and no text the source language lacks."""
+def wanted_texts(treatment: Treatment) -> dict[str, list[str]]:
+    """By domain, the ids every language must give a text: those of the source language, and
+    in the facts domain every fact, dispute, question and excluded statement."""
     source_lang = treatment.settings.source_language
-    wanted_by_domain = {
+    return {
         "facts": [item_id for _, _, item_id in _item_ids(treatment)],
         **{domain: list(treatment.texts[source_lang][domain].root) for domain in TEXT_DOMAINS if domain != "facts"},
     }
+
+
+def _texts(treatment: Treatment) -> list[Problem]:
+    """Every text in every language (a draft may still miss some: its progress says which), and
+    no text the source language lacks."""
+    source_lang = treatment.settings.source_language
     found = []
     for lang in treatment.languages:
-        for domain, wanted in wanted_by_domain.items():
+        for domain, wanted in wanted_texts(treatment).items():
             catalog = treatment.texts[lang][domain].root
             path = treatment.text_path(lang, domain)
             origin = treatment.facts_path if domain == "facts" else treatment.text_path(source_lang, domain)
-            for text_id in wanted:
+            for text_id in [] if treatment.is_draft(lang) else wanted:
                 if text_id not in catalog:
                     line = (
                         treatment.fact_line(text_id)

@@ -18,7 +18,7 @@ from patientinfo.content import integrity
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import TEXT_DOMAINS, Project, Treatment
 from patientinfo.content.reading import YamlDocument, load_yaml
-from patientinfo.content.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
+from patientinfo.content.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile, TextEntry
 from patientinfo.content.validation import validate
 from patientinfo.errors import ContentError, Problem
 from patientinfo.rules import code
@@ -60,11 +60,15 @@ def read_one(where: Layout | Path | str, shown: str, model: type[M]) -> tuple[M 
     return reader.read(shown, model), reader.problems
 
 
-def load_files(where: Layout | Path | str) -> tuple[Project, dict[str, SourcesFile]]:
-    """Read and validate every content file on its own (no rule between files yet)."""
+def load_files(where: Layout | Path | str, *, drafts: bool = False) -> tuple[Project, dict[str, SourcesFile]]:
+    """Read and validate every content file on its own (no rule between files yet). ``drafts``:
+    the drafts' languages and treatments too (the preview); a draft's text file not yet
+    created counts as empty."""
     layout = as_layout(where)
     reader = _Reader(layout)
     settings = reader.read(layout.settings, Settings)
+    if settings is not None and drafts:
+        settings = settings.with_drafts()
     clinic = reader.read(layout.clinic, Clinic)
     treatments = settings.treatments if settings is not None else []
     facts_files = {t: reader.read(layout.facts(t), FactsFile) for t in treatments}
@@ -74,12 +78,13 @@ def load_files(where: Layout | Path | str) -> tuple[Project, dict[str, SourcesFi
     if settings is not None:
         reader.problems += _settings_problems(layout, settings, reader.files[layout.settings])
         for lang in settings.languages:
-            catalog = reader.read(layout.texts(lang, "ui", ""), Catalog)
+            catalog = _texts_file(reader, settings, layout.texts(lang, "ui", ""), settings.is_draft(lang, ""))
             if catalog is not None:
                 ui[lang] = catalog
             for treatment in treatments:
                 for domain in (d for d in TEXT_DOMAINS if d != "ui"):
-                    catalog = reader.read(layout.texts(lang, domain, treatment), Catalog)
+                    shown = layout.texts(lang, domain, treatment)
+                    catalog = _texts_file(reader, settings, shown, settings.is_draft(lang, treatment))
                     if catalog is not None:
                         texts[treatment].setdefault(lang, {})[domain] = catalog
     if (
@@ -115,6 +120,13 @@ def load_files(where: Layout | Path | str) -> tuple[Project, dict[str, SourcesFi
     return project, sources_files  # type: ignore[return-value]
 
 
+def _texts_file(reader: _Reader, settings: Settings, shown: str, draft: bool) -> Catalog | None:
+    """A text file; a draft's file not written yet is empty (its progress shows what to write)."""
+    if draft and not reader.layout.path(shown).exists():
+        return Catalog({})
+    return reader.read(shown, Catalog)
+
+
 def _settings_problems(layout: Layout, settings: Settings, settings_doc: YamlDocument) -> list[Problem]:
     """Locales Babel does not know, and treatment folders the settings do not list (which would
     silently not be published)."""
@@ -130,7 +142,7 @@ def _settings_problems(layout: Layout, settings: Settings, settings_doc: YamlDoc
     folder = layout.path(layout.treatments_folder)
     found = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
     for name in found:
-        if name not in settings.treatments:
+        if name not in settings.treatments and name not in settings.drafts.treatments:
             message = (
                 f"treatments: {layout.treatment_folder(name)}/ exists but '{name}' is not listed: add it to treatments "
                 "(or remove the folder)"
@@ -141,13 +153,18 @@ def _settings_problems(layout: Layout, settings: Settings, settings_doc: YamlDoc
     return problems
 
 
-def load_project(where: Layout | Path | str, *, allow_missing_texts: bool = False) -> Project:
+def load_project(
+    where: Layout | Path | str, *, drafts: bool = False, mark_missing: bool = True, allow_missing_texts: bool = False
+) -> Project:
     """Load every treatment of the project; raise ContentError listing every problem found.
 
+    ``drafts``: with the languages and treatments being written (the preview); each text they
+    still miss shows as a marker naming it (unless not ``mark_missing``: translators' files),
+    never as another language's text.
     ``allow_missing_texts`` lets the editors' check report missing translations as findings
     (with the rest of its report) instead of stopping; a build never allows them.
     """
-    project, sources_files = load_files(where)
+    project, sources_files = load_files(where, drafts=drafts)
     problems = [
         problem
         for treatment_id, treatment in project.treatments.items()
@@ -157,7 +174,41 @@ def load_project(where: Layout | Path | str, *, allow_missing_texts: bool = Fals
         problems = [p for p in problems if p.code != code("missing-text")]
     if problems:
         raise ContentError(problems)
+    if drafts:
+        project.to_write = _texts_to_write(project, mark=mark_missing)
     return project
+
+
+def to_write_marker(lang: str, text_id: str) -> str:
+    """What a draft shows in place of a text not written yet: the language and the text's id."""
+    return f"⟦{lang}: {text_id}⟧"
+
+
+def _texts_to_write(project: Project, *, mark: bool) -> dict[str, tuple[int, list[str]]]:
+    """By file, the texts a draft must have and those still to write; with ``mark``, a marker
+    in place of each of the latter."""
+    progress: dict[str, tuple[int, list[str]]] = {}
+    source = project.settings.source_language
+    for treatment in project.treatments.values():
+        for lang in (lang for lang in project.languages if treatment.is_draft(lang)):
+            for domain, wanted in integrity.wanted_texts(treatment).items():
+                path = treatment.text_path(lang, domain)
+                if path in progress:  # the interface texts, shared by the treatments
+                    continue
+                catalog = treatment.texts[lang][domain].root
+                missing = [text_id for text_id in wanted if text_id not in catalog]
+                progress[path] = (len(wanted), missing)
+                for text_id in missing if mark else ():
+                    original = treatment.texts[source][domain].root.get(text_id)
+                    catalog[text_id] = _marker_entry(original, to_write_marker(lang, text_id))
+    return progress
+
+
+def _marker_entry(original: TextEntry | None, marker: str) -> TextEntry:
+    """A marker shaped like the source text (plural forms, a note) so every template can show it."""
+    if original is not None and original.forms:
+        return TextEntry(forms=dict.fromkeys(original.forms, marker))
+    return TextEntry(text=marker, note=marker if original is not None and original.note else None)
 
 
 def load_treatment(

@@ -45,6 +45,10 @@ class Treatment:
         """With one treatment the site has short URLs; with several, each has its own folder."""
         return len(self.settings.treatments) > 1
 
+    def is_draft(self, lang: str) -> bool:
+        """Its ``lang`` pages and PDFs are a draft: the language or the treatment is being written."""
+        return self.settings.is_draft(lang, self.id)
+
     @property
     def folder(self) -> str:
         """Where the treatment's pages and PDFs sit in a language: '' with one treatment (short
@@ -102,6 +106,9 @@ class Project:
     settings: Settings
     clinic: Clinic
     treatments: dict[str, Treatment]  # in the order of settings.treatments
+    # Loaded with its drafts (the preview): by text file, how many texts it must have and the ids
+    # still to write (shown as a marker, never filled from another language).
+    to_write: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:

@@ -113,7 +113,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         context = self.context or context_from_environment(
             strict=bool(config.strict), pdf_cache=root / self.config.pdf_cache
         )
-        return dataclasses.replace(context, pdfs="last") if self.serving else context
+        return dataclasses.replace(context, pdfs="last", drafts=True) if self.serving else context
 
     def _report(self, staged: Staged, unchanged: bool) -> None:
         if unchanged:

@@ -27,6 +27,7 @@ class BuildContext:
     pdf_cache: Path | None = None  # PDFs kept by the hash of their HTML; None: always printed
     workers: int = 0  # processes printing PDFs; 0: one per core
     pdfs: PdfMode = "print"
+    drafts: bool = False  # the preview shows the draft languages and treatments; a build never does
 
 
 def is_true(value: str | None) -> bool:

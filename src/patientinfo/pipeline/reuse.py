@@ -37,7 +37,9 @@ def _versions() -> str:
 def inputs_digest(layout: Layout, context: BuildContext, logo: str | None) -> str:
     """One hash of every input of the rendered files (paths and bytes, in a fixed order): the
     build's day and whether it prints PDFs are inputs too."""
-    digest = hashlib.sha256(f"{FORMAT}|{context.day.isoformat()}|{context.pdfs}|{_versions()}".encode())
+    digest = hashlib.sha256(
+        f"{FORMAT}|{context.day.isoformat()}|{context.pdfs}|{context.drafts}|{_versions()}".encode()
+    )
     folders = ((layout.content, "content"), (ENGINE, "engine"))
     for folder, label in folders:
         for path in sorted(folder.rglob("*")):

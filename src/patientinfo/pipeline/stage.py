@@ -22,7 +22,7 @@ from patientinfo.errors import ContentError, StrictFindings
 from patientinfo.pipeline import reuse
 from patientinfo.pipeline.context import BuildContext
 from patientinfo.printing.registry import last_printed, print_all
-from patientinfo.render.brand import staged_brand_files
+from patientinfo.render.brand import draft_band, staged_brand_files
 from patientinfo.render.pages import render_pages
 
 
@@ -46,15 +46,40 @@ def refuse_outside(layout: Layout, *folders: Path) -> None:
 
 def editors_findings(project: Project, context: BuildContext) -> list[str]:
     """The editors' check (without readability, left to ``scripts/check``); strict: fatal."""
-    findings = [str(finding) for finding in run_project_check(project, context.day, readability=False).findings]
+    drafts = project.settings.drafts
+    findings = [
+        str(finding)
+        for finding in run_project_check(project, context.day, readability=False).findings
+        # A draft's texts are still being written: the check shows its progress, not its findings.
+        if finding.lang not in drafts.languages and not set(Path(finding.path).parts) & set(drafts.treatments)
+    ]
     if findings and context.strict:
         raise StrictFindings(findings)
     return findings
 
 
-def docs_files(docs_dir: Path) -> dict[str, bytes]:
-    """The hand-made docs folder, as it is."""
-    return {path.relative_to(docs_dir).as_posix(): path.read_bytes() for path in docs_dir.rglob("*") if path.is_file()}
+def docs_files(docs_dir: Path, left_out: frozenset[str] = frozenset()) -> dict[str, bytes]:
+    """The hand-made docs folder, as it is, but for the folders of draft languages in a build."""
+    found = {}
+    for path in docs_dir.rglob("*"):
+        relative = path.relative_to(docs_dir)
+        if path.is_file() and relative.parts[0] not in left_out:
+            found[relative.as_posix()] = path.read_bytes()
+    return found
+
+
+def with_draft_band(docs: dict[str, bytes], project: Project) -> dict[str, bytes]:
+    """The hand-made pages of draft languages with the draft band after their front matter."""
+    marked = dict(docs)
+    for name, data in docs.items():
+        lang = name.split("/")[0]
+        if name.endswith(".md") and lang in project.settings.drafts.languages:
+            text = data.decode("utf-8")
+            band = f'!!! danger "{draft_band(lang, "", project.settings.drafts.languages)}"\n\n'
+            closing = text.find("\n---\n", 4) if text.startswith("---\n") else -1
+            end = closing + 5 if closing >= 0 else 0
+            marked[name] = (text[:end] + "\n" + band + text[end:]).encode("utf-8")
+    return marked
 
 
 def stage(
@@ -72,7 +97,7 @@ def stage(
     if previous is not None:
         project, pages, findings = previous.project, previous.pages, previous.findings
     else:
-        project = load_project(layout)
+        project = load_project(layout, drafts=context.drafts)
         # The preview ("last") never records: its PDFs are whatever the cache holds at the time.
         digest = None if context.pdfs == "last" else reuse.inputs_digest(layout, context, project.clinic.logo)
         record = reuse.load(staging, digest) if staging is not None and digest is not None else None
@@ -80,12 +105,13 @@ def stage(
             kept, findings = record
             if findings and context.strict:
                 raise StrictFindings(findings)
-            return Staged(project, {**docs_files(docs_dir), **kept}, list(kept), findings, digest=digest, reused=True)
+            docs = docs_files(docs_dir, _draft_folders(project, context))
+            return Staged(project, {**docs, **kept}, list(kept), findings, digest=digest, reused=True)
         findings = editors_findings(project, context)
         pages = render_pages(project, context.day)
     pdfs = _pdfs(project, context)
-    docs = docs_files(docs_dir)
-    files = dict(docs)
+    docs = docs_files(docs_dir, _draft_folders(project, context))
+    files = with_draft_band(docs, project) if context.drafts else dict(docs)
     for lang, page_texts in pages.items():
         files.update({f"{lang}/{path}": text.encode("utf-8") for path, text in page_texts.items()})
     for lang, printed in pdfs.items():
@@ -94,6 +120,11 @@ def stage(
     generated = [path for path, data in files.items() if docs.get(path) != data]
     digest = None if previous is not None else digest
     return Staged(project, files, generated, findings, pages, digest)
+
+
+def _draft_folders(project: Project, context: BuildContext) -> frozenset[str]:
+    """The docs folders a published build leaves out: those of the draft languages."""
+    return frozenset() if context.drafts else frozenset(project.settings.drafts.languages)
 
 
 def _pdfs(project: Project, context: BuildContext) -> dict[str, dict[str, bytes]]:

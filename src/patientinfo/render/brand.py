@@ -15,6 +15,15 @@ from patientinfo.content.layout import Layout
 from patientinfo.content.schema import Clinic
 
 BRAND_CSS = "assets/stylesheets/brand.css"
+
+
+def draft_band(lang: str, treatment: str, draft_languages: list[str]) -> str:
+    """The band on every page and PDF of a draft, for the editors who preview it (never
+    published, so it is not a patient text to translate)."""
+    what = f"language '{lang}'" if lang in draft_languages else f"treatment '{treatment}'"
+    return f"DRAFT ({what}): shown by the preview only, not published. ⟦…⟧ marks a text still to write."
+
+
 SAFE_LINK = "#0b4f8a"  # 8.2:1 on white
 
 

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from patientinfo.content.model import Project, Treatment
 from patientinfo.errors import ContentError, Problem
 from patientinfo.model import selection as page_model
+from patientinfo.render.brand import draft_band
 from patientinfo.render.formatting import NBSP
 from patientinfo.render.texts import Texts, md_escape, texts_of
 from patientinfo.render.views import FactViews
@@ -69,6 +70,14 @@ class LanguageRenderer:
     # ------------------------------------------------------------------ texts (texts.py fills them)
     def text(self, domain: str, text_id: str, *, paragraphs: bool = False, **extra: Any) -> Markup:
         return self.texts.text(domain, text_id, paragraphs=paragraphs, **extra)
+
+    @property
+    def draft_band(self) -> str:
+        """The draft band's words ('' when the pages are published)."""
+        treatment = self.treatment
+        if not treatment.is_draft(self.lang):
+            return ""
+        return draft_band(self.lang, treatment.id, treatment.settings.drafts.languages)
 
     def t(self, text_id: str, **extra: Any) -> Markup:
         """A page text (pages.yaml)."""
@@ -148,6 +157,7 @@ class LanguageRenderer:
                 sources=self.treatment.sources,
                 site_root="../" if self.treatment.several_treatments else "",  # where editors.md is
                 example=self.treatment.facts_file.example,
+                draft=self.draft_band,
             )
             return f"{self.front_matter(page, review)}\n{body}"
         except UndefinedError as exc:

@@ -4,8 +4,9 @@ It edits the text of ``content/settings.yaml`` (languages, locales, readability 
 comments and layout stay as they are (the site's languages follow it: mkdocs.yml does not list
 them); it creates ``content/CODE/ui.yaml`` and ``content/CODE/<treatment>/*.yaml``, where every
 text of the source language is written out as a comment (the id and the French words to
-translate). Those files are valid YAML with no text in them, so the build stops and names every
-missing text, and the check reports them as missing; ``translations export CODE`` gives
+translate). The language is a draft (settings ``drafts: languages``): the published site goes on
+without it, the preview shows it with a draft band, the check shows its progress, and
+``patientinfo publish CODE`` puts it on the site once every text is written; ``translations export CODE`` gives
 translators a PO file of them. It also copies the editors' guide into ``docs/CODE/``, marked as not translated yet.
 
 Everything is worked out and checked before the first file is written: a refused language
@@ -113,12 +114,24 @@ def _rule(formula: str) -> str:
     return f"{{formula: {formula}, min: {DEFAULT_MIN:g}}}"
 
 
+def add_draft(text: str, shown: str, kind: str, name: str) -> str:
+    """The settings with ``name`` added to the drafts' ``kind`` (languages or treatments): it is
+    shown by the preview, not published, until ``patientinfo publish`` moves it."""
+    drafts = editing.child(editing.compose(text, shown), "drafts")
+    if drafts is None:
+        other = "treatments" if kind == "languages" else "languages"
+        return editing.add_key(text, shown, (), "drafts", {kind: f"[{name}]", other: "[]"})
+    if editing.child(drafts, kind) is None:
+        return editing.add_key(text, shown, ("drafts",), kind, f"[{name}]")
+    return editing.append_item(text, shown, ("drafts", kind), name)
+
+
 def edit_settings(text: str, shown: str, code: str, locale: str, formula: str | None) -> str:
-    """The settings with ``code`` added to languages, locales and (if a formula is known)
+    """The settings with ``code`` added to the draft languages, locales and (if a formula is known)
     check.readability; everything else, comments included, stays as it is (the YAML editor
     parses each edit again)."""
     try:
-        text = editing.append_item(text, shown, ("languages",), code)
+        text = add_draft(text, shown, "languages", code)
         root = editing.compose(text, shown)
         if editing.child(root, "locales") is None:
             text = editing.add_key(text, shown, (), "locales", {code: locale})
@@ -194,7 +207,7 @@ def text_file(layout: Layout, domain: str, source: str, added: AddedLanguage, tr
         f"# Each text is below as a comment, with its id and the {source_name} words to translate. To translate",
         f"# one, remove the '# ' at the start of its lines and write the {added.english_name} words in place of the",
         f"# {source_name} ones. Keep every {{placeholder}}, *emphasis* and [link](https://...) as it is; never",
-        "# type a number. Until every text is there, the build stops and lists the missing ones.",
+        "# type a number. Until every text is there, the language is a draft: the preview shows it, the site does not.",
         "",
     ]
     return "\n".join(header + commented_texts(source_text, shown)) + "\n"
@@ -225,10 +238,9 @@ def add_language(where: Layout | Path, code: str, locale: str | None = None) -> 
     babel_locale = check_code(code)
     shown = layout.settings
     settings = _read_settings(layout)
-    if code in settings.languages:
-        raise ScaffoldError(
-            f"'{code}' is already a language of this site ({shown} languages: {', '.join(settings.languages)})"
-        )
+    if code in settings.languages or code in settings.drafts.languages:
+        every = ", ".join([*settings.languages, *settings.drafts.languages])
+        raise ScaffoldError(f"'{code}' is already a language of this site ({shown} languages and drafts: {every})")
     folder = layout.language_folder(code)
     if layout.path(folder).exists() or layout.path(folder).is_symlink():
         raise ScaffoldError(
@@ -249,7 +261,7 @@ def add_language(where: Layout | Path, code: str, locale: str | None = None) -> 
     settings_text = layout.path(shown).read_text(encoding="utf-8")
     writes = {shown: edit_settings(settings_text, shown, code, added.locale, added.formula)}
     writes[layout.texts(code, "ui", "")] = text_file(layout, "ui", source, added, "")
-    for treatment in settings.treatments:
+    for treatment in [*settings.treatments, *settings.drafts.treatments]:
         for domain in TEXT_DOMAINS:
             if domain != "ui":
                 writes[layout.texts(code, domain, treatment)] = text_file(layout, domain, source, added, treatment)
@@ -312,9 +324,9 @@ def next_steps(added: AddedLanguage) -> str:
         "     the '# ' and translate it), or give translators a PO file (Weblate, Poedit...):",
         f"       python -m patientinfo translations export {code}      # writes translations/{code}.po",
         f"       python -m patientinfo translations import translations/{code}.po",
-        "  2. python -m patientinfo check    lists the texts still missing, untranslated (the same as in",
-        "     another language) or unreviewed.",
-        "  3. python -m patientinfo build    stops and lists the missing texts until every one is translated.",
+        f"  2. '{code}' is a draft: the published site goes on without it; mkdocs serve shows it with a",
+        "     draft band. python -m patientinfo check    shows how many texts are written, per file.",
+        f"  3. python -m patientinfo publish {code}    puts it on the site once every text is written.",
         f"  4. Translate docs/{code}/editors.md, the editors' guide (a copy of another language's until then).",
     ]
     return "\n".join(lines)

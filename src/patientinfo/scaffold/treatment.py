@@ -8,8 +8,9 @@ creates ``content/treatments/ID/`` and ``content/<lang>/ID/`` for every language
 - without it, an empty facts file and sources file whose comments say what they need.
 
 Every text file holds the texts of the first treatment (or of EXISTING) as comments, like
-``add-language`` does, so the build stops and lists each missing text until the treatment has
-its own words. Nothing is written when anything is refused.
+``add-language`` does. The treatment is a draft (settings ``drafts: treatments``) until
+``patientinfo publish ID``: the published site goes on without it, the preview shows it.
+Nothing is written when anything is refused.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from patientinfo.content.model import TEXT_DOMAINS
 from patientinfo.content.reading import load_yaml
 from patientinfo.content.schema import RESERVED_FOLDERS, Settings
 from patientinfo.errors import ContentError
-from patientinfo.scaffold.language import ScaffoldError, commented_texts, write_files
+from patientinfo.scaffold.language import ScaffoldError, add_draft, commented_texts, write_files
 
 TREATMENT_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 EMPTY_FACTS = """\
@@ -139,8 +140,8 @@ def add_treatment(
             f"'{treatment}' cannot be a treatment id: use lower-case letters, digits and hyphens, "
             "starting with a letter (like 'hyaluronic-acid')"
         )
-    if treatment in settings.treatments:
-        raise ScaffoldError(f"'{treatment}' is already a treatment of this site")
+    if treatment in settings.treatments or treatment in settings.drafts.treatments:
+        raise ScaffoldError(f"'{treatment}' is already a treatment of this site (or one of its drafts)")
     if treatment in settings.languages or treatment in RESERVED_FOLDERS:
         raise ScaffoldError(f"'{treatment}' is the name of a language or of a folder of the site: choose another")
     if template is not None and template not in settings.treatments:
@@ -155,7 +156,7 @@ def add_treatment(
     model = template or settings.treatments[0]
     added = AddedTreatment(treatment, model, copied_facts=template is not None, content_dir=layout.content_dir)
     try:
-        writes = {layout.settings: editing.append_item(settings_text, layout.settings, ("treatments",), treatment)}
+        writes = {layout.settings: add_draft(settings_text, layout.settings, "treatments", treatment)}
     except editing.EditError as exc:
         raise ScaffoldError(exc.message) from None
     if template is not None:
@@ -202,9 +203,10 @@ def next_steps(added: AddedTreatment) -> str:
             "     quotes.",
             f"  2. Write the texts in {added.content_dir}/<lang>/{t}/ (the model's texts are there as comments),",
             "     starting with index.name, the treatment's name in the menu and on the home page.",
-            "  3. python -m patientinfo check    lists what is missing; python -m patientinfo build stops until",
-            "     every fact has its text in every language.",
-            f"  The site now has several treatments: each gets its own folder (/{t}/ ...) and the home page",
-            "  lists them.",
+            f"  3. '{t}' is a draft: the published site goes on without it; mkdocs serve shows it with a draft",
+            "     band. python -m patientinfo check    shows how many texts are written, per file.",
+            f"  4. python -m patientinfo publish {t}    puts it on the site once every text is written; then",
+            f"     each treatment has its own folder (/{t}/ ...), the home page lists them, and the old",
+            "     addresses lead to their new place.",
         ]
     )

@@ -54,10 +54,11 @@ def load_translatable(where: Layout | Path, treatment: str | None = None) -> tup
     )
 
     try:
-        site, between_files = load_project(where, allow_missing_texts=True), []
+        # Draft languages and treatments are translated too, without markers in their missing texts.
+        site, between_files = load_project(where, drafts=True, mark_missing=False, allow_missing_texts=True), []
     except ContentError as exc:
         between_files = exc.problems
-        site, _ = load_files(where)
+        site, _ = load_files(where, drafts=True)
     if treatment is not None and treatment not in site.treatments:
         raise ContentError(
             [

@@ -142,6 +142,14 @@ class CheckSettings(Model):
 RESERVED_FOLDERS = frozenset({"treatments", "assets", "search", "ui", "editors", "brand"})
 
 
+class Drafts(Model):
+    """Languages and treatments being written: the preview (``mkdocs serve``) shows them with a
+    "draft" band, the published build leaves them out, so the rest of the site keeps publishing."""
+
+    languages: list[LangCode] = Field(default_factory=list, description="languages being translated")
+    treatments: list[Id] = Field(default_factory=list, description="treatments being written")
+
+
 class Settings(Model):
     source_language: LangCode
     languages: list[LangCode] = Field(min_length=1)
@@ -154,6 +162,10 @@ class Settings(Model):
         default_factory=dict, description="Babel locale per language, e.g. en: en_GB"
     )
     check: CheckSettings = Field(default_factory=CheckSettings)
+    drafts: Drafts = Field(
+        default_factory=Drafts,
+        description="languages and treatments being written: shown by the preview with a draft band, never published",
+    )
     leaflet_max_pages: int = Field(
         default=4, ge=1, le=40, description="pages a leaflet may have (4 = two sheets printed on both sides)"
     )
@@ -171,7 +183,21 @@ class Settings(Model):
             raise ValueError(
                 f"treatment id '{clash[0]}' is also the name of a language or of a folder of the site: choose another"
             )
-        unknown = sorted(set(self.locales) - set(self.languages))
+        drafted = sorted(set(self.drafts.languages) & set(self.languages)) + sorted(
+            set(self.drafts.treatments) & set(self.treatments)
+        )
+        if drafted:
+            raise ValueError(
+                f"'{drafted[0]}' is listed both as published and under drafts: keep it in one place "
+                "(patientinfo publish moves a finished draft)"
+            )
+        every_language = set(self.languages) | set(self.drafts.languages)
+        clash = sorted(set(self.drafts.treatments) & (every_language | RESERVED_FOLDERS))
+        if clash:
+            raise ValueError(
+                f"treatment id '{clash[0]}' is also the name of a language or of a folder of the site: choose another"
+            )
+        unknown = sorted(set(self.locales) - set(self.languages) - set(self.drafts.languages))
         if unknown:
             raise ValueError(f"locales given for unknown languages: {', '.join(unknown)}")
         return self
@@ -179,8 +205,22 @@ class Settings(Model):
     def locale(self, lang: str) -> str:
         return self.locales.get(lang, lang)
 
+    def with_drafts(self) -> Settings:
+        """The settings of the preview: the drafts are languages and treatments like the others
+        (the band on their pages and PDFs says they are drafts)."""
+        return self.model_copy(
+            update={
+                "languages": [*self.languages, *self.drafts.languages],
+                "treatments": [*self.treatments, *self.drafts.treatments],
+            }
+        )
+
+    def is_draft(self, lang: str, treatment: str) -> bool:
+        return lang in self.drafts.languages or treatment in self.drafts.treatments
+
 
 __all__ = [
+    "Drafts",
     "Weekday",
     "WEEKDAYS",
     "ClockTime",

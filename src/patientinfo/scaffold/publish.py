@@ -1,0 +1,135 @@
+"""``patientinfo publish NAME``: a draft language or treatment becomes part of the published site.
+
+Refused, with a short list of what is still to write, while the draft misses texts; otherwise
+the settings move NAME from ``drafts`` to ``languages`` (or ``treatments``), edited in place so
+comments stay, after proving in a scratch copy that the published site then loads.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from patientinfo.check.translations import untranslated_findings
+from patientinfo.content import editing
+from patientinfo.content.layout import Layout
+from patientinfo.content.load import as_layout, load_project, read_one
+from patientinfo.content.model import Project
+from patientinfo.content.schema import Settings
+from patientinfo.errors import ContentError, Problem
+from patientinfo.scaffold.site import ScaffoldError
+
+SHOWN_IDS = 5  # the first ids still to write named per file; the rest are counted
+
+
+@dataclass
+class Progress:
+    """How far a draft is: by text file, the texts it must have and those still to write."""
+
+    name: str
+    kind: str  # "language" or "treatment"
+    files: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return not any(missing for _, missing in self.files.values())
+
+    def lines(self) -> list[str]:
+        total = sum(count for count, _ in self.files.values())
+        written = total - sum(len(missing) for _, missing in self.files.values())
+        found = [f"{self.name} ({self.kind}, draft): {written} of {total} texts written"]
+        for path, (count, missing) in self.files.items():
+            if not missing:
+                continue
+            named = ", ".join(missing[:SHOWN_IDS]) + (
+                f" and {len(missing) - SHOWN_IDS} more" if len(missing) > SHOWN_IDS else ""
+            )
+            found.append(f"  {path}: {count - len(missing)} of {count} texts written; still to write: {named}")
+        return found
+
+
+def drafts_progress(project: Project) -> list[Progress]:
+    """The progress of every draft of a project loaded with its drafts."""
+    drafts = project.settings.drafts
+    found = []
+    for kind, names in (("language", drafts.languages), ("treatment", drafts.treatments)):
+        for name in names:
+            progress = Progress(name, kind)
+            for treatment in project.treatments.values():
+                for lang in project.languages:
+                    concerned = lang == name if kind == "language" else treatment.id == name
+                    if not concerned or (kind == "treatment" and lang in drafts.languages):
+                        continue
+                    for path in _text_paths(treatment.layout, lang, treatment.id):
+                        if path in project.to_write:
+                            progress.files[path] = project.to_write[path]
+            found.append(progress)
+    return found
+
+
+def _text_paths(layout: Layout, lang: str, treatment: str) -> list[str]:
+    return [layout.texts(lang, "ui", "")] + [layout.texts(lang, d, treatment) for d in ("facts", "pages", "documents")]
+
+
+def publish(where: Layout | Path, name: str) -> Progress:
+    """Publish the draft ``name``; a ScaffoldError (with what is still to write) changes nothing."""
+    layout = as_layout(where)
+    settings, problems = read_one(layout, layout.settings, Settings)
+    if settings is None:
+        raise ScaffoldError("\n".join(str(p) for p in problems) + f"\nfix {layout.settings} first")
+    drafts = settings.drafts
+    if name in drafts.languages:
+        target = "languages"
+    elif name in drafts.treatments:
+        target = "treatments"
+    else:
+        listed = ", ".join([*drafts.languages, *drafts.treatments]) or "none"
+        raise ScaffoldError(f"'{name}' is not a draft of this site ({layout.settings} drafts: {listed})")
+    try:
+        project = load_project(layout, drafts=True)
+    except ContentError as exc:
+        raise ScaffoldError(f"the content has errors; fix them first:\n{exc}") from None
+    progress = next(p for p in drafts_progress(project) if p.name == name)
+    if not progress.complete:
+        raise ScaffoldError("\n".join([f"'{name}' cannot be published yet:", *progress.lines()]))
+    if target == "languages":
+        copied = [f for t in project.treatments.values() for f in untranslated_findings(t) if f.lang == name]
+        if copied:
+            raise ScaffoldError(
+                "\n".join(
+                    [f"'{name}' cannot be published yet: {len(copied)} text(s) are copied, not translated:"]
+                    + [f"  {finding}" for finding in copied[:SHOWN_IDS]]
+                    + (
+                        [f"  and {len(copied) - SHOWN_IDS} more (patientinfo check lists them)"]
+                        if len(copied) > SHOWN_IDS
+                        else []
+                    )
+                )
+            )
+    shown = layout.settings
+    text = layout.path(shown).read_text(encoding="utf-8")
+    try:
+        edited = editing.move_item(text, shown, ("drafts", target), (target,), name)
+    except editing.EditError as exc:
+        raise ScaffoldError(exc.message) from None
+    _refuse_new_problems(layout, edited)
+    layout.path(shown).write_text(edited, encoding="utf-8")
+    return progress
+
+
+def _refuse_new_problems(layout: Layout, settings_text: str) -> None:
+    """Load the published site with the new settings in a scratch copy: a publication that
+    would not build is never written."""
+    with tempfile.TemporaryDirectory(prefix="patientinfo-publish-") as scratch:
+        copy = Layout(Path(scratch), layout.content_dir)
+        shutil.copytree(layout.content, copy.content)
+        copy.path(layout.settings).write_text(settings_text, encoding="utf-8")
+        try:
+            load_project(copy)
+        except ContentError as exc:
+            problems: list[Problem] = exc.problems
+            raise ScaffoldError(
+                "publishing would leave the site with errors; nothing was changed:\n" + "\n".join(map(str, problems))
+            ) from None
