@@ -127,7 +127,7 @@ def test_an_empty_file(project: Path):
         ("brand_colour", '"blue"', "brand_colour: must be a colour like #1f4e79"),
         ("website", '"javascript:alert(1)//"', "website: must be the address where the site is published"),
         ("email", '"nobody"', "email: must be an e-mail address like contact@example.org"),
-        ("phone", '"<script>"', "phone: must be a phone number made of digits"),
+        ("phone", '"<script>"', "phone: must be a phone number in the international form"),
         ("emergency_number", "[1, 2]", "emergency_number: must be text, not a list"),
         ("name", "{a: 1}", "name: must be text, not a group of 'name: value' lines"),
     ],

@@ -73,6 +73,9 @@ def test_rebranding_is_one_file_and_leaves_nothing_of_the_old_clinic(project: Pa
         assert value in everything, value
     home = (site / "it" / "index.html").read_text(encoding="utf-8")
     assert 'src="../assets/clinic-logo.svg"' in home or 'src="/assets/clinic-logo.svg"' in home  # logo in the header
+    assert 'alt="Studio Medico Prova"' in home and 'alt="logo"' not in home  # named for screen readers
+    brand = (site / "assets/stylesheets/brand.css").read_text(encoding="utf-8")
+    assert ".md-header__button.md-logo { display: inline-block; }" in brand  # shown on a phone too
     assert "tel:+390600001111" in home
     assert "Made with" not in home
     assert (site / "assets" / "clinic-logo.svg").read_text(encoding="utf-8") == LOGO

@@ -126,7 +126,10 @@ def test_the_check_says_what_is_missing_without_a_traceback(project: Path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["fr"], "error: 'fr' is already a language of this site (content/settings.yaml languages and drafts: fr, it, en)"),
+        (
+            ["fr"],
+            "error: 'fr' is already a language of this site (content/settings.yaml languages and drafts: fr, it, en)",
+        ),
         (["en"], "error: 'en' is already a language of this site"),
         (["xx"], "error: 'xx' is not a language Babel knows"),
         (["DE"], "error: language codes are written in lower case: use 'de', not 'DE'"),

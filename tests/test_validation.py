@@ -188,3 +188,23 @@ def test_group_without_a_heading(project: Path):
         match=rf"content/treatments/mesotherapy/facts\.yaml:{line}: group 'sports' has no heading 'group\.sports' in content/fr/ui\.yaml",
     ):
         load_treatment(project)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("01 99 00 12 34", "phone: must be a phone number in the international form: + then the country code"),
+        ("+33 1 99", "phone: is not a possible phone number of its country"),
+    ],
+)
+def test_a_phone_number_needs_its_country_code(project: Path, typed: str, message: str):
+    clinic = project / "content" / "clinic.yaml"
+    replace_in(clinic, '"+33 1 99 00 12 34"', f'"{typed}"')
+    with pytest.raises(ContentError) as caught:
+        load_treatment(project)
+    assert f"content/clinic.yaml:{line_of(clinic, 'phone:')}: {message}" in str(caught.value)
+
+
+def test_a_phone_number_is_written_in_the_international_format(project: Path):
+    replace_in(project / "content" / "clinic.yaml", '"+33 1 99 00 12 34"', '"+33199001234"')
+    assert load_treatment(project).clinic.phone == "+33 1 99 00 12 34"

@@ -19,7 +19,7 @@ from patientinfo.content.load import load_project
 from patientinfo.content.model import Project
 from patientinfo.content.reading import tree_problems
 from patientinfo.errors import ContentError, StrictFindings
-from patientinfo.pipeline import reuse
+from patientinfo.pipeline import addresses, reuse
 from patientinfo.pipeline.context import BuildContext
 from patientinfo.printing.registry import last_printed, print_all
 from patientinfo.render.brand import draft_band, staged_brand_files
@@ -117,6 +117,11 @@ def stage(
     for lang, printed in pdfs.items():
         files.update({f"{lang}/{path}": pdf for path, pdf in printed.items()})
     files.update(staged_brand_files(project.clinic, layout))
+    if not context.drafts:  # a published build: its addresses are recorded, the old ones kept
+        now = addresses.published(project, pages)
+        recorded = addresses.read_record(layout)
+        files.update(addresses.old_addresses(recorded, now, pdfs, project.languages))
+        addresses.write_record(layout, {**recorded, **now})
     generated = [path for path, data in files.items() if docs.get(path) != data]
     digest = None if previous is not None else digest
     return Staged(project, files, generated, findings, pages, digest)

@@ -58,6 +58,13 @@ def brand_css(clinic: Clinic) -> str:
         f"  --md-typeset-a-color: {link};\n"
         f"  --pi-brand: {colour};\n"
         "}\n"
+    ) + (
+        "/* The clinic's logo stays in the header on a phone (Material hides it below 1220 px). */\n"
+        "@media screen and (max-width: 76.1875em) {\n"
+        "  .md-header__button.md-logo { display: inline-block; }\n"
+        "}\n"
+        if clinic.logo
+        else ""
     )
 
 

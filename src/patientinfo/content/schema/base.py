@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     GetCoreSchemaHandler,
@@ -55,12 +56,34 @@ WebAddress = Annotated[
         "must be a web address starting with https:// (for example https://www.example.org/)",
     ),
 ]
+
+
+def international_number(value: str) -> str:
+    """A phone number read by libphonenumber (``phonenumbers``): it must carry its country code, so
+    that a patient abroad or in another country can dial it; written back in the international
+    format (``+33 1 99 00 12 34``)."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError(
+            "must start with + and the country code (for example +33 1 99 00 12 34 in France, "
+            "+39 02 1234 5678 in Italy)"
+        ) from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError("is not a possible phone number of its country: check the digits (too many or too few?)")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 PhoneNumber = Annotated[
     str,
     Matching(
-        r"^\+?[0-9][0-9 .()-]{1,30}$",
-        "must be a phone number made of digits, spaces and an optional leading + (for example +33 1 99 00 12 34)",
+        r"^\+[0-9][0-9 .()-]{1,30}$",
+        "must be a phone number in the international form: + then the country code and the digits "
+        "(for example +33 1 99 00 12 34)",
     ),
+    AfterValidator(international_number),
 ]
 EmailAddress = Annotated[
     str, Matching(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", "must be an e-mail address like contact@example.org")
