@@ -247,6 +247,37 @@ def test_new_site_builds_at_once_from_a_neutral_example(tmp_path: Path) -> None:
     assert again.returncode == 2 and "not an empty folder" in again.stderr
 
 
+def test_a_new_site_stands_alone_with_the_commands_its_guide_names(tmp_path: Path) -> None:
+    made = subprocess.run(
+        [sys.executable, "-m", "patientinfo", "new-site", "clinic"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    root = tmp_path / "clinic"
+    git = ["git", "-C", str(root)]
+    assert (
+        subprocess.run([*git, "log", "--oneline"], capture_output=True, text=True, check=True).stdout.count("\n") == 1
+    )
+    assert "scripts/serve" in made.stdout and "python -m patientinfo" not in made.stdout
+    guides = "".join(path.read_text(encoding="utf-8") for path in (root / "docs").glob("*/editors.md"))
+    assert "content/treatments/example-treatment/facts.yaml" in guides and "/mesotherapy/" not in guides
+    for command in re.findall(r"`(scripts/[a-z]+)", guides):
+        assert (root / command).is_file(), f"the guide names {command}, which the new site lacks"
+    check = subprocess.run([str(root / "scripts/check"), "--no-readability"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr + check.stdout
+    # A changed French text: the Italian entry of the PO file is fuzzy and shows the French it was made from.
+    texts = root / "content/fr/example-treatment/facts.yaml"
+    before = texts.read_text(encoding="utf-8")
+    first_id = next(line.split(":")[0] for line in before.splitlines() if line and line[0].isalpha())
+    edit_yaml(texts, lambda data: data.update({first_id: "Un texte changé."}))
+    exported = subprocess.run(
+        [str(root / "scripts/patientinfo"), "translations", "export", "it"], capture_output=True, text=True
+    )
+    assert exported.returncode == 0, exported.stderr
+    po = (root / "translations/it.po").read_text(encoding="utf-8")
+    entry = po[po.index(f'msgctxt "facts/{first_id}"') - 400 : po.index(f'msgctxt "facts/{first_id}"') + 200]
+    assert "#, fuzzy" in entry and "#| msgid" in entry, entry
+
+
 def test_the_engine_names_no_treatment() -> None:
     engine = Path(__file__).resolve().parents[1] / "src" / "patientinfo"
     named = [

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -264,6 +265,20 @@ def print_drafts_progress(layout: Layout) -> None:
             print("\n".join(draft.lines()))
 
 
+def serve_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "serve", help="preview the site while editing (mkdocs serve, on 127.0.0.1 only; drafts included)"
+    )
+    parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER, help="more options for mkdocs serve")
+
+
+def serve(args: argparse.Namespace) -> int:
+    """mkdocs serve in this process's Python: the same plugin, with drafts and a draft band."""
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *args.mkdocs_args]
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
 def new_site_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("new-site", help="start a new clinic's site with an example treatment")
     parser.add_argument("folder", metavar="DIR", help="a new (or empty) folder for the project")
@@ -307,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     add_language_parser(commands)  # add-language (issue 12)
     add_treatment_parser(commands)
     publish_parser(commands)
+    serve_parser(commands)
     new_site_parser(commands)
     args = parser.parse_args(argv)
     # The entry point: the only place the clock and the environment are read (BuildContext).
@@ -329,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
         return add_treatment(layout, args, context)
     if args.command == "publish":
         return publish(layout, args)
+    if args.command == "serve":
+        return serve(args)
     return 2
 
 

@@ -5,6 +5,11 @@ It copies the starter shipped with the package (``starter/``): ``mkdocs.yml``, `
 English, and one made-up treatment, ``example-treatment``, marked ``example: true`` so that every
 page, leaflet and form says it is an example and not medical information. Its review dates start
 on the day the site is made. Nothing is written when DIR already holds files.
+
+The new site stands alone: its ``scripts/`` (build, check, serve, patientinfo) run the Python
+that made it, so the commands its editors' guide names exist there, with the paths of its own
+example treatment; it is a git repository with a first commit, so translators' PO files can
+always show the previous French text of a changed one.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from patientinfo.content.layout import Layout
@@ -20,6 +27,18 @@ from patientinfo.scaffold.language import ScaffoldError
 STARTER = Path(__file__).parents[1] / "starter"
 EXAMPLE = "example-treatment"
 GITIGNORE = "site/\n.cache/\n.venv/\n__pycache__/\n"
+SCRIPT = """#!/usr/bin/env bash
+# {what}, with the Python that made this site (patientinfo new-site); PATIENTINFO_PYTHON overrides it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec "${{PATIENTINFO_PYTHON:-{python}}}" -m {command} "$@"
+"""
+SCRIPTS = {
+    "build": ("Builds the site and its PDFs into site/", "patientinfo build"),
+    "check": ("The editors' report: missing, stale or copied texts, typed numbers, review dates", "patientinfo check"),
+    "serve": ("The preview while editing, at http://127.0.0.1:8000/ (drafts included)", "patientinfo serve"),
+    "patientinfo": ("Any patientinfo command (add-language, add-treatment, publish, translations...)", "patientinfo"),
+}
 
 
 def new_site(target: Path, *, today: dt.date) -> list[str]:
@@ -37,24 +56,68 @@ def new_site(target: Path, *, today: dt.date) -> list[str]:
     text = re.sub(r"(?m)^  next_review: .*$", f"  next_review: {next_review.isoformat()}", text, count=1)
     facts.write_text(text, encoding="utf-8")
     (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-    return sorted(path.relative_to(target).as_posix() for path in target.rglob("*") if path.is_file())
+    _write_scripts(target)
+    _name_own_paths(target)
+    written = sorted(path.relative_to(target).as_posix() for path in target.rglob("*") if path.is_file())
+    _first_commit(target)
+    return written
+
+
+def _write_scripts(target: Path) -> None:
+    folder = target / "scripts"
+    folder.mkdir(exist_ok=True)
+    for name, (what, command) in SCRIPTS.items():
+        script = folder / name
+        script.write_text(SCRIPT.format(what=what, python=sys.executable, command=command), encoding="utf-8")
+        script.chmod(0o755)
+
+
+def _name_own_paths(target: Path) -> None:
+    """The editors' guide of this repository takes its examples from its treatment: in a new
+    site, its paths and commands name the site's own example treatment and scripts."""
+    for guide in (target / "docs").glob("*/editors.md"):
+        text = guide.read_text(encoding="utf-8")
+        text = re.sub(r"(?<=/)mesotherapy(?=/)|(?<=\[)mesotherapy(?=\])|(?<=--from )mesotherapy", EXAMPLE, text)
+        text = text.replace(".venv/bin/python -m patientinfo", "scripts/patientinfo")
+        guide.write_text(text, encoding="utf-8")
+
+
+def _first_commit(target: Path) -> None:
+    """A git repository with the new files as its first commit (skipped without git)."""
+    git = shutil.which("git")
+    if git is None:
+        return
+    identity = ["-c", "user.name=patientinfo new-site", "-c", "user.email=new-site@patientinfo.invalid"]
+    for command in (
+        ["init", "-q"],
+        ["add", "-A"],
+        [*identity, "commit", "-q", "-m", "New site (patientinfo new-site)"],
+    ):
+        subprocess.run([git, *command], cwd=target, check=True, capture_output=True)
 
 
 def next_steps(target: Path, written: list[str]) -> str:
+    repository = (
+        "It is a git repository with a first commit: commit each change (translators' files then show what changed)."
+        if (target / ".git").is_dir()
+        else "git was not found: run 'git init' there, so translators' files can show what changed."
+    )
     return "\n".join(
         [
             f"Created a new patient-information site in {target} ({len(written)} files), with one made-up",
             f"treatment, '{EXAMPLE}': every page, leaflet and form says it is an example.",
+            repository,
             "",
             "Next steps:",
             f"  cd {target}",
-            "  1. mkdocs serve                      preview it at http://127.0.0.1:8000/ while you edit",
+            "  1. scripts/serve                     preview it at http://127.0.0.1:8000/ while you edit",
             "  2. content/clinic.yaml               your clinic: name, address, phone, website, country, colour, logo",
-            "  3. python -m patientinfo add-treatment YOUR-TREATMENT",
+            "  3. scripts/patientinfo add-treatment YOUR-TREATMENT",
             "                                       then write its facts (with their sources) and its texts;",
+            "     scripts/patientinfo publish YOUR-TREATMENT    once they are written;",
             f"     remove '{EXAMPLE}' from treatments: in content/settings.yaml and delete its folders",
-            "  4. python -m patientinfo check       what is missing or outdated, file by file",
-            "  5. python -m patientinfo build       the site and the PDFs in site/ (mkdocs build does the same)",
+            "  4. scripts/check                     what is missing or outdated, file by file",
+            "  5. scripts/build                     the site and the PDFs in site/ (mkdocs build does the same)",
             "  The editors' guide (docs/<lang>/editors.md, /editors/ on the site) explains each step.",
         ]
     )
