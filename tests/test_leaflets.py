@@ -177,3 +177,33 @@ def test_background_pdf_workers_yield_the_processor():
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority) as pool:
         assert pool.submit(os.nice, 0).result() == 19
+
+
+def test_a_leaflet_too_long_points_at_the_text_that_grew_and_its_section(tmp_path: Path):
+    from patientinfo.errors import ContentError
+    from patientinfo.printing.engine import make_pdf
+    from patientinfo.printing.registry import BY_KIND, job
+
+    root = copy_project(tmp_path / "project")
+    texts = root / "content/en/mesotherapy/facts.yaml"
+    data = yaml.safe_load(texts.read_text(encoding="utf-8"))
+    printed = load_treatment(root).facts_file.facts
+    grown = next(f.id for f in printed if f.category == "risk" and f.leaflet is not False and not f.key)
+    entry = data[grown] if isinstance(data[grown], dict) else {"text": data[grown]}
+    entry["text"] = " ".join([entry["text"]] * 80)
+    data[grown] = entry
+    texts.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    treatment = load_treatment(root)
+    with pytest.raises(ContentError) as caught:
+        make_pdf(job(treatment, "en", BY_KIND["leaflet"], DAY))
+    problem = caught.value.problems[0]
+    assert (problem.path, problem.line) == (
+        "content/en/mesotherapy/facts.yaml",
+        treatment.text_line("en", "facts", grown),
+    )
+    assert (
+        "the en leaflet needs" in problem.message and "leaflet_max_pages in content/settings.yaml:" in problem.message
+    )
+    assert f"'{grown}' (" in problem.message
+    risks_title = treatment.texts["en"]["pages"].root["risks.title"].text
+    assert f"The longest sections: '{risks_title}' on pages" in problem.message

@@ -16,6 +16,7 @@ import urllib.parse
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from patientinfo.errors import ContentError, Problem
 
@@ -45,6 +46,10 @@ class PdfJob:
     what: str  # "the it leaflet", for messages
     reviewed: dt.date  # the PDF's date: the review, never the clock
     pages_rule: str = ""  # the file whose setting limits the pages, for messages
+    pages_rule_line: int = 1  # the line of that setting
+    # The longest texts the document prints, as (file, line, "'id' (N characters)"): where an
+    # editor looks first when it is too long.
+    longest_texts: tuple[tuple[str, int, str], ...] = ()
 
 
 def LocalFetcher(repo_root: Path):  # noqa: N802 (a class made on first use: WeasyPrint is imported lazily)
@@ -81,17 +86,7 @@ def make_pdf(job: PdfJob) -> bytes:
     except FatalURLFetchingError as exc:
         raise ContentError([Problem("src/patientinfo/templates", 1, f"{job.what}: {exc}")]) from None
     if job.max_pages is not None and len(document.pages) > job.max_pages:
-        raise ContentError(
-            [
-                Problem(
-                    job.pages_rule,
-                    1,
-                    f"{job.what} needs {len(document.pages)} pages; at most {job.max_pages} are allowed "
-                    f"(leaflet_max_pages in {job.pages_rule}; 4 fit on two sheets printed on both "
-                    f"sides): shorten the texts",
-                )
-            ]
-        )
+        raise ContentError([_too_long(job, document)])
     moment = dt.datetime.combine(job.reviewed, dt.time(), tzinfo=dt.UTC)
     document.metadata.created = moment.isoformat()
     document.metadata.modified = moment.isoformat()
@@ -194,6 +189,38 @@ def keep_pdf(cache: Path, stem: str, key: str, pdf: bytes) -> None:
     scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     scratch.write_bytes(pdf)
     os.replace(scratch, path)
+
+
+def _too_long(job: PdfJob, document: Any) -> Problem:
+    """Too many pages: where the limit is set, the sections that take the most pages (from the
+    document's headings) and the longest texts, the problem pointing at the longest of them."""
+    starts = _heading_pages(document.make_bookmark_tree())
+    spans = [
+        (label, first, (starts[i + 1][1] if i + 1 < len(starts) else len(document.pages)) - first + 1)
+        for i, (label, first) in enumerate(starts)
+    ]
+    widest = sorted(spans, key=lambda span: -span[2])[:3]
+    sections = "; ".join(f"'{label}' on pages {first + 1} to {first + span}" for label, first, span in widest)
+    texts = "; ".join(f"{path}:{line} {what}" for path, line, what in job.longest_texts)
+    path, line = (job.longest_texts[0][0], job.longest_texts[0][1]) if job.longest_texts else (job.pages_rule, 1)
+    return Problem(
+        path,
+        line,
+        f"{job.what} needs {len(document.pages)} pages; at most {job.max_pages} are allowed "
+        f"(leaflet_max_pages in {job.pages_rule}:{job.pages_rule_line}; 4 fit on two sheets printed on both "
+        f"sides): shorten the texts"
+        + (f". The longest sections: {sections}" if sections else "")
+        + (f". The longest texts: {texts}" if texts else ""),
+    )
+
+
+def _heading_pages(tree: list, found: list[tuple[str, int]] | None = None) -> list[tuple[str, int]]:
+    """(heading, page index) of every heading, in order (WeasyPrint's bookmark tree)."""
+    found = [] if found is None else found
+    for label, target, children, _state in tree:
+        found.append((label, target[0]))
+        _heading_pages(children, found)
+    return found
 
 
 def _identifier(html: str) -> bytes:

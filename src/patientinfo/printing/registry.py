@@ -78,6 +78,8 @@ def job(treatment: Treatment, lang: str, printed: Printed, day: dt.date) -> PdfJ
         what=f"the {lang} {printed.kind}",
         reviewed=treatment.facts_file.review.last_reviewed,
         pages_rule=treatment.layout.settings,
+        pages_rule_line=treatment.yaml_files[treatment.layout.settings].line(["leaflet_max_pages"]),
+        longest_texts=longest_texts(treatment, lang) if printed.page_limit else (),
     )
 
 
@@ -95,6 +97,25 @@ def jobs(treatment: Treatment, day: dt.date) -> list[tuple[str, str, PdfJob]]:
     if problems:
         raise ContentError(problems)
     return found
+
+
+def longest_texts(treatment: Treatment, lang: str, count: int = 3) -> tuple[tuple[str, int, str], ...]:
+    """The ``count`` longest texts of ``lang`` (text and note), with their file and line."""
+    sizes = []
+    for domain, catalog in treatment.texts[lang].items():
+        for text_id, entry in catalog.root.items():
+            size = len(entry.text or "") + len(entry.note or "") + sum(map(len, (entry.forms or {}).values()))
+            sizes.append((size, domain, text_id))
+    found = []
+    for size, domain, text_id in sorted(sizes, key=lambda item: (-item[0], item[1], item[2]))[:count]:
+        found.append(
+            (
+                treatment.text_path(lang, domain),
+                treatment.text_line(lang, domain, text_id),
+                f"'{text_id}' ({size} characters)",
+            )
+        )
+    return tuple(found)
 
 
 def print_all(
