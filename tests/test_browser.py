@@ -127,7 +127,8 @@ def test_page_is_accessible_private_and_fits(tabs, site_url, page, lang, size):
     assert visit.page.evaluate("document.documentElement.lang") == lang
     # axe on the phone (where patients read) in every language; on a desktop in one language:
     # its layout (menu and contents beside the text) is the same CSS and templates in all three.
-    if size == "phone" or lang == "fr":
+    # The editors' guide (hand-made Markdown, the longest page, for staff): in one language.
+    if (size == "phone" and page != "editors") or lang == "fr":
         assert visit.axe_violations() == []
     assert visit.outside_hosts() == set()
     assert visit.errors == []
