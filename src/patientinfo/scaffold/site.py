@@ -77,7 +77,10 @@ def _name_own_paths(target: Path) -> None:
     site, its paths and commands name the site's own example treatment and scripts."""
     for guide in (target / "docs").glob("*/editors.md"):
         text = guide.read_text(encoding="utf-8")
-        text = re.sub(r"(?<=/)mesotherapy(?=/)|(?<=\[)mesotherapy(?=\])|(?<=--from )mesotherapy", EXAMPLE, text)
+        named = re.search(r"content/treatments/([a-z0-9-]+)/", text)  # the treatment its examples name
+        if named and named.group(1) != EXAMPLE:
+            other = re.escape(named.group(1))
+            text = re.sub(rf"(?<=/){other}(?=/)|(?<=\[){other}(?=\])|(?<=--from ){other}", EXAMPLE, text)
         text = text.replace(".venv/bin/python -m patientinfo", "scripts/patientinfo")
         guide.write_text(text, encoding="utf-8")
 
