@@ -35,7 +35,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 PREFIX = {"fr": "", "it": "it/", "en": "en/"}
-ALL_PAGES = [*PAGES, "editors"]
+ALL_PAGES = [*PAGES, "editors", "legal"]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -132,6 +132,8 @@ def test_page_is_accessible_private_and_fits(tabs, site_url, page, lang, size):
         assert visit.axe_violations() == []
     assert visit.outside_hosts() == set()
     assert visit.errors == []
+    # What the privacy statement says: no cookie, nothing kept in the browser.
+    assert visit.context.cookies() == [] and visit.page.evaluate("localStorage.length") == 0
     if size == "phone":
         assert visit.sideways_overflow() <= 0
 

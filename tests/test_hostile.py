@@ -279,6 +279,7 @@ def _site_files(site: Path) -> dict[str, str]:
 NOT_SHOWN = (
     (FACTS, "quotes"),  # the seed's verbatim words, checked against the seed, never published
     ("content/settings.yaml", "reason"),  # why a digit may be typed into a text
+    ("content/settings.yaml", "allowed_digits"),  # which text may type it: an id, never published
     (
         "content/treatments/mesotherapy/sources.yaml",
         "file",
@@ -302,6 +303,7 @@ def shown_only_sometimes(file: str, path: tuple) -> bool:
     # The clinic's data decides: it gives opening hours, no out-of-hours number, no registration, and
     # it sells the treatment (the texts for the other case are not shown).
     sometimes = ("contact.no_hours", "contact.out_of_hours_phone", "about.no_interests_text", "about.registration")
+    sometimes += ("legal.director",)  # the shipped clinic names no person responsible for the site
     # leaflet.qr_alt: the QR code's alternative text, read by screen readers from the PDF's tags
     sometimes += ("leaflet.qr_alt",)
     return "forms" in path or text_id.startswith(("review.overdue", "language.", *sometimes))

@@ -256,6 +256,40 @@ def render_home(project: Project, lang: str) -> str:
     return "\n".join(["---", *front, "---", body])
 
 
+LEGAL_PAGE = "legal.md"  # at the root of each language, beside the editors' guide
+
+
+def render_legal(project: Project, lang: str) -> str:
+    """The legal notice, privacy and accessibility page of ``lang``: who publishes the site (the
+    clinic), who hosts it, what the site does with personal data, how it is made accessible."""
+    renderer = texts_of(project.first, lang)
+    clinic = project.clinic
+    publisher = [clinic.name, *clinic.address, clinic.phone, clinic.email, clinic.website]
+    host = clinic.host
+    host_lines = [host.name, *host.address, *(v for v in (host.phone, host.website) if v)] if host else []
+    template = "src/patientinfo/templates/legal.md.j2"
+    try:
+        body = (
+            make_environment()
+            .get_template("legal.md.j2")
+            .render(
+                ui=lambda text_id, **extra: renderer.text("ui", text_id, **extra),
+                clinic=clinic,
+                publisher=[Markup(md_escape(line)) for line in publisher],
+                host=[Markup(md_escape(line)) for line in host_lines],
+            )
+        )
+    except TemplateError as exc:  # UndefinedError included: a template mistake, named as such
+        raise ContentError([Problem(template, getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None
+    title = html_escape(renderer.plain("ui", "legal.title"), quote=True)
+    description = html_escape(renderer.plain("ui", "legal.description"), quote=True)
+    front = [
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        f"description: {json.dumps(description, ensure_ascii=False)}",
+    ]
+    return "\n".join(["---", *front, "---", body])
+
+
 def render_treatment(treatment: Treatment, day: dt.date) -> dict[str, dict[str, str]]:
     """Every page of every language; collects the problems of all languages before failing."""
     pages: dict[str, dict[str, str]] = {}
@@ -283,7 +317,8 @@ def render_pages(project: Project, day: dt.date) -> dict[str, dict[str, str]]:
             problems.extend(exc.problems)
     if problems:
         raise ContentError(problems)
-    if project.several_treatments:
-        for lang in project.languages:
+    for lang in project.languages:
+        pages[lang][LEGAL_PAGE] = render_legal(project, lang)
+        if project.several_treatments:
             pages[lang]["index.md"] = render_home(project, lang)
     return pages

@@ -19,6 +19,7 @@ from patientinfo.content.schema.base import (
     Model,
     PhoneNumber,
     RepoPath,
+    WebAddress,
 )
 from patientinfo.content.schema.facts import CountryCode
 
@@ -43,6 +44,15 @@ class OpeningHours(Model):
         if len(set(self.days)) != len(self.days):
             raise ValueError("a day is listed twice")
         return self
+
+
+class SiteHost(Model):
+    """Who hosts the published site (named in the legal notice)."""
+
+    name: str = Field(min_length=1)
+    address: list[str] = Field(min_length=1)
+    phone: PhoneNumber | None = None
+    website: WebAddress | None = None
 
 
 class Clinic(Model):
@@ -100,6 +110,12 @@ class Clinic(Model):
     brand_colour: Colour = "#1f4e79"
     logo: RepoPath | None = Field(default=None, description="an .svg or .png file, path relative to the repository")
     fictional: bool = False
+    publication_director: str | None = Field(
+        default=None,
+        description="the person responsible for what the site says (directeur de la publication), named in the "
+        "legal notice",
+    )
+    host: SiteHost | None = Field(default=None, description="who hosts the published site, named in the legal notice")
 
 
 # Clinic fields that are quantities: a text shows them formatted, with their unit ("18 ans").
@@ -220,6 +236,7 @@ class Settings(Model):
 
 
 __all__ = [
+    "SiteHost",
     "Drafts",
     "Weekday",
     "WEEKDAYS",
