@@ -105,7 +105,7 @@ def test_allowed_digits_are_declared_not_guessed(project: Path):
     path.write_text(text, encoding="utf-8")
     settings = project / "content" / "settings.yaml"
     data = yaml.safe_load(settings.read_text(encoding="utf-8"))
-    data["check"]["allowed_digits"] = [{"lang": "it", "id": "sched-individual", "text": "7", "reason": "a test"}]
+    data["check"]["allowed_digits"].append({"lang": "it", "id": "sched-individual", "text": "7", "reason": "a test"})
     settings.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     report = run_check(load_treatment(project), dt.date(2026, 12, 1), readability=False)
     assert not [f for f in report.findings if f.kind == "digit"]

@@ -277,6 +277,9 @@ def render_legal(project: Project, lang: str) -> str:
                 clinic=clinic,
                 publisher=[Markup(md_escape(line)) for line in publisher],
                 host=[Markup(md_escape(line)) for line in host_lines],
+                draft=draft_band(lang, "", project.settings.drafts.languages)
+                if lang in project.settings.drafts.languages
+                else "",
             )
         )
     except TemplateError as exc:  # UndefinedError included: a template mistake, named as such
