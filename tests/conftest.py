@@ -405,3 +405,14 @@ def sample_project(tmp_path: Path) -> Path:
 def two_treatments(tmp_path: Path) -> Path:
     """The real project with the made-up treatment beside mesotherapy (never published)."""
     return add_sample_treatment(copy_project(tmp_path / "two"), keep_mesotherapy=True)
+
+
+PRINTING_FIXTURES = {"built_project", "built_two", "pdfs", "papers", "leaflets"}  # each needs printed PDFs
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads printed PDFs is slow, whatever its file says: the fast tier
+    (``-m "not slow"``) prints no PDF."""
+    for item in items:
+        if PRINTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

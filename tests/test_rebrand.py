@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import build_pages, html_of, pdf_of
@@ -43,6 +44,7 @@ def site_text(root: Path) -> str:
     return "\n".join([*parts, re.sub(r"\s+", " ", text)])
 
 
+@pytest.mark.slow  # prints one consent form
 def test_rebranding_is_one_file_and_leaves_nothing_of_the_old_clinic(project: Path):
     old = yaml.safe_load((project / "content/clinic.yaml").read_text(encoding="utf-8"))
     (project / "docs/assets/studio-logo.svg").write_text(LOGO, encoding="utf-8")
