@@ -218,9 +218,33 @@ def render_language(treatment: Treatment, lang: str, day: dt.date) -> dict[str, 
     return {f"{page}.md": renderer.render_page(environment, page) for page in PAGES}
 
 
+def _site_page(project: Project, lang: str, name: str, **values: object) -> str:
+    """A page of the whole site (not of a treatment) in ``lang``: its template ``name``.md.j2 with
+    the interface texts, and its front matter from the ui texts ``name``.title and .description."""
+    renderer = texts_of(project.first, lang)
+    template = f"src/patientinfo/templates/{name}.md.j2"
+    try:
+        body = (
+            make_environment()
+            .get_template(f"{name}.md.j2")
+            .render(
+                ui=lambda text_id, **extra: renderer.text("ui", text_id, **extra),
+                punctuation=renderer.punctuation,
+                clinic=project.clinic,
+                **values,
+            )
+        )
+    except TemplateError as exc:  # UndefinedError included: a template mistake, named as such
+        raise ContentError([Problem(template, getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None
+    front = [
+        f"{field}: {json.dumps(html_escape(renderer.plain('ui', f'{name}.{field}'), quote=True), ensure_ascii=False)}"
+        for field in ("title", "description")
+    ]
+    return "\n".join(["---", *front, "---", body])
+
+
 def render_home(project: Project, lang: str) -> str:
     """The home page of a site with several treatments: each treatment, with its description."""
-    renderer = texts_of(project.first, lang)
     treatments = []
     for treatment_id, treatment in project.treatments.items():
         own = texts_of(treatment, lang)
@@ -231,29 +255,8 @@ def render_home(project: Project, lang: str) -> str:
                 "description": own.text("pages", "index.description"),
             }
         )
-    title = html_escape(renderer.plain("ui", "home.title"), quote=True)
-    description = html_escape(renderer.plain("ui", "home.description"), quote=True)
     example = any(treatment.facts_file.example for treatment in project.treatments.values())
-    template = "src/patientinfo/templates/home.md.j2"
-    try:
-        body = (
-            make_environment()
-            .get_template("home.md.j2")
-            .render(
-                ui=lambda text_id, **extra: renderer.text("ui", text_id, **extra),
-                punctuation=renderer.punctuation,
-                treatments=treatments,
-                clinic=project.clinic,
-                example=example,
-            )
-        )
-    except TemplateError as exc:  # UndefinedError included: a template mistake, named as such
-        raise ContentError([Problem(template, getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None
-    front = [
-        f"title: {json.dumps(title, ensure_ascii=False)}",
-        f"description: {json.dumps(description, ensure_ascii=False)}",
-    ]
-    return "\n".join(["---", *front, "---", body])
+    return _site_page(project, lang, "home", treatments=treatments, example=example)
 
 
 LEGAL_PAGE = "legal.md"  # at the root of each language, beside the editors' guide
@@ -262,35 +265,19 @@ LEGAL_PAGE = "legal.md"  # at the root of each language, beside the editors' gui
 def render_legal(project: Project, lang: str) -> str:
     """The legal notice, privacy and accessibility page of ``lang``: who publishes the site (the
     clinic), who hosts it, what the site does with personal data, how it is made accessible."""
-    renderer = texts_of(project.first, lang)
     clinic = project.clinic
     publisher = [clinic.name, *clinic.address, clinic.phone, clinic.email, clinic.website]
     host = clinic.host
     host_lines = [host.name, *host.address, *(v for v in (host.phone, host.website) if v)] if host else []
-    template = "src/patientinfo/templates/legal.md.j2"
-    try:
-        body = (
-            make_environment()
-            .get_template("legal.md.j2")
-            .render(
-                ui=lambda text_id, **extra: renderer.text("ui", text_id, **extra),
-                clinic=clinic,
-                publisher=[Markup(md_escape(line)) for line in publisher],
-                host=[Markup(md_escape(line)) for line in host_lines],
-                draft=draft_band(lang, "", project.settings.drafts.languages)
-                if lang in project.settings.drafts.languages
-                else "",
-            )
-        )
-    except TemplateError as exc:  # UndefinedError included: a template mistake, named as such
-        raise ContentError([Problem(template, getattr(exc, "lineno", 1) or 1, f"template error: {exc}")]) from None
-    title = html_escape(renderer.plain("ui", "legal.title"), quote=True)
-    description = html_escape(renderer.plain("ui", "legal.description"), quote=True)
-    front = [
-        f"title: {json.dumps(title, ensure_ascii=False)}",
-        f"description: {json.dumps(description, ensure_ascii=False)}",
-    ]
-    return "\n".join(["---", *front, "---", body])
+    drafts = project.settings.drafts.languages
+    return _site_page(
+        project,
+        lang,
+        "legal",
+        publisher=[Markup(md_escape(line)) for line in publisher],
+        host=[Markup(md_escape(line)) for line in host_lines],
+        draft=draft_band(lang, "", drafts) if lang in drafts else "",
+    )
 
 
 def render_treatment(treatment: Treatment, day: dt.date) -> dict[str, dict[str, str]]:
