@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
+import inspect
 import io
 import os
 import re
@@ -407,12 +408,17 @@ def two_treatments(tmp_path: Path) -> Path:
     return add_sample_treatment(copy_project(tmp_path / "two"), keep_mesotherapy=True)
 
 
-PRINTING_FIXTURES = {"built_project", "built_two", "pdfs", "papers", "leaflets"}  # each needs printed PDFs
+# Fixtures that print PDFs or build a whole site with MkDocs.
+BUILDING_FIXTURES = {"built_project", "built_two", "pdfs", "papers", "leaflets", "built_pages", "rebuilt"}
+BUILDING_CALLS = re.compile(r"\b(build_pages|run_build|mkdocs_build|pdf_of|make_pdf|make_pdfs)\(")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A test that reads printed PDFs is slow, whatever its file says: the fast tier
-    (``-m "not slow"``) prints no PDF."""
+    """The fast tier (``-m "not slow"``) checks the validator and the rendered Markdown; a test
+    that builds a site with MkDocs or prints a PDF (by a fixture or a call) is slow, whatever
+    its file says."""
     for item in items:
-        if PRINTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+        function = getattr(item, "function", None)
+        source = inspect.getsource(function) if function is not None else ""
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())) or BUILDING_CALLS.search(source):
             item.add_marker(pytest.mark.slow)
