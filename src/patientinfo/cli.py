@@ -301,7 +301,12 @@ def new_site(args: argparse.Namespace, context: BuildContext) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="patientinfo", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="patientinfo",
+        description="Build, check, translate and extend a patient-information site. The site is built "
+        "beside site/ and swapped in only when everything succeeded: an error never destroys the last "
+        "good build.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     build_parser = commands.add_parser("build", help="build the site into site/")
     build_parser.add_argument("--site-dir", default="site")
