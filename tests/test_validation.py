@@ -208,3 +208,17 @@ def test_a_phone_number_needs_its_country_code(project: Path, typed: str, messag
 def test_a_phone_number_is_written_in_the_international_format(project: Path):
     replace_in(project / "content" / "clinic.yaml", '"+33 1 99 00 12 34"', '"+33199001234"')
     assert load_treatment(project).clinic.phone == "+33 1 99 00 12 34"
+
+
+def test_a_forgotten_closing_quote_is_named_at_its_own_line(project: Path):
+    """YAML notices it a line or more later; the message names the line where the quote opened."""
+    path = project / "content" / "en" / "mesotherapy" / "facts.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    broken = next(i for i, line in enumerate(lines) if line.startswith('  text: "') and line.endswith('"'))
+    lines[broken] = lines[broken][:-1]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_treatment(project)
+    assert f'content/en/mesotherapy/facts.yaml:{broken + 1}: the text in quotes on this line has no closing "' in str(
+        caught.value
+    )

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from patientinfo.content.yaml_problems import plain_yaml_problem, unclosed_quote
 from patientinfo.errors import ContentError, Problem
 
 Loc = Sequence[str | int]
@@ -180,47 +181,6 @@ def decode_text(data: bytes, shown: str) -> str:
     return text
 
 
-# PyYAML's wording -> an editor's words. Checked in order; the first that matches is used.
-_YAML_WORDS = (
-    ("'\\t'", "a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces"),
-    ("tab character", "a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces"),
-    ("mapping values are not allowed", "a ':' appears where YAML does not expect one: put the whole text in quotes"),
-    ("could not find expected ':'", "this line has no ':' after its name, or its indentation is off"),
-    ("did not find expected key", "the indentation is wrong here: line it up with the lines it belongs with"),
-    ("expected <block end>", "the indentation is wrong here: line it up with the lines it belongs with"),
-    ("did not find expected '-' indicator", "a list item must start with '- ', lined up with the other items"),
-    ("did not find expected node content", "a value is missing here (after ':' or '- ')"),
-    ("found unexpected end of stream", "a quote (\" or ') is opened here but never closed"),
-    (
-        "found unknown escape character",
-        "a backslash starts an unknown escape inside double quotes: write \\\\ for a backslash, or use single quotes",
-    ),
-    ("found undefined tag handle", "YAML tags (starting with '!') are not used in content: remove it"),
-    ("could not determine a constructor", "YAML tags (starting with '!') are not used in content: remove it"),
-    ("expected ',' or ']'", "a list in [ ] is not closed: add the missing ']' or a ','"),
-    ("expected ',' or '}'", "a group in { } is not closed: add the missing '}' or a ','"),
-    ("found character '@'", "a text cannot start with '@' or '`' unless it is in quotes"),
-    ("found character '`'", "a text cannot start with '@' or '`' unless it is in quotes"),
-    ("expected a single document", "the file holds more than one YAML document ('---'): keep one"),
-    ("found duplicate anchor", "YAML anchors (&name) are not used in content: remove them"),
-)
-
-
-def _plain_yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
-    what = f"{exc.context or ''} {exc.problem or ''}"
-    mark = exc.problem_mark
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return _YAML_WORDS[0][1]
-    if "cannot start any token" in what:
-        return "this character cannot start a value here: put the whole text in quotes"
-    for needle, words in _YAML_WORDS:
-        if needle in what:
-            return words
-    if exc.problem and "is not a real date" in exc.problem:
-        return exc.problem
-    return f"the YAML cannot be read here ({(exc.problem or exc.context or 'invalid YAML').strip()})"
-
-
 def _check_structure(text: str, shown: str) -> None:
     """One pass over the parser's events (no tree is built): refuses aliases and anchors, and
     bounds nesting and size before anything can expand or recurse."""
@@ -306,7 +266,11 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 0)
-        raise ContentError([Problem(shown, line, _plain_yaml_problem(exc, text), column)]) from None
+        unclosed = unclosed_quote(text, exc.context_mark.line if exc.context_mark else line - 1, line)
+        if unclosed is not None:  # the parser notices a missing quote lines later: name the line
+            message = f"the text in quotes on this line has no closing {unclosed[1]}: add it at the end of the text"
+            raise ContentError([Problem(shown, unclosed[0], message)]) from None
+        raise ContentError([Problem(shown, line, plain_yaml_problem(exc, text), column)]) from None
     except yaml.YAMLError as exc:
         raise ContentError([Problem(shown, 1, f"the YAML cannot be read ({exc})")]) from None
     except RecursionError:
