@@ -274,8 +274,8 @@ def render_legal(project: Project, lang: str) -> str:
         project,
         lang,
         "legal",
-        publisher=[Markup(md_escape(line)) for line in publisher],
-        host=[Markup(md_escape(line)) for line in host_lines],
+        publisher=Markup("<br>\n").join(Markup(md_escape(line)) for line in publisher),
+        host=Markup("<br>\n").join(Markup(md_escape(line)) for line in host_lines),
         draft=draft_band(lang, "", drafts) if lang in drafts else "",
     )
 
