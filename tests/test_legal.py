@@ -32,6 +32,8 @@ def test_every_language_has_the_page_linked_from_about(built_pages: Path, lang: 
     for value in (clinic["name"], clinic["email"], clinic["phone"], clinic["medical_reviewer"], *clinic["address"]):
         assert value in page, value
     assert NO_COOKIE[lang] in page
+    raw = (site / "legal/index.html").read_text(encoding="utf-8")
+    assert re.search(r"<p>(Relecture médicale|Revisione medica|Medical review)", raw)  # its own paragraph
     assert 'href="../legal/"' in (site / "about/index.html").read_text(encoding="utf-8")
 
 
