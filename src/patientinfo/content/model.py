@@ -18,8 +18,23 @@ from patientinfo.rules import code
 TEXT_DOMAINS = ("facts", "pages", "ui", "documents")  # documents: the texts of the printed forms
 
 
+class _OfProject:
+    """What a treatment and the whole project both answer from the layout and the settings."""
+
+    layout: Layout
+    settings: Settings
+
+    @property
+    def root(self) -> Path:
+        return self.layout.root
+
+    @property
+    def languages(self) -> list[str]:
+        return self.settings.languages
+
+
 @dataclass(eq=False)  # compared and hashed by identity: caches key on the loaded object
-class Treatment:
+class Treatment(_OfProject):
     """One treatment of the site, with the site's settings, clinic and interface texts."""
 
     layout: Layout
@@ -31,14 +46,6 @@ class Treatment:
     yaml_files: dict[str, YamlDocument] = field(default_factory=dict)  # every file read, by shown path
     id: str = ""  # its folder under <content>/treatments/ and <content>/<lang>/
     site_text_ids: frozenset[str] = frozenset()  # every source-language text id of the site (identical.yaml)
-
-    @property
-    def root(self) -> Path:
-        return self.layout.root
-
-    @property
-    def languages(self) -> list[str]:
-        return self.settings.languages
 
     @property
     def several_treatments(self) -> bool:
@@ -99,7 +106,7 @@ class Treatment:
 
 
 @dataclass(eq=False)
-class Project:
+class Project(_OfProject):
     """Every treatment of the site; they share the settings, the clinic and the interface texts."""
 
     layout: Layout
@@ -109,14 +116,6 @@ class Project:
     # Loaded with its drafts (the preview): by text file, how many texts it must have and the ids
     # still to write (shown as a marker, never filled from another language).
     to_write: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
-
-    @property
-    def root(self) -> Path:
-        return self.layout.root
-
-    @property
-    def languages(self) -> list[str]:
-        return self.settings.languages
 
     @property
     def several_treatments(self) -> bool:

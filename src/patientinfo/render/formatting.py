@@ -10,33 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from functools import cache
 from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal
-from babel.units import UnknownUnitError, format_unit, get_unit_name
+from babel.units import format_unit
 
-from patientinfo.content.schema import WEEKDAYS, OpeningHours, Quantity, TextEntry
+from patientinfo.content.schema import WEEKDAYS, OpeningHours, Quantity, TextEntry, is_cldr_unit
 
 NBSP = "\u00a0"
 # Values that are years: "1950", never "1 950" or "1.950".
 UNGROUPED_UNITS = frozenset({"year", "decade"})
 # Durations read better spelled out ("15 jours"); measures better short ("13 mm").
 LONG_UNIT_PREFIXES = ("duration-",)
-
-
-@cache
-def is_cldr_unit(unit: str) -> bool:
-    """A full CLDR unit id such as ``length-millimeter`` (Babel also guesses from "year": we don't)."""
-    if "-" not in unit:
-        return False
-    try:
-        return get_unit_name(unit, locale="en") is not None
-    except UnknownUnitError:
-        return False
 
 
 class FormatError(ValueError):

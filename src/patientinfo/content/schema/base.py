@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -176,6 +177,7 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+@cache
 def is_cldr_unit(unit: str) -> bool:
     """A full CLDR unit id such as ``length-millimeter`` (Babel also guesses from "year": we don't)."""
     from babel.units import UnknownUnitError, get_unit_name
