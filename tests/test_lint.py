@@ -22,3 +22,9 @@ def test_ruff_finds_nothing():
 def test_types_agree():
     result = run("mypy", "--no-error-summary")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_command_help_is_plain_words():
+    """``patientinfo --help`` is read by clinic staff: no raw reStructuredText markup."""
+    result = run("patientinfo", "--help")
+    assert result.returncode == 0 and "``" not in result.stdout and "publish" in result.stdout
