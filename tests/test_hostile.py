@@ -134,8 +134,8 @@ def test_an_empty_file(project: Path):
 )
 def test_clinic_mistakes_in_an_editors_words(project: Path, field: str, value: str, words: str):
     clinic = project / "content/clinic.yaml"
-    text = re.sub(rf"(?m)^{field}:.*$", f"{field}: {value}", clinic.read_text(encoding="utf-8"), count=1)
-    clinic.write_text(text, encoding="utf-8")
+    text, found = re.subn(rf"(?m)^{field}:.*$", f"{field}: {value}", clinic.read_text(encoding="utf-8"), count=1)
+    clinic.write_text(text if found else f"{text}{field}: {value}\n", encoding="utf-8")
     message = load_error(project)
     assert words in message
     assert "pattern" not in message and "valid dictionary" not in message and "^" not in message

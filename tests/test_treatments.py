@@ -205,13 +205,20 @@ def test_the_clinics_country_puts_its_reporting_system_first(project: Path, coun
 
 
 def test_a_clinic_without_country_shows_every_reporting_system(project: Path) -> None:
-    edit_yaml(project / "content/clinic.yaml", lambda data: data.pop("country"))
+    edit_yaml(project / "content/clinic.yaml", lambda data: (data.pop("country"), data.update(emergency_number="112")))
     assert reporting_shown(project, "en") == set(REPORTING)
+
+
+def test_a_clinic_without_country_must_give_its_emergency_number(project: Path) -> None:
+    edit_yaml(project / "content/clinic.yaml", lambda data: data.pop("country"))
+    with pytest.raises(ContentError, match=r"content/clinic.yaml:1: emergency_number: give the emergency number"):
+        load_project(project)
 
 
 def test_a_country_without_its_facts_is_an_error(project: Path) -> None:
     edit_yaml(project / "content/clinic.yaml", lambda data: data.update(country="DE"))
-    with pytest.raises(ContentError, match=r"content/clinic.yaml:\d+: country 'DE': .* has facts for FR, GB, IT only"):
+    expected = r"content/clinic.yaml:\d+: country 'DE': there is no content/countries/DE.yaml \(countries with a file: FR, GB, IT\)"
+    with pytest.raises(ContentError, match=expected):
         load_project(project)
 
 

@@ -76,7 +76,7 @@ def check(layout: Layout, args: argparse.Namespace, context: BuildContext) -> in
 
 
 def write_schemas(root: Path) -> int:
-    from patientinfo.content.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
+    from patientinfo.content.schema import Catalog, Clinic, CountryFile, FactsFile, Settings, SourcesFile
 
     folder = root / "schema"
     folder.mkdir(exist_ok=True)
@@ -84,8 +84,9 @@ def write_schemas(root: Path) -> int:
         ("facts", FactsFile, "content/treatments/<id>/facts.yaml"),
         ("sources", SourcesFile, "content/treatments/<id>/sources.yaml"),
         ("clinic", Clinic, "content/clinic.yaml"),
+        ("country", CountryFile, "content/countries/<CC>.yaml"),
         ("settings", Settings, "content/settings.yaml"),
-        ("texts", Catalog, "content/<lang>/ui.yaml and content/<lang>/<id>/*.yaml"),
+        ("texts", Catalog, "content/<lang>/ui.yaml, countries.yaml and content/<lang>/<id>/*.yaml"),
     ):
         schema = model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"

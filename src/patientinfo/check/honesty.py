@@ -9,6 +9,7 @@ import re
 
 from patientinfo.check.findings import Finding
 from patientinfo.content.model import Treatment
+from patientinfo.content.reading import YamlDocument
 from patientinfo.content.schema import OWN_SOURCE_TYPES, Fact
 
 # --------------------------------------------------------------------------- honesty
@@ -154,18 +155,23 @@ FIX_VALUE = (
 )
 
 
-def honesty_findings(treatment: Treatment) -> list[Finding]:
+def honesty_findings(treatment: Treatment, *, countries: bool = True) -> list[Finding]:
     """Facts whose numbers no longer appear in the words they quote, and sources cited without their
-    words (every source but the clinic's own protocol and the site's own reading, ``editorial``)."""
+    words (every source but the clinic's own protocol and the site's own reading, ``editorial``).
+    ``countries``: the country files' facts too (they are shared: checked once per site)."""
+    files = [(treatment.facts_path, treatment.facts_file.facts)]
+    if countries:
+        files += [(treatment.layout.country(c), file.facts) for c, file in treatment.countries.items()]
     findings: list[Finding] = []
-    for index, fact in enumerate(treatment.facts_file.facts):
-        findings += _unquoted_sources(treatment, index, fact)
-        findings += _values_not_quoted(treatment, index, fact)
+    for path, facts in files:
+        document = treatment.yaml_files[path]
+        for index, fact in enumerate(facts):
+            findings += _unquoted_sources(treatment, document, index, fact)
+            findings += _values_not_quoted(treatment, document, index, fact)
     return findings
 
 
-def _unquoted_sources(treatment: Treatment, index: int, fact: Fact) -> list[Finding]:
-    document = treatment.yaml_files[treatment.facts_path]
+def _unquoted_sources(treatment: Treatment, document: YamlDocument, index: int, fact: Fact) -> list[Finding]:
     findings = []
     for field_name in ("sources", "note_sources", "studied_in"):
         for position, source_id in enumerate(getattr(fact, field_name)):
@@ -188,10 +194,9 @@ def _unquoted_sources(treatment: Treatment, index: int, fact: Fact) -> list[Find
     return findings
 
 
-def _values_not_quoted(treatment: Treatment, index: int, fact: Fact) -> list[Finding]:
+def _values_not_quoted(treatment: Treatment, document: YamlDocument, index: int, fact: Fact) -> list[Finding]:
     """The fact's values that none of its quotes gives (the clinic's own protocol and the site's
     own reading quote nothing, so have nothing to compare with)."""
-    document = treatment.yaml_files[treatment.facts_path]
     months = _month_names(treatment)
     findings = []
     for name, quantity in fact.values.items() if fact.quotes else ():

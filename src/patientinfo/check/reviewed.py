@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from patientinfo.content.editing import EntryChange, apply_changes
-from patientinfo.content.model import TEXT_DOMAINS, Project
+from patientinfo.content.model import SHARED_DOMAINS, TEXT_DOMAINS, Project
 from patientinfo.translate.catalogue import source_hash
 
 
@@ -32,8 +32,8 @@ def mark_all_reviewed(project: Project, lang: str) -> int:
     _check_language(project, lang)
     count = 0
     for treatment, domain in ((t, d) for t in project.treatments.values() for d in TEXT_DOMAINS):
-        if domain == "ui" and treatment is not project.first:
-            continue  # the interface's texts are shared: marked once
+        if domain in SHARED_DOMAINS and treatment is not project.first:
+            continue  # the interface's and countries' texts are shared: marked once
         originals = treatment.texts[treatment.settings.source_language][domain].root
         changes = [
             EntryChange(text_id, new_hash=source_hash(originals[text_id]))

@@ -13,12 +13,12 @@ from patientinfo.check.findings import Finding, Report
 from patientinfo.check.honesty import honesty_findings
 from patientinfo.check.translations import placeholder_findings, translation_findings, untranslated_findings
 from patientinfo.check.wording import review_findings, typography_findings, wording_findings
-from patientinfo.content.model import TEXT_DOMAINS, Project, Treatment
+from patientinfo.content.model import SHARED_DOMAINS, TEXT_DOMAINS, TREATMENT_DOMAINS, Project, Treatment
 
 
 def run_project_check(project: Project, today: dt.date, *, readability: bool = True) -> Report:
-    """The check of every treatment, in one report; the shared interface texts (ui.yaml) are
-    checked and counted once."""
+    """The check of every treatment, in one report; the shared texts (ui.yaml, countries.yaml)
+    are checked and counted once."""
     report = Report()
     for index, treatment in enumerate(project.treatments.values()):
         part = run_check(treatment, today, readability=readability, with_ui=index == 0)
@@ -36,16 +36,16 @@ def run_project_check(project: Project, today: dt.date, *, readability: bool = T
 def run_check(treatment: Treatment, today: dt.date, *, readability: bool = True, with_ui: bool = True) -> Report:
     """The check of one treatment (and, ``with_ui``, of the site's interface texts)."""
     report = Report()
-    domains = TEXT_DOMAINS if with_ui else tuple(d for d in TEXT_DOMAINS if d != "ui")
+    domains = TEXT_DOMAINS if with_ui else TREATMENT_DOMAINS
     findings, report.languages = translation_findings(treatment, domains)
     findings += wording_findings(treatment)
     findings += typography_findings(treatment)
     findings += review_findings(treatment, today)
-    findings += honesty_findings(treatment)
+    findings += honesty_findings(treatment, countries=with_ui)
     findings += placeholder_findings(treatment, domains)
     copied = untranslated_findings(treatment)  # issue 12
     if not with_ui:
-        ui_paths = {treatment.text_path(lang, "ui") for lang in treatment.languages}
+        ui_paths = {treatment.text_path(lang, d) for lang in treatment.languages for d in SHARED_DOMAINS}
         findings = [f for f in findings if f.path not in ui_paths]
         copied = [f for f in copied if f.path not in ui_paths]
     report.findings += findings

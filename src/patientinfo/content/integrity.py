@@ -14,7 +14,14 @@ from patientinfo.content.images import MAX_LOGO_BYTES, svg_problem
 from patientinfo.content.markup import link_problems
 from patientinfo.content.model import TEXT_DOMAINS, Treatment
 from patientinfo.content.reading import read_repository_file
-from patientinfo.content.schema import CLINIC_QUANTITIES, PLACEHOLDER, REQUIRED_CATEGORIES, SourcesFile, is_cldr_unit
+from patientinfo.content.schema import (
+    CLINIC_QUANTITIES,
+    PLACEHOLDER,
+    REQUIRED_CATEGORIES,
+    Fact,
+    SourcesFile,
+    is_cldr_unit,
+)
 from patientinfo.content.validation import describe
 from patientinfo.errors import ContentError, Problem
 from patientinfo.rules import code
@@ -134,7 +141,7 @@ def _unknown_references(treatment: Treatment) -> list[Problem]:
 
 def _required_categories(treatment: Treatment) -> list[Problem]:
     facts_doc = treatment.yaml_files[treatment.facts_path]
-    present = {fact.category for fact in treatment.facts_file.facts}
+    present = {fact.category for fact in treatment.facts.values()}
     return [
         Problem(
             facts_doc.path,
@@ -181,22 +188,6 @@ def _screening(treatment: Treatment) -> list[Problem]:
     return found
 
 
-def _country(treatment: Treatment) -> list[Problem]:
-    """A clinic whose country has none of the country-specific facts would show its patients no
-    way to report a side effect: say so rather than show nothing."""
-    country = treatment.clinic.country
-    countries = {fact.country for fact in treatment.facts_file.facts if fact.country}
-    if country is None or not countries or country in countries:
-        return []
-    clinic_doc = treatment.yaml_files[treatment.layout.clinic]
-    message = (
-        f"country '{country}': {treatment.facts_path} has facts for {', '.join(sorted(countries))} only "
-        f"(such as the official side-effect reporting system); add the facts for '{country}' with "
-        f"'country: {country}', or leave country out to show every country's"
-    )
-    return [Problem(clinic_doc.path, clinic_doc.line(["country"]), message, code=code("country"))]
-
-
 def _logo(treatment: Treatment) -> list[Problem]:
     """The clinic's logo: an SVG or PNG file of the project, with no script in it."""
     logo = treatment.clinic.logo
@@ -223,7 +214,12 @@ def wanted_texts(treatment: Treatment) -> dict[str, list[str]]:
     source_lang = treatment.settings.source_language
     return {
         "facts": [item_id for _, _, item_id in _item_ids(treatment)],
-        **{domain: list(treatment.texts[source_lang][domain].root) for domain in TEXT_DOMAINS if domain != "facts"},
+        "country": list(treatment.country_fact_ids),
+        **{
+            domain: list(treatment.texts[source_lang][domain].root)
+            for domain in TEXT_DOMAINS
+            if domain not in ("facts", "country")
+        },
     }
 
 
@@ -236,19 +232,20 @@ def _texts(treatment: Treatment) -> list[Problem]:
         for domain, wanted in wanted_texts(treatment).items():
             catalog = treatment.texts[lang][domain].root
             path = treatment.text_path(lang, domain)
-            origin = treatment.facts_path if domain == "facts" else treatment.text_path(source_lang, domain)
+            by_fact = domain in ("facts", "country")
+            origin = treatment.facts_path if by_fact else treatment.text_path(source_lang, domain)
             for text_id in [] if treatment.is_draft(lang) else wanted:
                 if text_id not in catalog:
+                    origin = treatment.fact_path(text_id) if by_fact else origin
                     line = (
-                        treatment.fact_line(text_id)
-                        if domain == "facts"
-                        else treatment.text_line(source_lang, domain, text_id)
+                        treatment.fact_line(text_id) if by_fact else treatment.text_line(source_lang, domain, text_id)
                     )
                     message = f"'{text_id}' has no text in language '{lang}': add it to {path}"
                     found.append(Problem(origin, line, message, code=code("missing-text")))
             for text_id in catalog:
                 if text_id not in wanted:
-                    message = f"unknown id '{text_id}' (language '{lang}'): it is not in {origin}"
+                    where = treatment.layout.countries_folder + "/" if domain == "country" else origin
+                    message = f"unknown id '{text_id}' (language '{lang}'): it is not in {where}"
                     found.append(
                         Problem(path, treatment.text_line(lang, domain, text_id), message, code=code("unknown-text"))
                     )
@@ -282,10 +279,10 @@ def _is_clinic_field(treatment: Treatment, name: str) -> bool:
 def _fact_placeholders(treatment: Treatment) -> list[Problem]:
     """A fact's text shows exactly its own values (and may name the clinic); a note shows none."""
     found = []
-    for lang in treatment.languages:
-        path = treatment.text_path(lang, "facts")
-        for fact_id, entry in treatment.texts[lang]["facts"].root.items():
-            fact = treatment.facts.get(fact_id)
+    for lang, domain in ((lang, domain) for lang in treatment.languages for domain in ("facts", "country")):
+        path = treatment.text_path(lang, domain)
+        for fact_id, entry in treatment.texts[lang][domain].root.items():
+            fact = treatment.facts.get(fact_id) or _country_fact(treatment, fact_id)
             if fact is None or entry.text is None:
                 continue
             used = {name for name in PLACEHOLDER.findall(entry.text) if not _is_clinic_field(treatment, name)}
@@ -304,9 +301,15 @@ def _fact_placeholders(treatment: Treatment) -> list[Problem]:
                 "put values in the text"
                 for name in sorted(set(PLACEHOLDER.findall(entry.note or "")))
             ]
-            line = treatment.text_line(lang, "facts", fact_id)
+            line = treatment.text_line(lang, domain, fact_id)
             found += [Problem(path, line, message, code=code("fact-placeholder")) for message in messages]
     return found
+
+
+def _country_fact(treatment: Treatment, fact_id: str) -> Fact | None:
+    """A fact of a country file, shown or not (each is checked the same)."""
+    country = treatment.country_fact_ids.get(fact_id)
+    return next(f for f in treatment.countries[country].facts if f.id == fact_id) if country else None
 
 
 def _headings(treatment: Treatment) -> list[Problem]:
@@ -343,7 +346,6 @@ RULES: tuple[Callable[[Treatment], list[Problem]], ...] = (
     _screening,
     _unknown_references,
     _logo,
-    _country,
     _required_categories,
     _texts,
     _links,

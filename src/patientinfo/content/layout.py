@@ -54,13 +54,24 @@ class Layout:
     def sources(self, treatment: str) -> str:
         return self.shown("treatments", treatment, "sources.yaml")
 
+    @property
+    def countries_folder(self) -> str:
+        return self.shown("countries")
+
+    def country(self, code: str) -> str:
+        """``<content>/countries/FR.yaml``: what patients of one country need, whatever the treatment."""
+        return self.shown("countries", f"{code}.yaml")
+
     def language_folder(self, lang: str) -> str:
         return self.shown(lang)
 
     def texts(self, lang: str, domain: str, treatment: str) -> str:
-        """``<content>/<lang>/ui.yaml`` (the site's words) or ``<content>/<lang>/<treatment>/<domain>.yaml``."""
+        """``<content>/<lang>/ui.yaml`` (the site's words), ``<content>/<lang>/countries.yaml`` (the
+        countries' facts) or ``<content>/<lang>/<treatment>/<domain>.yaml``."""
         if domain == "ui":
             return self.shown(lang, "ui.yaml")
+        if domain == "country":
+            return self.shown(lang, "countries.yaml")
         return self.shown(lang, treatment, f"{domain}.yaml")
 
     # ------------------------------------------------------------------ real paths

@@ -14,11 +14,12 @@ from typing import TypeVar
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel
 
+from patientinfo.content import countries as country_files
 from patientinfo.content import integrity
 from patientinfo.content.layout import Layout
-from patientinfo.content.model import TEXT_DOMAINS, Project, Treatment
+from patientinfo.content.model import TREATMENT_DOMAINS, Project, Treatment
 from patientinfo.content.reading import YamlDocument, load_yaml
-from patientinfo.content.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile, TextEntry
+from patientinfo.content.schema import Catalog, Clinic, CountryFile, FactsFile, Settings, SourcesFile, TextEntry
 from patientinfo.content.validation import validate
 from patientinfo.errors import ContentError, Problem
 from patientinfo.rules import code
@@ -73,30 +74,27 @@ def load_files(where: Layout | Path | str, *, drafts: bool = False) -> tuple[Pro
     treatments = settings.treatments if settings is not None else []
     facts_files = {t: reader.read(layout.facts(t), FactsFile) for t in treatments}
     sources_files = {t: reader.read(layout.sources(t), SourcesFile) for t in treatments}
-    ui: dict[str, Catalog] = {}
-    texts: dict[str, dict[str, dict[str, Catalog]]] = {t: {} for t in treatments}  # treatment -> lang -> domain
+    countries = country_files.read_countries(layout, lambda shown: reader.read(shown, CountryFile))
     if settings is not None:
         reader.problems += _settings_problems(layout, settings, reader.files[layout.settings])
-        for lang in settings.languages:
-            catalog = _texts_file(reader, settings, layout.texts(lang, "ui", ""), settings.is_draft(lang, ""))
-            if catalog is not None:
-                ui[lang] = catalog
-            for treatment in treatments:
-                for domain in (d for d in TEXT_DOMAINS if d != "ui"):
-                    shown = layout.texts(lang, domain, treatment)
-                    catalog = _texts_file(reader, settings, shown, settings.is_draft(lang, treatment))
-                    if catalog is not None:
-                        texts[treatment].setdefault(lang, {})[domain] = catalog
+    ui, country_texts, texts = _read_texts(reader, settings, treatments)
     if (
         reader.problems
         or settings is None
         or clinic is None
-        or None in (*facts_files.values(), *sources_files.values())
+        or None in (*facts_files.values(), *sources_files.values(), *countries.values())
     ):
         raise ContentError(reader.problems)
+    valid_countries = country_files.stamped(countries)  # type: ignore[arg-type]
+    clinic_problems = country_files.clinic_problems(layout, clinic, reader.files[layout.clinic], list(countries))
+    if clinic_problems:
+        raise ContentError(clinic_problems)
+    clinic = country_files.with_emergency_number(clinic, valid_countries)
+    shown_countries = country_files.shown_countries(settings, clinic, valid_countries)
     source = settings.source_language
     site_text_ids = frozenset(ui[source].root).union(
-        *(catalog.root for by_lang in texts.values() for catalog in by_lang.get(source, {}).values())
+        country_texts[source].root,
+        *(catalog.root for by_lang in texts.values() for catalog in by_lang.get(source, {}).values()),
     )
     project = Project(
         layout=layout,
@@ -107,17 +105,49 @@ def load_files(where: Layout | Path | str, *, drafts: bool = False) -> tuple[Pro
                 layout=layout,
                 settings=settings,
                 facts_file=facts_files[t],  # type: ignore[arg-type]
-                sources={source.id: source for source in sources_files[t].sources},  # type: ignore[union-attr]
+                sources=country_files.merged_sources(sources_files[t].sources, valid_countries),  # type: ignore[union-attr]
                 clinic=clinic,
-                texts={lang: {"ui": ui[lang], **texts[t][lang]} for lang in settings.languages},
+                texts={
+                    lang: {"ui": ui[lang], "country": country_texts[lang], **texts[t][lang]}
+                    for lang in settings.languages
+                },
                 yaml_files=reader.files,
                 id=t,
                 site_text_ids=site_text_ids,
+                countries=valid_countries,
+                shown_countries=shown_countries,
             )
             for t in treatments
         },
     )
     return project, sources_files  # type: ignore[return-value]
+
+
+def _read_texts(
+    reader: _Reader, settings: Settings | None, treatments: list[str]
+) -> tuple[dict[str, Catalog], dict[str, Catalog], dict[str, dict[str, dict[str, Catalog]]]]:
+    """Each language's shared texts (interface, countries) and each treatment's: read, validated."""
+    layout = reader.layout
+    ui: dict[str, Catalog] = {}
+    country_texts: dict[str, Catalog] = {}
+    texts: dict[str, dict[str, dict[str, Catalog]]] = {t: {} for t in treatments}  # treatment -> lang -> domain
+    if settings is not None:
+        for lang in settings.languages:
+            catalog = _texts_file(reader, settings, layout.texts(lang, "ui", ""), settings.is_draft(lang, ""))
+            if catalog is not None:
+                ui[lang] = catalog
+            shown = layout.texts(lang, "country", "")
+            optional = settings.is_draft(lang, "") or not country_files.country_codes(layout)  # a site with no country
+            catalog = _texts_file(reader, settings, shown, optional)
+            if catalog is not None:
+                country_texts[lang] = catalog
+            for treatment in treatments:
+                for domain in TREATMENT_DOMAINS:
+                    shown = layout.texts(lang, domain, treatment)
+                    catalog = _texts_file(reader, settings, shown, settings.is_draft(lang, treatment))
+                    if catalog is not None:
+                        texts[treatment].setdefault(lang, {})[domain] = catalog
+    return ui, country_texts, texts
 
 
 def _texts_file(reader: _Reader, settings: Settings, shown: str, draft: bool) -> Catalog | None:
@@ -168,8 +198,12 @@ def load_project(
     problems = [
         problem
         for treatment_id, treatment in project.treatments.items()
-        for problem in integrity.problems(treatment, sources_files[treatment_id])
+        for problem in (
+            *integrity.problems(treatment, sources_files[treatment_id]),
+            *country_files.country_problems(treatment, sources_files[treatment_id].sources),
+        )
     ]
+    problems = list(dict.fromkeys(problems))  # the shared files' problems are found once per treatment
     if allow_missing_texts:
         problems = [p for p in problems if p.code != code("missing-text")]
     if problems:

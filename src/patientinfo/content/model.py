@@ -11,11 +11,14 @@ from pathlib import Path
 
 from patientinfo.content.layout import Layout
 from patientinfo.content.reading import YamlDocument
-from patientinfo.content.schema import Catalog, Clinic, Fact, FactsFile, Settings, Source, TextEntry
+from patientinfo.content.schema import Catalog, Clinic, CountryFile, Fact, FactsFile, Settings, Source, TextEntry
 from patientinfo.errors import ContentError, Problem
 from patientinfo.rules import code
 
-TEXT_DOMAINS = ("facts", "pages", "ui", "documents")  # documents: the texts of the printed forms
+# documents: the texts of the printed forms; country: the words of the countries' facts
+TEXT_DOMAINS = ("facts", "pages", "ui", "documents", "country")
+SHARED_DOMAINS = ("ui", "country")  # one file per language, shared by the treatments
+TREATMENT_DOMAINS = tuple(d for d in TEXT_DOMAINS if d not in SHARED_DOMAINS)
 
 
 class _OfProject:
@@ -46,6 +49,8 @@ class Treatment(_OfProject):
     yaml_files: dict[str, YamlDocument] = field(default_factory=dict)  # every file read, by shown path
     id: str = ""  # its folder under <content>/treatments/ and <content>/<lang>/
     site_text_ids: frozenset[str] = frozenset()  # every source-language text id of the site (identical.yaml)
+    countries: dict[str, CountryFile] = field(default_factory=dict)  # every content/countries/<CC>.yaml
+    shown_countries: tuple[str, ...] = ()  # those whose facts its patients see (the clinic's, each language's)
 
     @property
     def several_treatments(self) -> bool:
@@ -64,8 +69,21 @@ class Treatment(_OfProject):
 
     @cached_property
     def facts(self) -> dict[str, Fact]:
-        """Facts by id, built once (the content is not changed after loading)."""
-        return {fact.id: fact for fact in self.facts_file.facts}
+        """Facts by id, the treatment's then its shown countries', built once (the content is not
+        changed after loading)."""
+        facts = {fact.id: fact for fact in self.facts_file.facts}
+        for country in self.shown_countries:
+            facts.update((fact.id, fact) for fact in self.countries[country].facts)
+        return facts
+
+    @cached_property
+    def country_fact_ids(self) -> dict[str, str]:
+        """The id of every country's fact -> its country (its words are in the 'country' texts)."""
+        return {fact.id: country for country, file in self.countries.items() for fact in file.facts}
+
+    def text_domain(self, domain: str, text_id: str) -> str:
+        """Where a fact's words live: a country's fact in the 'country' texts, others as asked."""
+        return "country" if domain == "facts" and text_id in self.country_fact_ids else domain
 
     @property
     def facts_path(self) -> str:
@@ -79,11 +97,22 @@ class Treatment(_OfProject):
         return self.layout.texts(lang, domain, self.id)
 
     def text_line(self, lang: str, domain: str, text_id: str) -> int:
+        domain = self.text_domain(domain, text_id)
         document = self.yaml_files.get(self.text_path(lang, domain))
         return document.line([text_id]) if document else 1
 
+    def fact_path(self, fact_id: str) -> str:
+        """The file that holds a fact: its country's file or the treatment's facts."""
+        country = self.country_fact_ids.get(fact_id)
+        return self.layout.country(country) if country else self.facts_path
+
     def fact_line(self, fact_id: str) -> int:
         """The line of the id of a fact, dispute, question or excluded statement (1 if unknown)."""
+        country = self.country_fact_ids.get(fact_id)
+        if country:
+            document = self.yaml_files[self.layout.country(country)]
+            index = [fact.id for fact in self.countries[country].facts].index(fact_id)
+            return document.line(["facts", index, "id"])
         document = self.yaml_files[self.facts_path]
         for section, items in self.facts_file.sections():
             for index, item in enumerate(items):
@@ -93,6 +122,7 @@ class Treatment(_OfProject):
 
     def entry(self, lang: str, domain: str, text_id: str) -> TextEntry:
         """The text of ``text_id``; a missing one is a ContentError, never another language."""
+        domain = self.text_domain(domain, text_id)
         catalog = self.texts[lang][domain].root
         if text_id not in catalog:
             problem = Problem(

@@ -235,7 +235,7 @@ def fact_ids(treatment: Treatment, picks: Pick | tuple[Pick, ...], *, printed: b
     for pick in picks if isinstance(picks, tuple) else (picks,):
         matching = [
             fact
-            for fact in treatment.facts_file.facts
+            for fact in treatment.facts.values()
             if applies(treatment, fact, every_country=pick.every_country)
             and (fact.leaflet or not printed)
             and _matches(treatment, fact, pick, disputed)

@@ -86,7 +86,7 @@ class LeafletText:
     def calls(self) -> dict[str, str]:
         """The clinic's numbers for {phone} and {emergency}, never broken across lines on paper."""
         clinic = self.r.treatment.clinic
-        return {"phone": nobreak(clinic.phone), "emergency": nobreak(clinic.emergency_number)}
+        return {"phone": nobreak(clinic.phone), "emergency": nobreak(clinic.emergency_number or "")}
 
     def warning_heading(self, urgency: str) -> str:
         """What to do about a group of warning signs: call the emergency number now, or the clinic."""
@@ -163,6 +163,7 @@ def _version_id(treatment: Treatment, lang: str) -> str:
 
     payload = {
         "facts": treatment.facts_file.model_dump(mode="json"),
+        "countries": {c: treatment.countries[c].model_dump(mode="json") for c in treatment.shown_countries},
         "sources": [treatment.sources[s].model_dump(mode="json") for s in sorted(treatment.sources)],
         "clinic": treatment.clinic.model_dump(mode="json"),
         "locale": treatment.settings.locale(lang),

@@ -208,7 +208,7 @@ class LanguageRenderer:
     def calls(self) -> dict[str, Markup]:
         """The clinic's phone and the emergency number as tap-to-call links, for ``{phone}``, ``{emergency}``."""
         clinic = self.treatment.clinic
-        return {"phone": self.tel(clinic.phone), "emergency": self.tel(clinic.emergency_number)}
+        return {"phone": self.tel(clinic.phone), "emergency": self.tel(clinic.emergency_number or "")}
 
 
 def render_language(treatment: Treatment, lang: str, day: dt.date) -> dict[str, str]:

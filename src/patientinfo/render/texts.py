@@ -65,6 +65,7 @@ class Texts:
         return self.treatment.entry(self.lang, "ui", text_id)
 
     def _problem(self, domain: str, text_id: str, message: str) -> ContentError:
+        domain = self.treatment.text_domain(domain, text_id)
         path = self.treatment.text_path(self.lang, domain)
         line = self.treatment.text_line(self.lang, domain, text_id)
         return ContentError([Problem(path, line, f"'{text_id}' (language '{self.lang}'): {message}")])

@@ -28,7 +28,7 @@ from patientinfo.check.readability import DEFAULT_MIN, default_formula
 from patientinfo.content import editing
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import as_layout
-from patientinfo.content.model import TEXT_DOMAINS
+from patientinfo.content.model import SHARED_DOMAINS, TREATMENT_DOMAINS
 from patientinfo.content.reading import load_yaml
 from patientinfo.content.schema import Settings
 from patientinfo.errors import ContentError
@@ -40,6 +40,7 @@ DOMAIN_WORDS = {
     "pages": "the titles, introductions and headings of the pages",
     "ui": "the interface words, unit names and patterns",
     "documents": "the consultation documents (questionnaire, consent form, record card, large-print leaflet)",
+    "country": "what patients of each country need (reporting a side effect, emergency numbers, the law)",
 }
 
 
@@ -260,11 +261,12 @@ def add_language(where: Layout | Path, code: str, locale: str | None = None) -> 
     # The site's menu, language switcher and search follow the settings: mkdocs.yml is not edited.
     settings_text = layout.path(shown).read_text(encoding="utf-8")
     writes = {shown: edit_settings(settings_text, shown, code, added.locale, added.formula)}
-    writes[layout.texts(code, "ui", "")] = text_file(layout, "ui", source, added, "")
+    for domain in SHARED_DOMAINS:
+        if layout.path(layout.texts(source, domain, "")).exists():
+            writes[layout.texts(code, domain, "")] = text_file(layout, domain, source, added, "")
     for treatment in [*settings.treatments, *settings.drafts.treatments]:
-        for domain in TEXT_DOMAINS:
-            if domain != "ui":
-                writes[layout.texts(code, domain, treatment)] = text_file(layout, domain, source, added, treatment)
+        for domain in TREATMENT_DOMAINS:
+            writes[layout.texts(code, domain, treatment)] = text_file(layout, domain, source, added, treatment)
     guide_target = f"docs/{code}/editors.md"
     if layout.path(guide_target).exists():
         added.notes.append(f"{guide_target} already exists: left as it is")

@@ -16,7 +16,7 @@ from patientinfo.check.translations import untranslated_findings
 from patientinfo.content import editing
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import as_layout, load_project, read_one
-from patientinfo.content.model import Project
+from patientinfo.content.model import SHARED_DOMAINS, TREATMENT_DOMAINS, Project
 from patientinfo.content.schema import Settings
 from patientinfo.errors import ContentError, Problem
 from patientinfo.scaffold.site import ScaffoldError
@@ -70,7 +70,9 @@ def drafts_progress(project: Project) -> list[Progress]:
 
 
 def _text_paths(layout: Layout, lang: str, treatment: str) -> list[str]:
-    return [layout.texts(lang, "ui", "")] + [layout.texts(lang, d, treatment) for d in ("facts", "pages", "documents")]
+    return [layout.texts(lang, d, "") for d in SHARED_DOMAINS] + [
+        layout.texts(lang, d, treatment) for d in TREATMENT_DOMAINS
+    ]
 
 
 def publish(where: Layout | Path, name: str) -> Progress:

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from patientinfo.content import editing
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import as_layout
-from patientinfo.content.model import TEXT_DOMAINS
+from patientinfo.content.model import TREATMENT_DOMAINS
 from patientinfo.content.reading import load_yaml
 from patientinfo.content.schema import RESERVED_FOLDERS, Settings
 from patientinfo.errors import ContentError
@@ -174,12 +174,11 @@ def add_treatment(
         writes[layout.facts(treatment)] = EMPTY_FACTS.format(**values)
         writes[layout.sources(treatment)] = EMPTY_SOURCES.format(**values)
     for lang in settings.languages:
-        for domain in TEXT_DOMAINS:
-            if domain != "ui":
-                keep = domain != "facts" or template is not None  # a fact's words only fit its own fact
-                writes[layout.texts(lang, domain, treatment)] = _commented_file(
-                    layout, lang, domain, model, treatment, texts=keep
-                )
+        for domain in TREATMENT_DOMAINS:
+            keep = domain != "facts" or template is not None  # a fact's words only fit its own fact
+            writes[layout.texts(lang, domain, treatment)] = _commented_file(
+                layout, lang, domain, model, treatment, texts=keep
+            )
 
     added.created, added.changed = write_files(layout.root, writes)
     return added

@@ -292,7 +292,36 @@ class SourcesFile(Model):
     sources: list[Source] = Field(min_length=1)
 
 
+COUNTRY_CATEGORIES = ("help", "out_of_hours", "consent", "regulation")
+
+
+class CountryFile(Model):
+    """What one country's patients need whatever the treatment (``content/countries/<CC>.yaml``):
+    its emergency number, its side-effect reporting system, its register of doctors, its law on
+    consent. Treatments never repeat them; the clinic's country and each language's country
+    (from its locale) are shown."""
+
+    emergency_number: Annotated[
+        str, Matching(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
+    ] = Field(description="used when content/clinic.yaml gives none")
+    sources: list[Source] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+
+    @field_validator("facts")
+    @classmethod
+    def _country_matters(cls, facts: list[Fact]) -> list[Fact]:
+        for fact in facts:
+            if fact.category not in COUNTRY_CATEGORIES:
+                raise ValueError(
+                    f"'{fact.id}': category '{fact.category}' belongs to a treatment; a country file holds "
+                    f"only {', '.join(COUNTRY_CATEGORIES)}"
+                )
+        return facts
+
+
 __all__ = [
+    "COUNTRY_CATEGORIES",
+    "CountryFile",
     "Quantity",
     "Review",
     "CountryCode",

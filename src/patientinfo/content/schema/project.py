@@ -99,9 +99,13 @@ class Clinic(Model):
         description="the clinic offers and charges for the treatments it describes: the site and leaflet say so "
         "(conflict of interest)",
     )
-    emergency_number: Annotated[
-        str, Matching(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
-    ]
+    emergency_number: (
+        Annotated[str, Matching(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")]
+        | None
+    ) = Field(
+        default=None,
+        description="digits only; leave it out to use the country's (content/countries/<CC>.yaml)",
+    )
     country: CountryCode | None = Field(
         default=None,
         description="where the clinic is (e.g. FR): decides which country's facts are shown, such as the official "
