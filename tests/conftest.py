@@ -48,6 +48,7 @@ os.environ["SOURCE_DATE_EPOCH"] = epoch_of(DAY)  # every build and command of th
 os.environ.setdefault("PATIENTINFO_PDF_CACHE", str(REPO / ".cache" / "patientinfo" / "test-pdf"))
 os.environ.setdefault("PATIENTINFO_WORKERS", "1")  # the xdist workers are the parallelism
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+os.environ["PATIENTINFO_LANGUAGE"] = "en"  # the tool's messages in English, whatever the machine's locale
 
 
 def context(**changes: object):
@@ -118,6 +119,7 @@ def run_cli(
             timeout=600,
         )
     from patientinfo.cli import main
+    from patientinfo.messages import use_argparse
 
     out, err = io.StringIO(), io.StringIO()
     with (
@@ -130,6 +132,8 @@ def run_cli(
             code = main(argv)
         except SystemExit as exc:  # argparse's errors
             code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            use_argparse("en")  # the next test of this process speaks English again
     return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 

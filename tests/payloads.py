@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from patientinfo.content.schema import Catalog, Clinic, FactsFile, Settings, SourcesFile
+from patientinfo.content.schema import Catalog, Clinic, CountryFile, FactsFile, Settings, SourcesFile
 
 MODELS = {
     "content/treatments/mesotherapy/facts.yaml": FactsFile,
@@ -79,6 +79,8 @@ def _get(data: object, path: Path_) -> object:
 def content_files(root: Path) -> dict[str, type]:
     """Each content file of the project at ``root`` and the model that validates it."""
     files = dict(MODELS)
+    for path in sorted((root / "content/countries").glob("*.yaml")):
+        files[path.relative_to(root).as_posix()] = CountryFile
     settings = yaml.safe_load((root / "content/settings.yaml").read_text(encoding="utf-8"))
     for lang in settings["languages"]:
         for path in sorted((root / "content" / lang).rglob("*.yaml")):

@@ -300,6 +300,8 @@ def shown_only_sometimes(file: str, path: tuple) -> bool:
         and (sources_of_type("clinic_protocol", path[1]) or sources_of_type("editorial", path[1]))
     ):
         return True  # the clinic's own advice and the site's reading are named in each language (ui texts)
+    if file.startswith("content/countries/") and path[0] == "sources" and _also_a_treatments_source(file, path[1]):
+        return True  # a source both hold is one source: the treatment's details are shown (countries.merged_sources)
     # The clinic's data decides: it gives opening hours, no out-of-hours number, no registration, and
     # it sells the treatment (the texts for the other case are not shown).
     sometimes = ("contact.no_hours", "contact.out_of_hours_phone", "about.no_interests_text", "about.registration")
@@ -307,6 +309,14 @@ def shown_only_sometimes(file: str, path: tuple) -> bool:
     # leaflet.qr_alt: the QR code's alternative text, read by screen readers from the PDF's tags
     sometimes += ("leaflet.qr_alt",)
     return "forms" in path or text_id.startswith(("review.overdue", "language.", *sometimes))
+
+
+def _also_a_treatments_source(file: str, index: int) -> bool:
+    from conftest import REPO
+
+    source_id = yaml.safe_load((REPO / file).read_text(encoding="utf-8"))["sources"][index]["id"]
+    treatment = yaml.safe_load((REPO / "content/treatments/mesotherapy/sources.yaml").read_text(encoding="utf-8"))
+    return any(source["id"] == source_id for source in treatment["sources"])
 
 
 def sources_of_type(kind: str, index: int) -> bool:
@@ -322,7 +332,7 @@ def sources_of_type(kind: str, index: int) -> bool:
 def test_every_text_is_escaped_exactly_once_everywhere(project: Path):
     # Every text shown somewhere: every country's facts (a clinic with no country), the home page
     # of a site with several treatments, and the notice of an example treatment (the second one).
-    edit_yaml(project / "content/clinic.yaml", lambda data: data.pop("country"))
+    edit_yaml(project / "content/clinic.yaml", lambda data: (data.pop("country"), data.update(emergency_number="112")))
     shutil.copytree(project / "content/treatments/mesotherapy", project / "content/treatments/second")
     edit_yaml(project / "content/treatments/second/facts.yaml", lambda data: data.update(example=True))
     for lang in ("fr", "it", "en"):

@@ -80,7 +80,9 @@ def test_a_copied_language_is_reported_text_by_text(lazy_german: Path):
     for domain in TEXT_DOMAINS:
         path = lazy_german / text_path("de", domain, "mesotherapy")
         for text_id in content.texts["de"][domain].root:
-            finding = next((f for f in findings if f.text_id == text_id and f.path == text_path("de", domain, "mesotherapy")), None)
+            finding = next(
+                (f for f in findings if f.text_id == text_id and f.path == text_path("de", domain, "mesotherapy")), None
+            )
             if finding is not None:
                 expected += 1
                 assert finding.path == text_path("de", domain, "mesotherapy")

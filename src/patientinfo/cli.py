@@ -7,6 +7,7 @@ succeeded, so an error never destroys the last good build.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from patientinfo.check.run import run_project_check
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project
 from patientinfo.errors import ContentError
+from patientinfo.messages import _, use_argparse
 from patientinfo.pipeline.context import BuildContext, context_from_environment
 
 
@@ -31,7 +33,7 @@ def repo_root() -> Path:
 
 
 def print_problems(exc: ContentError, what: str) -> None:
-    print(f"{len(exc.problems)} content error(s); {what}", file=sys.stderr)
+    print(_("{count} content error(s); {what}").format(count=len(exc.problems), what=what), file=sys.stderr)
     print(exc, file=sys.stderr)
 
 
@@ -46,20 +48,24 @@ def check(layout: Layout, args: argparse.Namespace, context: BuildContext) -> in
     try:
         project = load_project(layout, allow_missing_texts=True)
     except ContentError as exc:
-        print_problems(exc, "fix them first:")
+        print_problems(exc, _("fix them first:"))
         return 1
     try:
         if args.mark_reviewed:
             text_id, lang = args.mark_reviewed
             path = mark_reviewed(project, text_id, lang)
-            print(f"{path.relative_to(root)}: '{text_id}' ({lang}) marked as reviewed")
+            print(
+                _("{path}: '{id}' ({lang}) marked as reviewed").format(
+                    path=path.relative_to(root), id=text_id, lang=lang
+                )
+            )
             return 0
         if args.mark_all_reviewed:
             count = mark_all_reviewed(project, args.mark_all_reviewed)
-            print(f"{count} text(s) of '{args.mark_all_reviewed}' marked as reviewed")
+            print(_("{count} text(s) of '{lang}' marked as reviewed").format(count=count, lang=args.mark_all_reviewed))
             return 0
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 2
     report = run_project_check(project, context.day, readability=not args.no_readability)
     print(format_report(report))
@@ -68,9 +74,9 @@ def check(layout: Layout, args: argparse.Namespace, context: BuildContext) -> in
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(report.to_json(), encoding="utf-8")
-        print(f"JSON report: {args.json}")
+        print(_("JSON report: {file}").format(file=args.json))
     if report.findings and context.strict:
-        print("Strict mode: the findings above fail the check.", file=sys.stderr)
+        print(_("Strict mode: the findings above fail the check."), file=sys.stderr)
         return 1
     return 0
 
@@ -92,7 +98,7 @@ def write_schemas(root: Path) -> int:
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = title
         (folder / f"{name}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
-    print(f"JSON Schemas written to {folder.relative_to(root)}/")
+    print(_("JSON Schemas written to {folder}/").format(folder=folder.relative_to(root)))
     return 0
 
 
@@ -100,19 +106,19 @@ def write_schemas(root: Path) -> int:
 # ``patientinfo translations export LANG [-o FILE]`` and ``patientinfo translations import FILE``:
 # gettext PO files for translators' tools. The work is done in po_export.py and po_import.py.
 def add_translations_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("translations", help="export or import a language's texts as a gettext PO file")
+    parser = commands.add_parser("translations", help=_("export or import a language's texts as a gettext PO file"))
     actions = parser.add_subparsers(dest="action", required=True)
-    export = actions.add_parser("export", help="write the PO file of a language (default: translations/LANG.po)")
-    export.add_argument("lang", metavar="LANG", help="a language of content/settings.yaml, e.g. it")
-    export.add_argument("-o", "--output", metavar="FILE", help="where to write it ('-' for standard output)")
+    export = actions.add_parser("export", help=_("write the PO file of a language (default: translations/LANG.po)"))
+    export.add_argument("lang", metavar="LANG", help=_("a language of content/settings.yaml, e.g. it"))
+    export.add_argument("-o", "--output", metavar="FILE", help=_("where to write it ('-' for standard output)"))
     export.add_argument(
         "--treatment",
         metavar="ID",
-        help="the treatment whose texts to export, with the site's words (default: the first)",
+        help=_("the treatment whose texts to export, with the site's words (default: the first)"),
     )
-    imported = actions.add_parser("import", help="check a translated PO file, then write it into content/LANG/")
-    imported.add_argument("file", metavar="FILE", help="the PO file (its header names the language)")
-    imported.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    imported = actions.add_parser("import", help=_("check a translated PO file, then write it into content/LANG/"))
+    imported.add_argument("file", metavar="FILE", help=_("the PO file (its header names the language)"))
+    imported.add_argument("--dry-run", action="store_true", help=_("check and report, write nothing"))
 
 
 def translations(layout: Layout, args: argparse.Namespace) -> int:
@@ -127,34 +133,33 @@ def translations(layout: Layout, args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         for notice in result.notices:
             print(notice)
-        print(f"Import of {args.file}: {result.summary()}")
+        print(_("Import of {file}: {summary}").format(file=args.file, summary=result.summary()))
         if result.errors:
-            print(f"{len(result.errors)} problem(s); nothing was written.", file=sys.stderr)
+            print(_("{count} problem(s); nothing was written.").format(count=len(result.errors)), file=sys.stderr)
             return 1
         if result.written:
-            verb = "Would change" if args.dry_run else "Changed"
-            print(f"{verb}: {', '.join(result.written)}. Next: scripts/check, then scripts/build.")
+            done = _("Would change: {files}.") if args.dry_run else _("Changed: {files}.")
+            print(done.format(files=", ".join(result.written)), _("Next: scripts/check, then scripts/build."))
         else:
-            print("No file changed.")
+            print(_("No file changed."))
         return 0
     try:
-        treatment, _ = load_translatable(layout, args.treatment)  # a language being translated may still miss texts
+        treatment, _problems = load_translatable(
+            layout, args.treatment
+        )  # a language being translated may still miss texts
     except ContentError as exc:
-        print_problems(exc, "fix them first:")
+        print_problems(exc, _("fix them first:"))
         return 1
     lang, source = args.lang, treatment.settings.source_language
     if lang not in treatment.languages:
+        message = _("error: '{lang}' is not a language of this site ({file} languages: {languages})")
         print(
-            f"error: '{lang}' is not a language of this site ({layout.settings} languages: "
-            f"{', '.join(treatment.languages)})",
-            file=sys.stderr,
+            message.format(lang=lang, file=layout.settings, languages=", ".join(treatment.languages)), file=sys.stderr
         )
         return 2
     if lang == source:
-        print(
-            f"error: '{lang}' is the source language; its texts are the msgids of every other language's file",
-            file=sys.stderr,
-        )
+        message = _("error: '{lang}' is the source language; its texts are the msgids of every other language's file")
+        print(message.format(lang=lang), file=sys.stderr)
         return 2
     to_stdout = args.output == "-"
     name = f"{lang}-{treatment.id}.po" if treatment.several_treatments else f"{lang}.po"
@@ -163,8 +168,8 @@ def translations(layout: Layout, args: argparse.Namespace) -> int:
     text, messages = export_file(treatment, lang, output)
     fuzzy = sum(m.fuzzy for m in messages)
     missing = sum(m.translation is None for m in messages)
-    counts = (
-        f"{len(messages)} texts: {len(messages) - fuzzy - missing} translated, {fuzzy} fuzzy, {missing} untranslated"
+    counts = _("{count} texts: {translated} translated, {fuzzy} fuzzy, {missing} untranslated").format(
+        count=len(messages), translated=len(messages) - fuzzy - missing, fuzzy=fuzzy, missing=missing
     )
     if to_stdout:
         sys.stdout.write(text)
@@ -172,7 +177,7 @@ def translations(layout: Layout, args: argparse.Namespace) -> int:
     else:
         assert output is not None
         shown = output.resolve().relative_to(root) if output.resolve().is_relative_to(root) else output
-        print(f"Wrote {shown} ({counts})")
+        print(_("Wrote {file} ({counts})").format(file=shown, counts=counts))
     return 0
 
 
@@ -184,10 +189,10 @@ def translations(layout: Layout, args: argparse.Namespace) -> int:
 # to translate, docs/CODE/editors.md. The work is done in scaffold.py.
 def add_language_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "add-language", help="add a language: settings and content/CODE/ with every text to translate"
+        "add-language", help=_("add a language: settings and content/CODE/ with every text to translate")
     )
-    parser.add_argument("code", metavar="CODE", help="two-letter language code in lower case, e.g. de")
-    parser.add_argument("--locale", metavar="LOCALE", help="Babel locale for numbers and dates, e.g. de_AT")
+    parser.add_argument("code", metavar="CODE", help=_("two-letter language code in lower case, e.g. de"))
+    parser.add_argument("--locale", metavar="LOCALE", help=_("Babel locale for numbers and dates, e.g. de_AT"))
 
 
 def add_language(layout: Layout, args: argparse.Namespace) -> int:
@@ -197,7 +202,7 @@ def add_language(layout: Layout, args: argparse.Namespace) -> int:
     try:
         added = scaffold_language(layout, args.code, args.locale)
     except ScaffoldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 2
     print(next_steps(added))
     return 0
@@ -208,11 +213,11 @@ def add_language(layout: Layout, args: argparse.Namespace) -> int:
 
 def add_treatment_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "add-treatment", help="add a treatment: settings, its facts and sources, and its texts to write"
+        "add-treatment", help=_("add a treatment: settings, its facts and sources, and its texts to write")
     )
-    parser.add_argument("id", metavar="ID", help="the treatment's id: lower case and hyphens, e.g. hyaluronic-acid")
+    parser.add_argument("id", metavar="ID", help=_("the treatment's id: lower case and hyphens, e.g. hyaluronic-acid"))
     parser.add_argument(
-        "--from", dest="template", metavar="EXISTING", help="start from a copy of this treatment's facts and sources"
+        "--from", dest="template", metavar="EXISTING", help=_("start from a copy of this treatment's facts and sources")
     )
 
 
@@ -224,7 +229,7 @@ def add_treatment(layout: Layout, args: argparse.Namespace, context: BuildContex
     try:
         added = scaffold_treatment(layout, args.id, args.template, today=context.day)
     except ScaffoldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 2
     print(next_steps(added))
     return 0
@@ -232,9 +237,9 @@ def add_treatment(layout: Layout, args: argparse.Namespace, context: BuildContex
 
 def publish_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "publish", help="publish a draft language or treatment (refused while it misses texts)"
+        "publish", help=_("publish a draft language or treatment (refused while it misses texts)")
     )
-    parser.add_argument("name", metavar="NAME", help="the draft's language code or treatment id, e.g. de")
+    parser.add_argument("name", metavar="NAME", help=_("the draft's language code or treatment id, e.g. de"))
 
 
 def publish(layout: Layout, args: argparse.Namespace) -> int:
@@ -244,9 +249,13 @@ def publish(layout: Layout, args: argparse.Namespace) -> int:
     try:
         progress = publish_draft(layout, args.name)
     except ScaffoldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 1
-    print(f"'{args.name}' ({progress.kind}) is published: the next build puts it on the site.")
+    print(
+        _("'{name}' ({kind}) is published: the next build puts it on the site.").format(
+            name=args.name, kind=progress.kind
+        )
+    )
     return 0
 
 
@@ -257,20 +266,20 @@ def print_drafts_progress(layout: Layout) -> None:
     try:
         project = load_project(layout, drafts=True)
     except ContentError as exc:
-        print(f"\nDrafts (not published) have {len(exc.problems)} error(s):\n{exc}")
+        print("\n" + _("Drafts (not published) have {count} error(s):").format(count=len(exc.problems)), exc, sep="\n")
         return
     progress = drafts_progress(project)
     if progress:
-        print("\nDrafts (shown by the preview, not published):")
+        print("\n" + _("Drafts (shown by the preview, not published):"))
         for draft in progress:
             print("\n".join(draft.lines()))
 
 
 def serve_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
-        "serve", help="preview the site while editing (mkdocs serve, on 127.0.0.1 only; drafts included)"
+        "serve", help=_("preview the site while editing (mkdocs serve, on 127.0.0.1 only; drafts included)")
     )
-    parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER, help="more options for mkdocs serve")
+    parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER, help=_("more options for mkdocs serve"))
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -281,8 +290,8 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def new_site_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("new-site", help="start a new clinic's site with an example treatment")
-    parser.add_argument("folder", metavar="DIR", help="a new (or empty) folder for the project")
+    parser = commands.add_parser("new-site", help=_("start a new clinic's site with an example treatment"))
+    parser.add_argument("folder", metavar="DIR", help=_("a new (or empty) folder for the project"))
 
 
 def new_site(args: argparse.Namespace, context: BuildContext) -> int:
@@ -295,35 +304,42 @@ def new_site(args: argparse.Namespace, context: BuildContext) -> int:
         written = make_site(target, today=context.day)
         write_schemas(target.resolve())
     except ScaffoldError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 2
     print(next_steps(target, written))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The entry point: the only place the clock and the environment are read (BuildContext).
+    context = context_from_environment()
+    use_argparse(context.messages)  # messages, help and argparse's own words in the editor's language
     parser = argparse.ArgumentParser(
         prog="patientinfo",
-        description="Build, check, translate and extend a patient-information site. The site is built "
-        "beside site/ and swapped in only when everything succeeded: an error never destroys the last "
-        "good build.",
+        description=_(
+            "Build, check, translate and extend a patient-information site. The site is built "
+            "beside site/ and swapped in only when everything succeeded: an error never destroys the last "
+            "good build."
+        ),
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    build_parser = commands.add_parser("build", help="build the site into site/")
+    build_parser = commands.add_parser("build", help=_("build the site into site/"))
     build_parser.add_argument("--site-dir", default="site")
-    build_parser.add_argument("--strict", action="store_true", help="fail on any check finding (default with CI=true)")
-    check_parser = commands.add_parser("check", help="the editors' report")
-    check_parser.add_argument("--strict", action="store_true", help="exit 1 on any finding (default with CI=true)")
-    check_parser.add_argument("--json", metavar="FILE", help="also write the report as JSON")
-    check_parser.add_argument("--no-readability", action="store_true", help="skip the readability scores (faster)")
+    build_parser.add_argument(
+        "--strict", action="store_true", help=_("fail on any check finding (default with CI=true)")
+    )
+    check_parser = commands.add_parser("check", help=_("the editors' report"))
+    check_parser.add_argument("--strict", action="store_true", help=_("exit 1 on any finding (default with CI=true)"))
+    check_parser.add_argument("--json", metavar="FILE", help=_("also write the report as JSON"))
+    check_parser.add_argument("--no-readability", action="store_true", help=_("skip the readability scores (faster)"))
     check_parser.add_argument(
         "--mark-reviewed",
         nargs=2,
         metavar=("ID", "LANG"),
-        help="record that the LANG text of ID translates the current source text",
+        help=_("record that the LANG text of ID translates the current source text"),
     )
-    check_parser.add_argument("--mark-all-reviewed", metavar="LANG", help="mark every text of LANG reviewed")
-    commands.add_parser("schema", help="write JSON Schemas of the content files to schema/")
+    check_parser.add_argument("--mark-all-reviewed", metavar="LANG", help=_("mark every text of LANG reviewed"))
+    commands.add_parser("schema", help=_("write JSON Schemas of the content files to schema/"))
     add_translations_parser(commands)  # translations (issue 13)
     add_language_parser(commands)  # add-language (issue 12)
     add_treatment_parser(commands)
@@ -331,8 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser(commands)
     new_site_parser(commands)
     args = parser.parse_args(argv)
-    # The entry point: the only place the clock and the environment are read (BuildContext).
-    context = context_from_environment(strict=bool(getattr(args, "strict", False)))
+    context = dataclasses.replace(context, strict=context.strict or bool(getattr(args, "strict", False)))
     if args.command == "new-site":  # not inside a project: the folder is the argument
         return new_site(args, context)
     root = repo_root()

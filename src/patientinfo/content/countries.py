@@ -18,6 +18,7 @@ from patientinfo.content.model import Treatment
 from patientinfo.content.reading import YamlDocument
 from patientinfo.content.schema import Clinic, CountryFile, Settings, Source
 from patientinfo.errors import Problem
+from patientinfo.messages import _
 from patientinfo.rules import code
 
 ReadFile = Callable[[str], CountryFile | None]
@@ -64,21 +65,21 @@ def clinic_problems(layout: Layout, clinic: Clinic, clinic_doc: YamlDocument, co
     """A clinic's country needs its file (else its patients would not see how to report a side
     effect), and a clinic with no country must give its emergency number."""
     if clinic.country is not None and clinic.country not in countries:
-        known = ", ".join(countries) or "none yet"
-        message = (
-            f"country '{clinic.country}': there is no {layout.country(clinic.country)} (countries with a file: "
-            f"{known}); copy one of them and write what applies in '{clinic.country}': emergency number, "
-            "side-effect reporting, register of doctors, law on consent"
-        )
+        known = ", ".join(countries) or _("none yet")
+        message = _(
+            "country '{country}': there is no {file} (countries with a file: {known}); copy one of them and "
+            "write what applies in '{country}': emergency number, side-effect reporting, register of doctors, "
+            "law on consent"
+        ).format(country=clinic.country, file=layout.country(clinic.country), known=known)
         return [Problem(clinic_doc.path, clinic_doc.line(["country"]), message, code=code("country"))]
     if clinic.country is None and not clinic.emergency_number:
-        message = "emergency_number: give the emergency number, or the clinic's country (its file gives it)"
+        message = _("emergency_number: give the emergency number, or the clinic's country (its file gives it)")
         return [Problem(clinic_doc.path, clinic_doc.line([]), message, code=code("country"))]
     return []
 
 
 def merged_sources(treatment_sources: list[Source], countries: dict[str, CountryFile]) -> dict[str, Source]:
-    """The treatment's sources and those of every country (the same id must be the same source)."""
+    """The treatment's sources and those of every country (an id both hold: the treatment's)."""
     sources = {source.id: source for source in treatment_sources}
     for country in countries.values():
         for source in country.sources:
@@ -86,25 +87,16 @@ def merged_sources(treatment_sources: list[Source], countries: dict[str, Country
     return sources
 
 
-def country_problems(treatment: Treatment, treatment_sources: list[Source]) -> list[Problem]:
-    """Ids that clash with the treatment's, sources a country's fact cites that its file lacks,
-    and a source id given two different meanings."""
+def country_problems(treatment: Treatment) -> list[Problem]:
+    """Fact ids that clash with the treatment's, and sources a country's fact cites that its file
+    lacks. (A source id both files hold is one source: the treatment's details are shown.)"""
     found = []
-    own = {source.id: source for source in treatment_sources}
     treatment_ids = {item.id for _, items in treatment.facts_file.sections() for item in items}
     seen: dict[str, str] = {}
     for country, file in treatment.countries.items():
         shown = treatment.layout.country(country)
         document = treatment.yaml_files[shown]
         sources = {source.id for source in file.sources}
-        for index, source in enumerate(file.sources):
-            if source.id in own and own[source.id] != source:
-                message = (
-                    f"source '{source.id}' is also in {treatment.sources_path} with other details: give them "
-                    "the same details or different ids"
-                )
-                line = document.line(["sources", index, "id"])
-                found.append(Problem(shown, line, message, code=code("duplicate-id")))
         for index, fact in enumerate(file.facts):
             if fact.id in treatment_ids or fact.id in seen:
                 where = treatment.facts_path if fact.id in treatment_ids else seen[fact.id]

@@ -24,6 +24,7 @@ from patientinfo.content.schema import (
 )
 from patientinfo.content.validation import describe
 from patientinfo.errors import ContentError, Problem
+from patientinfo.messages import _
 from patientinfo.rules import code
 
 
@@ -107,7 +108,8 @@ def _groups(treatment: Treatment) -> list[Problem]:
 
 
 def _unknown_references(treatment: Treatment) -> list[Problem]:
-    """Disputes and questions name facts (and questions disputes) that exist."""
+    """Disputes and questions name facts (and questions disputes) that exist: the treatment's, or
+    a country's (shown when that country is)."""
     facts_doc = treatment.yaml_files[treatment.facts_path]
     ff = treatment.facts_file
     disputes = {d.id for d in ff.disputes}
@@ -124,7 +126,7 @@ def _unknown_references(treatment: Treatment) -> list[Problem]:
         )
         for section, i, item_id, facts in naming
         for j, fact_id in enumerate(facts)
-        if fact_id not in treatment.facts
+        if fact_id not in treatment.facts and fact_id not in treatment.country_fact_ids
     ]
     return found + [
         Problem(
@@ -240,12 +242,14 @@ def _texts(treatment: Treatment) -> list[Problem]:
                     line = (
                         treatment.fact_line(text_id) if by_fact else treatment.text_line(source_lang, domain, text_id)
                     )
-                    message = f"'{text_id}' has no text in language '{lang}': add it to {path}"
+                    message = _("'{id}' has no text in language '{lang}': add it to {file}")
+                    message = message.format(id=text_id, lang=lang, file=path)
                     found.append(Problem(origin, line, message, code=code("missing-text")))
             for text_id in catalog:
                 if text_id not in wanted:
                     where = treatment.layout.countries_folder + "/" if domain == "country" else origin
-                    message = f"unknown id '{text_id}' (language '{lang}'): it is not in {where}"
+                    message = _("unknown id '{id}' (language '{lang}'): it is not in {file}")
+                    message = message.format(id=text_id, lang=lang, file=where)
                     found.append(
                         Problem(path, treatment.text_line(lang, domain, text_id), message, code=code("unknown-text"))
                     )

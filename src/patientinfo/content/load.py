@@ -22,6 +22,7 @@ from patientinfo.content.reading import YamlDocument, load_yaml
 from patientinfo.content.schema import Catalog, Clinic, CountryFile, FactsFile, Settings, SourcesFile, TextEntry
 from patientinfo.content.validation import validate
 from patientinfo.errors import ContentError, Problem
+from patientinfo.messages import _
 from patientinfo.rules import code
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,7 +50,8 @@ class _Reader:
         self.files[document.path] = document
         if document.data is None:
             if model is not Catalog:
-                self.problems.append(Problem(document.path, 1, "the file is empty: it must hold this file's fields"))
+                message = _("the file is empty: it must hold this file's fields")
+                self.problems.append(Problem(document.path, 1, message))
                 return None
             document.data = {}
         return validate(model, document, self.problems)
@@ -200,7 +202,7 @@ def load_project(
         for treatment_id, treatment in project.treatments.items()
         for problem in (
             *integrity.problems(treatment, sources_files[treatment_id]),
-            *country_files.country_problems(treatment, sources_files[treatment_id].sources),
+            *country_files.country_problems(treatment),
         )
     ]
     problems = list(dict.fromkeys(problems))  # the shared files' problems are found once per treatment

@@ -24,6 +24,7 @@ import yaml
 
 from patientinfo.content.yaml_problems import plain_yaml_problem, unclosed_quote
 from patientinfo.errors import ContentError, Problem
+from patientinfo.messages import _
 
 Loc = Sequence[str | int]
 
@@ -111,8 +112,8 @@ def read_repository_file(file: Path, repo_root: Path, *, max_bytes: int = MAX_FI
         info = file.stat()
     except FileNotFoundError:
         if file.is_symlink():
-            raise refuse("this is a symbolic link to a file that does not exist: replace it by the file") from None
-        raise refuse("file not found") from None
+            raise refuse(_("this is a symbolic link to a file that does not exist: replace it by the file")) from None
+        raise refuse(_("file not found")) from None
     except OSError as exc:
         raise refuse(f"the file cannot be read ({exc.strerror})") from None
     if link and not inside(file, repo_root):
@@ -121,7 +122,7 @@ def read_repository_file(file: Path, repo_root: Path, *, max_bytes: int = MAX_FI
             "repository's own files: replace the link by the file itself"
         )
     if stat.S_ISDIR(info.st_mode):
-        raise refuse("this is a folder, but a file is expected here")
+        raise refuse(_("this is a folder, but a file is expected here"))
     if not stat.S_ISREG(info.st_mode):
         raise refuse("this is not a regular file (a device, a pipe or a socket): replace it by a file")
     if info.st_size > max_bytes:
@@ -241,7 +242,8 @@ def _duplicate_keys(node: yaml.Node, path: str) -> list[Problem]:
                 if not isinstance(key_node, yaml.ScalarNode):
                     problems.append(Problem(path, line, "a name before ':' must be plain text, not a list or group"))
                 elif key in seen:
-                    problems.append(Problem(path, line, f"duplicate key '{key}' (first defined on line {seen[key]})"))
+                    message = _("duplicate key '{key}' (first defined on line {line})").format(key=key, line=seen[key])
+                    problems.append(Problem(path, line, message))
                 else:
                     seen[key] = line
                 stack.append(value_node)
@@ -268,7 +270,8 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 0)
         unclosed = unclosed_quote(text, exc.context_mark.line if exc.context_mark else line - 1, line)
         if unclosed is not None:  # the parser notices a missing quote lines later: name the line
-            message = f"the text in quotes on this line has no closing {unclosed[1]}: add it at the end of the text"
+            message = _("the text in quotes on this line has no closing {quote}: add it at the end of the text")
+            message = message.format(quote=unclosed[1])
             raise ContentError([Problem(shown, unclosed[0], message)]) from None
         raise ContentError([Problem(shown, line, plain_yaml_problem(exc, text), column)]) from None
     except yaml.YAMLError as exc:

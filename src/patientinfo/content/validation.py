@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from patientinfo.content.reading import YamlDocument
 from patientinfo.errors import Problem
+from patientinfo.messages import N_, _
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -30,7 +31,7 @@ def describe(loc: tuple[str | int, ...], data: object) -> str:
             node = None
         if isinstance(node, dict) and isinstance(node.get("id"), str):
             owner = node["id"]
-    where = "".join(parts) or "(top level)"
+    where = "".join(parts) or _("(top level)")
     return f"{where} (id '{owner}')" if owner else where
 
 
@@ -50,42 +51,42 @@ def _data_loc(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]
 
 
 _TYPE_WORDS = {
-    "dict_type": "must be a group of 'name: value' lines, not {found}",
-    "model_type": "must be a group of 'name: value' lines, not {found}",
-    "model_attributes_type": "must be a group of 'name: value' lines, not {found}",
-    "list_type": "must be a list (lines starting with '- '), not {found}",
-    "string_type": "must be text, not {found} (put it in quotes if it should be text)",
-    "int_type": "must be a number, not {found}",
-    "float_type": "must be a number, not {found}",
-    "bool_type": "must be true or false, not {found}",
-    "bool_parsing": "must be true or false, not {found}",
-    "date_type": "must be a date written like 2026-05-23, not {found}",
-    "date_parsing": "must be a date written like 2026-05-23, not {found}",
-    "date_from_datetime_parsing": "must be a date written like 2026-05-23, not {found}",
-    "date_from_datetime_inexact": "must be a date written like 2026-05-23 (without a time), not {found}",
-    "missing": "is missing: add it",
-    "extra_forbidden": "is not a field of this file (check the spelling; see the file's JSON Schema in schema/)",
-    "too_short": "must not be empty",
-    "string_too_short": "must not be empty",
-    "too_long": "is too long",
-    "greater_than_equal": "must be at least {ge}",
-    "less_than_equal": "must be at most {le}",
+    "dict_type": N_("must be a group of 'name: value' lines, not {found}"),
+    "model_type": N_("must be a group of 'name: value' lines, not {found}"),
+    "model_attributes_type": N_("must be a group of 'name: value' lines, not {found}"),
+    "list_type": N_("must be a list (lines starting with '- '), not {found}"),
+    "string_type": N_("must be text, not {found} (put it in quotes if it should be text)"),
+    "int_type": N_("must be a number, not {found}"),
+    "float_type": N_("must be a number, not {found}"),
+    "bool_type": N_("must be true or false, not {found}"),
+    "bool_parsing": N_("must be true or false, not {found}"),
+    "date_type": N_("must be a date written like 2026-05-23, not {found}"),
+    "date_parsing": N_("must be a date written like 2026-05-23, not {found}"),
+    "date_from_datetime_parsing": N_("must be a date written like 2026-05-23, not {found}"),
+    "date_from_datetime_inexact": N_("must be a date written like 2026-05-23 (without a time), not {found}"),
+    "missing": N_("is missing: add it"),
+    "extra_forbidden": N_("is not a field of this file (check the spelling; see the file's JSON Schema in schema/)"),
+    "too_short": N_("must not be empty"),
+    "string_too_short": N_("must not be empty"),
+    "too_long": N_("is too long"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than_equal": N_("must be at most {le}"),
 }
 
 
 def _found(value: object) -> str:
     """What the editor typed, described in words rather than Python types."""
     if value is None:
-        return "an empty value"
+        return _("an empty value")
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
     if isinstance(value, dict):
-        return "a group of 'name: value' lines"
+        return _("a group of 'name: value' lines")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
+        return _("the text '{text}'").format(text=shown)
     return f"'{value}'"
 
 
@@ -96,11 +97,11 @@ def plain_message(error: Mapping[str, Any]) -> str:
         return str(error["msg"]).removeprefix("Value error, ")
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", ""))
-        return f"must be one of {expected}, not {_found(error.get('input'))}"
+        return _("must be one of {expected}, not {found}").format(expected=expected, found=_found(error.get("input")))
     template = _TYPE_WORDS.get(kind)
     if template is None:
         return str(error["msg"])
-    return template.format(found=_found(error.get("input")), **{k: v for k, v in error.get("ctx", {}).items()})
+    return _(template).format(found=_found(error.get("input")), **{k: v for k, v in error.get("ctx", {}).items()})
 
 
 def validate(model: type[M], document: YamlDocument, problems: list[Problem]) -> M | None:

@@ -7,29 +7,40 @@ import re
 
 import yaml
 
+from patientinfo.messages import N_, _
+
 # PyYAML's wording -> an editor's words. Checked in order; the first that matches is used.
 _YAML_WORDS = (
-    ("'\\t'", "a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces"),
-    ("tab character", "a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces"),
-    ("mapping values are not allowed", "a ':' appears where YAML does not expect one: put the whole text in quotes"),
-    ("could not find expected ':'", "this line has no ':' after its name, or its indentation is off"),
-    ("did not find expected key", "the indentation is wrong here: line it up with the lines it belongs with"),
-    ("expected <block end>", "the indentation is wrong here: line it up with the lines it belongs with"),
-    ("did not find expected '-' indicator", "a list item must start with '- ', lined up with the other items"),
-    ("did not find expected node content", "a value is missing here (after ':' or '- ')"),
-    ("found unexpected end of stream", "a quote (\" or ') is opened here but never closed"),
+    ("'\\t'", N_("a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces")),
+    (
+        "tab character",
+        N_("a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces"),
+    ),
+    (
+        "mapping values are not allowed",
+        N_("a ':' appears where YAML does not expect one: put the whole text in quotes"),
+    ),
+    ("could not find expected ':'", N_("this line has no ':' after its name, or its indentation is off")),
+    ("did not find expected key", N_("the indentation is wrong here: line it up with the lines it belongs with")),
+    ("expected <block end>", N_("the indentation is wrong here: line it up with the lines it belongs with")),
+    ("did not find expected '-' indicator", N_("a list item must start with '- ', lined up with the other items")),
+    ("did not find expected node content", N_("a value is missing here (after ':' or '- ')")),
+    ("found unexpected end of stream", N_("a quote (\" or ') is opened here but never closed")),
     (
         "found unknown escape character",
-        "a backslash starts an unknown escape inside double quotes: write \\\\ for a backslash, or use single quotes",
+        N_(
+            "a backslash starts an unknown escape inside double quotes: write \\\\ for a backslash, "
+            "or use single quotes"
+        ),
     ),
-    ("found undefined tag handle", "YAML tags (starting with '!') are not used in content: remove it"),
-    ("could not determine a constructor", "YAML tags (starting with '!') are not used in content: remove it"),
-    ("expected ',' or ']'", "a list in [ ] is not closed: add the missing ']' or a ','"),
-    ("expected ',' or '}'", "a group in { } is not closed: add the missing '}' or a ','"),
-    ("found character '@'", "a text cannot start with '@' or '`' unless it is in quotes"),
-    ("found character '`'", "a text cannot start with '@' or '`' unless it is in quotes"),
-    ("expected a single document", "the file holds more than one YAML document ('---'): keep one"),
-    ("found duplicate anchor", "YAML anchors (&name) are not used in content: remove them"),
+    ("found undefined tag handle", N_("YAML tags (starting with '!') are not used in content: remove it")),
+    ("could not determine a constructor", N_("YAML tags (starting with '!') are not used in content: remove it")),
+    ("expected ',' or ']'", N_("a list in [ ] is not closed: add the missing ']' or a ','")),
+    ("expected ',' or '}'", N_("a group in { } is not closed: add the missing '}' or a ','")),
+    ("found character '@'", N_("a text cannot start with '@' or '`' unless it is in quotes")),
+    ("found character '`'", N_("a text cannot start with '@' or '`' unless it is in quotes")),
+    ("expected a single document", N_("the file holds more than one YAML document ('---'): keep one")),
+    ("found duplicate anchor", N_("YAML anchors (&name) are not used in content: remove them")),
 )
 
 
@@ -51,12 +62,13 @@ def plain_yaml_problem(exc: yaml.MarkedYAMLError, text: str) -> str:
     what = f"{exc.context or ''} {exc.problem or ''}"
     mark = exc.problem_mark
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return _YAML_WORDS[0][1]
+        return _(_YAML_WORDS[0][1])
     if "cannot start any token" in what:
-        return "this character cannot start a value here: put the whole text in quotes"
+        return _("this character cannot start a value here: put the whole text in quotes")
     for needle, words in _YAML_WORDS:
         if needle in what:
-            return words
+            return _(words)
     if exc.problem and "is not a real date" in exc.problem:
         return exc.problem
-    return f"the YAML cannot be read here ({(exc.problem or exc.context or 'invalid YAML').strip()})"
+    detail = (exc.problem or exc.context or "invalid YAML").strip()
+    return _("the YAML cannot be read here ({detail})").format(detail=detail)

@@ -25,6 +25,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from patientinfo import messages
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem, StrictFindings
@@ -113,6 +114,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         context = self.context or context_from_environment(
             strict=bool(config.strict), pdf_cache=root / self.config.pdf_cache
         )
+        messages.use(context.messages)  # the editor's language for errors and findings
         return dataclasses.replace(context, pdfs="last", drafts=True) if self.serving else context
 
     def _report(self, staged: Staged, unchanged: bool) -> None:

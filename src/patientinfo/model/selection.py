@@ -272,9 +272,8 @@ def questions(treatment: Treatment) -> list[tuple[FaqItem, list[str]]]:
     facts = treatment.facts
 
     def answer(item: FaqItem) -> list[str]:
-        shown = [
-            facts[f] for f in item.facts if applies(treatment, facts[f], every_country=facts[f].category == "help")
-        ]
+        named = [facts[f] for f in item.facts if f in facts]  # a country's facts: when that country is shown
+        shown = [fact for fact in named if applies(treatment, fact, every_country=fact.category == "help")]
         return [fact.id for fact in _clinic_country_first(treatment, shown)]
 
     return [(item, answer(item)) for item in treatment.facts_file.faq]

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from patientinfo.messages import language_of
+
 # What a build does with the PDFs: print them (a build), show the last printed ones while new ones
 # are printed in the background (the preview), or leave them out (the fast tests).
 PdfMode = Literal["print", "last", "none"]
@@ -28,6 +30,7 @@ class BuildContext:
     workers: int = 0  # processes printing PDFs; 0: one per core
     pdfs: PdfMode = "print"
     drafts: bool = False  # the preview shows the draft languages and treatments; a build never does
+    messages: str = "en"  # the language of the tool's own messages (errors, findings, help)
 
 
 def is_true(value: str | None) -> bool:
@@ -43,7 +46,8 @@ def context_from_environment(
 ) -> BuildContext:
     """The context of a build started by a person or CI: ``SOURCE_DATE_EPOCH`` fixes the day
     (reproducible builds), ``CI`` makes it strict, ``PATIENTINFO_PDF_CACHE`` moves the PDF cache,
-    ``PATIENTINFO_WORKERS`` sets the printing processes. The only place these are read."""
+    ``PATIENTINFO_WORKERS`` sets the printing processes, ``PATIENTINFO_LANGUAGE`` or the locale
+    the language of the tool's messages. The only place these are read."""
     environ = os.environ if environ is None else environ
     epoch = environ.get("SOURCE_DATE_EPOCH")
     day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date() if epoch else today or dt.date.today()
@@ -54,4 +58,5 @@ def context_from_environment(
         strict=strict or is_true(environ.get("CI")),
         pdf_cache=Path(cache) if cache else pdf_cache,
         workers=int(workers) if workers.isdigit() else 0,
+        messages=language_of(environ),
     )
