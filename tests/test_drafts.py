@@ -138,3 +138,26 @@ def test_the_preview_build_has_the_draft_band_on_every_page_of_the_draft(project
     assert "⟦de: " in (project / "site/de/risks/index.html").read_text(encoding="utf-8")
     french = (project / "site/risks/index.html").read_text(encoding="utf-8")
     assert "DRAFT" not in french
+
+
+def test_a_draft_treatment_with_invalid_facts_is_left_out_of_the_preview_with_its_errors(project: Path):
+    from conftest import context
+
+    from patientinfo.content.layout import Layout
+    from patientinfo.pipeline.stage import stage
+
+    add_treatment(project, "peeling", "mesotherapy", today=DAY)
+    facts = project / "content/treatments/peeling/facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("category: risk\n", "category: risks\n", 1))
+    preview = context(drafts=True, pdfs="none")
+    staged = stage(Layout(project), preview, project / "docs")
+    assert list(staged.project.treatments) == ["mesotherapy"]  # the preview goes on without the draft
+    assert staged.draft_problems and {p.path for p in staged.draft_problems} == {
+        "content/treatments/peeling/facts.yaml"
+    }
+    assert "category" in str(staged.draft_problems[0])
+    # An error in the published content still stops the preview (it shows it on every page).
+    clinic = project / "content/clinic.yaml"
+    clinic.write_text(clinic.read_text(encoding="utf-8").replace("minimum_age: 18", "minimum_age: old"))
+    with pytest.raises(ContentError):
+        stage(Layout(project), preview, project / "docs")

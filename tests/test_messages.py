@@ -89,3 +89,12 @@ def test_help_is_in_italian_with_argparses_own_words(project: Path) -> None:
     missing = run_cli(project, "publish", env={"PATIENTINFO_LANGUAGE": "it"})
     assert missing.returncode == 2
     assert "errore: questi argomenti sono obbligatori: NAME" in missing.stderr
+
+
+def test_the_check_reports_in_italian_when_the_editor_speaks_italian(project: Path) -> None:
+    _drop_text(project, "it", "help-report-it")
+    result = run_cli(project, "check", "--no-readability", env={"PATIENTINFO_LANGUAGE": "it"})
+    assert result.returncode == 0  # findings, not errors, on an editor's machine
+    assert result.stdout.startswith("Traduzioni\n")
+    assert "«help-report-it» non ha testo nella lingua «it» (content/it/countries.yaml)" in result.stdout
+    assert "segnalazione/i:" in result.stdout

@@ -222,3 +222,25 @@ def test_a_forgotten_closing_quote_is_named_at_its_own_line(project: Path):
     assert f'content/en/mesotherapy/facts.yaml:{broken + 1}: the text in quotes on this line has no closing "' in str(
         caught.value
     )
+
+
+@pytest.mark.parametrize(
+    ("mistake", "words"),
+    [
+        (lambda line: line.replace(":", "", 1), "this line has no ':' after its name"),  # a key without its colon
+        (lambda line: line.replace("]", ""), "a list in [ ] is not closed"),  # sources: [a, b
+    ],
+)
+def test_a_yaml_mistake_is_named_at_its_own_line_not_where_yaml_notices_it(project: Path, mistake, words):
+    """PyYAML notices a key without ':' or an unclosed '[' on the next line; the message names
+    the line of the mistake."""
+    path = project / "content" / "treatments" / "mesotherapy" / "facts.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    broken = next(i for i, line in enumerate(lines) if line.startswith("    sources: [") and line.endswith("]"))
+    lines[broken] = mistake(lines[broken])
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_treatment(project)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.line) == ("content/treatments/mesotherapy/facts.yaml", broken + 1)
+    assert words in problem.message

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+from patientinfo.messages import _
 from patientinfo.rules import RULES
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def one_line(text: str) -> str:
 
 
 def format_report(report: Report) -> str:
-    lines = ["Translations", "  language  texts  translated  missing  stale  unreviewed  untranslated"]
+    lines = [_("Translations"), _("  language  texts  translated  missing  stale  unreviewed  untranslated")]
     for s in report.languages:
         lines.append(
             f"  {s.lang:<8}  {s.texts:>5}  {s.translated:>10}  {s.missing:>7}  {s.stale:>5}  {s.unreviewed:>10}"
@@ -82,26 +83,28 @@ def format_report(report: Report) -> str:
     if report.readability:
         lines += [
             "",
-            "Readability (per page and language)",
-            f"  {'page':<18} {'lang':<4} {'formula':<13} {'score':>5} {'min':>4} {'words/sentence':>14}  ok",
+            _("Readability (per page and language)"),
+            _("  page               lang formula       score  min words/sentence  ok"),
         ]
         for r in report.readability:
             if r.note:  # a language with no readability formula says so
                 lines.append(f"  {r.page:<18} {r.lang:<4} {r.note}")
                 continue
+            ok = _("yes") if r.passes else _("NO")
             lines.append(
                 f"  {r.page:<18} {r.lang:<4} {r.formula:<13} {r.score:>5.0f} {r.threshold:>4.0f} "
-                f"{r.mean_sentence_length:>14.1f}  {'yes' if r.passes else 'NO'}"
+                f"{r.mean_sentence_length:>14.1f}  {ok}"
             )
     lines.append("")
     if report.findings:
-        lines.append(f"{len(report.findings)} finding(s):")
+        lines.append(_("{count} finding(s):").format(count=len(report.findings)))
         for f in sorted(report.findings, key=lambda f: (f.path, f.line, f.message)):
             lines.append(f"  {f} [{f.code}]")
             if f.kind == "stale":
-                lines.append(f"      source then: {one_line(f.old_source or '(not found in git history)')}")
-                lines.append(f"      source now:  {one_line(f.new_source or '')}")
-                lines.append(f"      translation: {one_line(f.translation or '')}")
+                then = one_line(f.old_source or _("(not found in git history)"))
+                lines.append("      " + _("source then: {text}").format(text=then))
+                lines.append("      " + _("source now:  {text}").format(text=one_line(f.new_source or "")))
+                lines.append("      " + _("translation: {text}").format(text=one_line(f.translation or "")))
     else:
-        lines.append("No findings.")
+        lines.append(_("No findings."))
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from patientinfo.content.layout import Layout
 from patientinfo.content.load import as_layout
 from patientinfo.content.model import TEXT_DOMAINS, Treatment
 from patientinfo.content.schema import PLACEHOLDER, TextEntry
+from patientinfo.messages import _
 from patientinfo.translate.catalogue import display_text, previous_source_text, source_hash
 
 
@@ -46,18 +47,20 @@ def _translation_finding(treatment: Treatment, lang: str, domain: str, text_id: 
             "missing",
             treatment.text_path(source, domain),
             treatment.text_line(source, domain, text_id),
-            f"'{text_id}' has no text in language '{lang}' ({path})",
+            _("'{id}' has no text in language '{lang}' ({file})").format(id=text_id, lang=lang, file=path),
             text_id,
             lang,
         )
     line = treatment.text_line(lang, domain, text_id)
-    review = f"review it, then run: scripts/check --mark-reviewed {text_id} {lang}"
+    review = _("review it, then run: scripts/check --mark-reviewed {id} {lang}").format(id=text_id, lang=lang)
     if entry.source_hash is None:
         return Finding(
             "unreviewed",
             path,
             line,
-            f"'{text_id}' ({lang}) does not record which {source} text it translates; {review}",
+            _("'{id}' ({lang}) does not record which {source} text it translates; {review}").format(
+                id=text_id, lang=lang, source=source, review=review
+            ),
             text_id,
             lang,
         )
@@ -66,7 +69,9 @@ def _translation_finding(treatment: Treatment, lang: str, domain: str, text_id: 
             "stale",
             path,
             line,
-            f"'{text_id}' ({lang}) translates an older version of the {source} text; {review}",
+            _("'{id}' ({lang}) translates an older version of the {source} text; {review}").format(
+                id=text_id, lang=lang, source=source, review=review
+            ),
             text_id,
             lang,
             old_source=previous_source_text(treatment, domain, text_id, entry.source_hash),

@@ -63,7 +63,9 @@ def read_one(where: Layout | Path | str, shown: str, model: type[M]) -> tuple[M 
     return reader.read(shown, model), reader.problems
 
 
-def load_files(where: Layout | Path | str, *, drafts: bool = False) -> tuple[Project, dict[str, SourcesFile]]:
+def load_files(
+    where: Layout | Path | str, *, drafts: bool = False, left_out: frozenset[str] = frozenset()
+) -> tuple[Project, dict[str, SourcesFile]]:
     """Read and validate every content file on its own (no rule between files yet). ``drafts``:
     the drafts' languages and treatments too (the preview); a draft's text file not yet
     created counts as empty."""
@@ -71,7 +73,7 @@ def load_files(where: Layout | Path | str, *, drafts: bool = False) -> tuple[Pro
     reader = _Reader(layout)
     settings = reader.read(layout.settings, Settings)
     if settings is not None and drafts:
-        settings = settings.with_drafts()
+        settings = settings.with_drafts(left_out)
     clinic = reader.read(layout.clinic, Clinic)
     treatments = settings.treatments if settings is not None else []
     facts_files = {t: reader.read(layout.facts(t), FactsFile) for t in treatments}
@@ -186,17 +188,22 @@ def _settings_problems(layout: Layout, settings: Settings, settings_doc: YamlDoc
 
 
 def load_project(
-    where: Layout | Path | str, *, drafts: bool = False, mark_missing: bool = True, allow_missing_texts: bool = False
+    where: Layout | Path | str,
+    *,
+    drafts: bool = False,
+    mark_missing: bool = True,
+    allow_missing_texts: bool = False,
+    left_out: frozenset[str] = frozenset(),
 ) -> Project:
     """Load every treatment of the project; raise ContentError listing every problem found.
 
     ``drafts``: with the languages and treatments being written (the preview); each text they
     still miss shows as a marker naming it (unless not ``mark_missing``: translators' files),
-    never as another language's text.
+    never as another language's text. ``left_out``: drafts the preview leaves out (their errors).
     ``allow_missing_texts`` lets the editors' check report missing translations as findings
     (with the rest of its report) instead of stopping; a build never allows them.
     """
-    project, sources_files = load_files(where, drafts=drafts)
+    project, sources_files = load_files(where, drafts=drafts, left_out=left_out)
     problems = [
         problem
         for treatment_id, treatment in project.treatments.items()

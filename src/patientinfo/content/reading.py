@@ -33,6 +33,8 @@ MAX_DEPTH = 32  # real content nests 7 levels deep at most
 MAX_NODES = 200_000
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Mistakes PyYAML reports where it noticed them (the next line) but whose start it also gives.
+AT_ITS_START = ("while scanning a simple key", "while parsing a flow sequence", "while parsing a flow mapping")
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
@@ -267,6 +269,8 @@ def parse_yaml(text: str, shown: str) -> YamlDocument:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and (exc.context or "").startswith(AT_ITS_START):
+            mark = exc.context_mark  # a key without ':' or an unclosed [ or {: YAML notices it a line later
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 0)
         unclosed = unclosed_quote(text, exc.context_mark.line if exc.context_mark else line - 1, line)
         if unclosed is not None:  # the parser notices a missing quote lines later: name the line

@@ -29,8 +29,9 @@ from patientinfo import messages
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem, StrictFindings
+from patientinfo.messages import _
 from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
-from patientinfo.mkdocs.preview import MemoryBytecodeCache, PdfRefresher, error_banner, inputs_stamp
+from patientinfo.mkdocs.preview import MemoryBytecodeCache, PdfRefresher, draft_banner, error_banner, inputs_stamp
 from patientinfo.mkdocs.site import (
     FRONT_MATTER_TEXTS,
     i18n_languages,
@@ -124,6 +125,9 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             log.info("patientinfo: inputs unchanged since the last build, its pages and PDFs reused")
         for finding in staged.findings:
             log.warning("patientinfo check: %s", finding)
+        if staged.draft_problems:
+            listed = "\n".join(str(problem) for problem in staged.draft_problems)
+            log.warning("%s\n%s", _("A draft has errors: it is left out of the preview until they are fixed"), listed)
 
     def _failed(self, config: MkDocsConfig, exc: Exception) -> MkDocsConfig:
         """A build stops with the problems; the preview keeps its last good pages, with the
@@ -164,7 +168,10 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         for key in FRONT_MATTER_TEXTS:
             if isinstance(page.meta.get(key), str):
                 page.meta[key] = Markup(page.meta[key])
-        return error_banner(self.errors) + markdown if self.errors else markdown
+        if self.errors:
+            return error_banner(self.errors) + markdown
+        drafts = self.staged.draft_problems if self.staged is not None else []
+        return draft_banner(drafts) + markdown if drafts else markdown
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation

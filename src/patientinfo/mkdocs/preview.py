@@ -18,6 +18,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 
 from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem
+from patientinfo.messages import _
 from patientinfo.pipeline.context import BuildContext
 from patientinfo.printing.registry import print_all
 from patientinfo.render.texts import md_escape
@@ -63,6 +64,18 @@ def error_banner(problems: list[Problem]) -> str:
     """A box on top of every served page while the content has errors (escaped like any text)."""
     lines = [
         '!!! danger "The content has errors: this page shows the last version that could be built"',
+        "",
+        *(f"    - {md_escape(str(problem))}" for problem in problems[:50]),
+        "",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def draft_banner(problems: list[Problem]) -> str:
+    """A box on top of every served page while a draft has errors: the draft is left out."""
+    lines = [
+        '!!! warning "' + _("A draft has errors: it is left out of the preview until they are fixed") + '"',
         "",
         *(f"    - {md_escape(str(problem))}" for problem in problems[:50]),
         "",

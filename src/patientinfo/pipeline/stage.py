@@ -15,10 +15,11 @@ from pathlib import Path
 
 from patientinfo.check.run import run_project_check
 from patientinfo.content.layout import Layout
-from patientinfo.content.load import load_project
+from patientinfo.content.load import load_project, read_one
 from patientinfo.content.model import Project
 from patientinfo.content.reading import tree_problems
-from patientinfo.errors import ContentError, StrictFindings
+from patientinfo.content.schema import Settings
+from patientinfo.errors import ContentError, Problem, StrictFindings
 from patientinfo.pipeline import addresses, reuse
 from patientinfo.pipeline.context import BuildContext
 from patientinfo.printing.registry import last_printed, print_all
@@ -35,6 +36,7 @@ class Staged:
     pages: dict[str, dict[str, str]] = field(default_factory=dict)  # kept for the preview's next edit
     digest: str | None = None  # a build's stamp of its inputs (reuse.py)
     reused: bool = False  # the last build's files, its inputs being the same
+    draft_problems: list[Problem] = field(default_factory=list)  # drafts the preview left out, and why
 
 
 def refuse_outside(layout: Layout, *folders: Path) -> None:
@@ -97,7 +99,7 @@ def stage(
     if previous is not None:
         project, pages, findings = previous.project, previous.pages, previous.findings
     else:
-        project = load_project(layout, drafts=context.drafts)
+        project, draft_problems = _load(layout, context)
         # The preview ("last") never records: its PDFs are whatever the cache holds at the time.
         digest = None if context.pdfs == "last" else reuse.inputs_digest(layout, context, project.clinic.logo)
         record = reuse.load(staging, digest) if staging is not None and digest is not None else None
@@ -124,7 +126,40 @@ def stage(
         addresses.write_record(layout, {**recorded, **now})
     generated = [path for path, data in files.items() if docs.get(path) != data]
     digest = None if previous is not None else digest
-    return Staged(project, files, generated, findings, pages, digest)
+    kept_problems = previous.draft_problems if previous is not None else draft_problems
+    return Staged(project, files, generated, findings, pages, digest, draft_problems=kept_problems)
+
+
+def _load(layout: Layout, context: BuildContext) -> tuple[Project, list[Problem]]:
+    """The project; in the preview, with its drafts, except a draft whose own files have errors:
+    it is left out (with its errors) so that the rest still shows. Errors elsewhere stop it."""
+    if not context.drafts:
+        return load_project(layout), []
+    try:
+        return load_project(layout, drafts=True), []
+    except ContentError as exc:
+        settings, _ = read_one(layout, layout.settings, Settings)
+        if settings is None:
+            raise
+        broken = {
+            name: [problem for problem in exc.problems if _in_draft(layout, settings, name, problem.path)]
+            for name in settings.draft_names()
+        }
+        broken = {name: problems for name, problems in broken.items() if problems}
+        if not broken or sum(len(p) for p in broken.values()) < len(exc.problems):
+            raise  # some errors are in the published content: the preview shows them
+        project = load_project(layout, drafts=True, left_out=frozenset(broken))
+        return project, [problem for problems in broken.values() for problem in problems]
+
+
+def _in_draft(layout: Layout, settings: Settings, name: str, path: str) -> bool:
+    """Whether ``path`` is a file of the draft language or treatment ``name``."""
+    if name in settings.drafts.languages:
+        return path.startswith(layout.language_folder(name) + "/")
+    languages = [*settings.languages, *settings.drafts.languages]
+    return path.startswith(
+        (layout.treatment_folder(name) + "/", *(layout.shown(lang, name) + "/" for lang in languages))
+    )
 
 
 def _draft_folders(project: Project, context: BuildContext) -> frozenset[str]:

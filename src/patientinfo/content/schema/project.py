@@ -225,15 +225,18 @@ class Settings(Model):
     def locale(self, lang: str) -> str:
         return self.locales.get(lang, lang)
 
-    def with_drafts(self) -> Settings:
+    def with_drafts(self, left_out: frozenset[str] = frozenset()) -> Settings:
         """The settings of the preview: the drafts are languages and treatments like the others
-        (the band on their pages and PDFs says they are drafts)."""
+        (the band on their pages and PDFs says they are drafts), except those ``left_out``."""
         return self.model_copy(
             update={
-                "languages": [*self.languages, *self.drafts.languages],
-                "treatments": [*self.treatments, *self.drafts.treatments],
+                "languages": [*self.languages, *(d for d in self.drafts.languages if d not in left_out)],
+                "treatments": [*self.treatments, *(d for d in self.drafts.treatments if d not in left_out)],
             }
         )
+
+    def draft_names(self) -> list[str]:
+        return [*self.drafts.languages, *self.drafts.treatments]
 
     def is_draft(self, lang: str, treatment: str) -> bool:
         return lang in self.drafts.languages or treatment in self.drafts.treatments
