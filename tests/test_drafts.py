@@ -142,7 +142,6 @@ def test_the_preview_build_has_the_draft_band_on_every_page_of_the_draft(project
 
 def test_a_draft_treatment_with_invalid_facts_is_left_out_of_the_preview_with_its_errors(project: Path):
     from conftest import context
-
     from patientinfo.content.layout import Layout
     from patientinfo.pipeline.stage import stage
 
