@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import sys
 from pathlib import Path
@@ -82,22 +81,9 @@ def check(layout: Layout, args: argparse.Namespace, context: BuildContext) -> in
 
 
 def write_schemas(root: Path) -> int:
-    from patientinfo.content.schema import Catalog, Clinic, CountryFile, FactsFile, Settings, SourcesFile
+    from patientinfo.content.schema.export import write_json_schemas
 
-    folder = root / "schema"
-    folder.mkdir(exist_ok=True)
-    for name, model, title in (
-        ("facts", FactsFile, "content/treatments/<id>/facts.yaml"),
-        ("sources", SourcesFile, "content/treatments/<id>/sources.yaml"),
-        ("clinic", Clinic, "content/clinic.yaml"),
-        ("country", CountryFile, "content/countries/<CC>.yaml"),
-        ("settings", Settings, "content/settings.yaml"),
-        ("texts", Catalog, "content/<lang>/ui.yaml, countries.yaml and content/<lang>/<id>/*.yaml"),
-    ):
-        schema = model.model_json_schema()
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = title
-        (folder / f"{name}.schema.json").write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    folder = write_json_schemas(root)
     print(_("JSON Schemas written to {folder}/").format(folder=folder.relative_to(root)))
     return 0
 
@@ -302,7 +288,6 @@ def new_site(args: argparse.Namespace, context: BuildContext) -> int:
     target = Path(args.folder)
     try:
         written = make_site(target, today=context.day)
-        write_schemas(target.resolve())
     except ScaffoldError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 2

@@ -133,7 +133,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         """A build stops with the problems; the preview keeps its last good pages, with the
         problems on top of each."""
         if isinstance(exc, ContentError) and self.serving and self.staged is not None:
-            log.error("patient information content has errors (the served pages show them):\n%s", exc)
+            log.error("%s\n%s", _("patient information content has errors (the served pages show them):"), exc)
             self.errors = exc.problems
             assert self.staging is not None  # set by on_config before staging
             return self._apply(config, self.staged.project, self.staging)
@@ -143,7 +143,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             raise PluginError(
                 f"{exc.filename or 'a content file'}: cannot be read ({exc.strerror}); the site was not changed"
             ) from None
-        raise PluginError(f"patient information content has errors:\n{exc}") from None
+        raise PluginError(_("patient information content has errors:") + f"\n{exc}") from None
 
     @staticmethod
     def _apply(config: MkDocsConfig, project: Project, staging: Path) -> MkDocsConfig:

@@ -63,7 +63,7 @@ class PdfRefresher:
 def error_banner(problems: list[Problem]) -> str:
     """A box on top of every served page while the content has errors (escaped like any text)."""
     lines = [
-        '!!! danger "The content has errors: this page shows the last version that could be built"',
+        '!!! danger "' + _("The content has errors: this page shows the last version that could be built") + '"',
         "",
         *(f"    - {md_escape(str(problem))}" for problem in problems[:50]),
         "",

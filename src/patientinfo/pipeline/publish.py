@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from patientinfo.content.layout import Layout
+from patientinfo.messages import _
 from patientinfo.pipeline.context import BuildContext
 
 
@@ -64,11 +65,12 @@ def build_site(layout: Layout, site_dir: Path, context: BuildContext) -> int:
         build(config)
         swap_into_place(new_site, site_dir)
     except (Abort, ConfigurationError) as exc:
-        print(f"{exc}\nThe site build failed; {site_dir.name}/ was not changed.", file=sys.stderr)
+        failed = _("The site build failed; {folder}/ was not changed.").format(folder=site_dir.name)
+        print(f"{exc}\n{failed}", file=sys.stderr)
         return 1
     finally:
         logger.removeHandler(handler)
         shutil.rmtree(scratch, ignore_errors=True)
     shown = site_dir.relative_to(root) if site_dir.is_relative_to(root) else site_dir
-    print(f"Built {shown}/ in {time.perf_counter() - started:.1f} s")
+    print(_("Built {folder}/ in {seconds:.1f} s").format(folder=shown, seconds=time.perf_counter() - started))
     return 0

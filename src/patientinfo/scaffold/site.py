@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from patientinfo.content.layout import Layout
+from patientinfo.content.schema.export import write_json_schemas
 from patientinfo.scaffold.language import ScaffoldError
 
 STARTER = Path(__file__).parents[1] / "starter"
@@ -58,6 +59,7 @@ def new_site(target: Path, *, today: dt.date) -> list[str]:
     (target / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     _write_scripts(target)
     _name_own_paths(target)
+    write_json_schemas(target)  # in the first commit, with the files they describe
     written = sorted(path.relative_to(target).as_posix() for path in target.rglob("*") if path.is_file())
     _first_commit(target)
     return written
