@@ -324,11 +324,11 @@ def next_steps(added: AddedLanguage) -> str:
         "Next steps:",
         f"  1. Translate every text. Either edit {added.content_dir}/{code}/ (each text is there as a comment: remove",
         "     the '# ' and translate it), or give translators a PO file (Weblate, Poedit...):",
-        f"       python -m patientinfo translations export {code}      # writes translations/{code}.po",
-        f"       python -m patientinfo translations import translations/{code}.po",
-        f"  2. '{code}' is a draft: the published site goes on without it; mkdocs serve shows it with a",
-        "     draft band. python -m patientinfo check    shows how many texts are written, per file.",
-        f"  3. python -m patientinfo publish {code}    puts it on the site once every text is written.",
+        f"       scripts/patientinfo translations export {code}      # writes translations/{code}.po",
+        f"       scripts/patientinfo translations import translations/{code}.po",
+        f"  2. '{code}' is a draft: the published site goes on without it; scripts/serve shows it with a",
+        "     draft band. scripts/check    shows how many texts are written, per file.",
+        f"  3. scripts/patientinfo publish {code}    puts it on the site once every text is written.",
         f"  4. Translate docs/{code}/editors.md, the editors' guide (a copy of another language's until then).",
     ]
     return "\n".join(lines)

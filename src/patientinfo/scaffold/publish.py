@@ -19,6 +19,7 @@ from patientinfo.content.load import as_layout, load_project, read_one
 from patientinfo.content.model import SHARED_DOMAINS, TREATMENT_DOMAINS, Project
 from patientinfo.content.schema import Settings
 from patientinfo.errors import ContentError, Problem
+from patientinfo.messages import _
 from patientinfo.scaffold.site import ScaffoldError
 
 SHOWN_IDS = 5  # the first ids still to write named per file; the rest are counted
@@ -39,14 +40,20 @@ class Progress:
     def lines(self) -> list[str]:
         total = sum(count for count, _ in self.files.values())
         written = total - sum(len(missing) for _, missing in self.files.values())
-        found = [f"{self.name} ({self.kind}, draft): {written} of {total} texts written"]
+        kind = _("language") if self.kind == "language" else _("treatment")
+        found = [
+            _("{name} ({kind}, draft): {written} of {total} texts written").format(
+                name=self.name, kind=kind, written=written, total=total
+            )
+        ]
         for path, (count, missing) in self.files.items():
             if not missing:
                 continue
             named = ", ".join(missing[:SHOWN_IDS]) + (
-                f" and {len(missing) - SHOWN_IDS} more" if len(missing) > SHOWN_IDS else ""
+                _(" and {count} more").format(count=len(missing) - SHOWN_IDS) if len(missing) > SHOWN_IDS else ""
             )
-            found.append(f"  {path}: {count - len(missing)} of {count} texts written; still to write: {named}")
+            line = _("{file}: {written} of {total} texts written; still to write: {ids}")
+            found.append("  " + line.format(file=path, written=count - len(missing), total=count, ids=named))
         return found
 
 
@@ -88,14 +95,15 @@ def publish(where: Layout | Path, name: str) -> Progress:
         target = "treatments"
     else:
         listed = ", ".join([*drafts.languages, *drafts.treatments]) or "none"
-        raise ScaffoldError(f"'{name}' is not a draft of this site ({layout.settings} drafts: {listed})")
+        message = _("'{name}' is not a draft of this site ({file} drafts: {listed})")
+        raise ScaffoldError(message.format(name=name, file=layout.settings, listed=listed))
     try:
         project = load_project(layout, drafts=True)
     except ContentError as exc:
-        raise ScaffoldError(f"the content has errors; fix them first:\n{exc}") from None
+        raise ScaffoldError(_("the content has errors; fix them first:") + f"\n{exc}") from None
     progress = next(p for p in drafts_progress(project) if p.name == name)
     if not progress.complete:
-        raise ScaffoldError("\n".join([f"'{name}' cannot be published yet:", *progress.lines()]))
+        raise ScaffoldError("\n".join([_("'{name}' cannot be published yet:").format(name=name), *progress.lines()]))
     if target == "languages":
         copied = [f for t in project.treatments.values() for f in untranslated_findings(t) if f.lang == name]
         if copied:

@@ -202,9 +202,9 @@ def next_steps(added: AddedTreatment) -> str:
             "     quotes.",
             f"  2. Write the texts in {added.content_dir}/<lang>/{t}/ (the model's texts are there as comments),",
             "     starting with index.name, the treatment's name in the menu and on the home page.",
-            f"  3. '{t}' is a draft: the published site goes on without it; mkdocs serve shows it with a draft",
-            "     band. python -m patientinfo check    shows how many texts are written, per file.",
-            f"  4. python -m patientinfo publish {t}    puts it on the site once every text is written; then",
+            f"  3. '{t}' is a draft: the published site goes on without it; scripts/serve shows it with a draft",
+            "     band. scripts/check    shows how many texts are written, per file.",
+            f"  4. scripts/patientinfo publish {t}    puts it on the site once every text is written; then",
             f"     each treatment has its own folder (/{t}/ ...), the home page lists them, and the old",
             "     addresses lead to their new place.",
         ]
