@@ -90,10 +90,7 @@ def load_files(
     ):
         raise ContentError(reader.problems)
     valid_countries = country_files.stamped(countries)  # type: ignore[arg-type]
-    clinic_problems = country_files.clinic_problems(layout, clinic, reader.files[layout.clinic], list(countries))
-    if clinic_problems:
-        raise ContentError(clinic_problems)
-    clinic = country_files.with_emergency_number(clinic, valid_countries)
+    clinic = _with_country(reader, clinic, valid_countries)
     shown_countries = country_files.shown_countries(settings, clinic, valid_countries)
     source = settings.source_language
     site_text_ids = frozenset(ui[source].root).union(
@@ -125,6 +122,15 @@ def load_files(
         },
     )
     return project, sources_files  # type: ignore[return-value]
+
+
+def _with_country(reader: _Reader, clinic: Clinic, countries: dict[str, CountryFile]) -> Clinic:
+    """The clinic, its emergency number from its country's file unless it gives its own."""
+    layout = reader.layout
+    problems = country_files.clinic_problems(layout, clinic, reader.files[layout.clinic], list(countries))
+    if problems:
+        raise ContentError(problems)
+    return country_files.with_emergency_number(clinic, countries)
 
 
 def _read_texts(
