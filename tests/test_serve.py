@@ -4,6 +4,7 @@ after; while the content has an error, the pages show it instead of hanging."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -148,5 +149,42 @@ def test_a_docs_edit_reuses_the_rendered_content(sample_project: Path):
         edit_until_noticed(server, css, "\n", f"\n{marker}\n")
         poll(lambda: server.get("/assets/stylesheets/extra.css"), lambda text: marker in text)
         server.wait_for("content unchanged, pages reused")
+    finally:
+        server.stop()
+
+
+def test_a_fact_edit_renders_only_the_pages_that_show_it_as_a_full_build_would(sample_project: Path):
+    """The quick preview (mkdocs/quick.py): an edit of one text renders again the pages that show
+    it and no other, and each is what a full build of every language makes of it."""
+    server = Server(sample_project)
+    try:
+        server.wait_for("Serving on")
+        server.wait_for("PDFs up to date")
+        word = f"leggero{uuid.uuid4().hex[:6]}"
+        texts = sample_project / "content" / "it" / SAMPLE_ID / "facts.yaml"
+        edit_until_noticed(server, texts, "Un livido", f"Un livido {word}")
+        quick = poll(lambda: server.get("/it/risks/"), lambda page: word in page)
+        server.wait_for("Reloading browsers")
+        rendered = {
+            line.split("quick preview of ", 1)[1].strip() for line in server.lines if "quick preview of" in line
+        }
+        staging = sample_project / ".cache/patientinfo/docs"
+        showing = {
+            path.relative_to(staging).as_posix()
+            for path in staging.rglob("*.md")
+            if word in path.read_text(encoding="utf-8")
+        }
+        assert rendered == showing and rendered, "".join(server.lines)
+        assert server.count("Building documentation") == 1, "".join(server.lines)  # no full build for it
+        # A full build (an edit of docs/) makes the same page.
+        css = sample_project / "docs/assets/stylesheets/extra.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* full */\n", encoding="utf-8")
+        server.wait_for("Building documentation", times=2)
+        server.wait_for("Reloading browsers", times=2)
+
+        def built(page: str) -> str:  # the served page without the server's live-reload counters
+            return re.sub(r"livereload\(\d+, \d+\)", "livereload()", page)
+
+        assert built(server.get("/it/risks/")) == built(quick)
     finally:
         server.stop()

@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import logging
 import shutil
+import threading
 from pathlib import Path
 
 from markupsafe import Markup
@@ -32,6 +33,7 @@ from patientinfo.errors import ContentError, Problem, StrictFindings
 from patientinfo.messages import _
 from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
 from patientinfo.mkdocs.preview import MemoryBytecodeCache, PdfRefresher, draft_banner, error_banner, inputs_stamp
+from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watching
 from patientinfo.mkdocs.site import (
     FRONT_MATTER_TEXTS,
     i18n_languages,
@@ -42,7 +44,7 @@ from patientinfo.mkdocs.site import (
     split_search_index,
 )
 from patientinfo.pipeline.context import BuildContext, context_from_environment
-from patientinfo.pipeline.stage import Staged, publish_staging, stage
+from patientinfo.pipeline.stage import Staged, editors_findings, publish_staging, stage
 from patientinfo.render.brand import BRAND_CSS, footer, logo_file
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
@@ -58,6 +60,9 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.staged: Staged | None = None  # the last good stage (the preview keeps showing it)
         self.errors: list[Problem] = []  # the content's errors while serving, shown on every page
         self.pdfs = PdfRefresher()
+        self.quick = QuickRebuild()  # the preview's pages re-rendered alone after a content edit
+        self._outside: tuple | None = None  # docs/, the theme and mkdocs.yml at the last full build
+        self.theme_dir: Path | None = None
         self.bytecode_cache = MemoryBytecodeCache()
         self._stamp: tuple | None = None
         self._refreshed: Staged | None = None
@@ -82,7 +87,14 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     def on_env(self, env, config: MkDocsConfig, files):  # noqa: ANN001, ANN201
         env.bytecode_cache = self.bytecode_cache  # Material's templates compile once per process
+        if self.serving and self.project is not None:
+            self.quick.saw_env(self._language(config, self.project), env)
         return env
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files) -> Navigation:  # noqa: ANN001
+        if self.serving and self.project is not None:
+            self.quick.saw_nav(self._language(config, self.project), config, files, nav)
+        return nav
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -91,6 +103,9 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             return config  # the other languages' passes of mkdocs-static-i18n: already staged
         self.layout, self.staging = Layout(root, self.config.content_dir), staging
         self.site_root, self.docs_dir = Path(config.site_dir), Path(config.docs_dir).resolve()
+        self.theme_dir = Path(config.theme.custom_dir or root / "overrides")
+        self.quick.forget()
+        self._outside = self._outside_stamp() if self.serving else None
         context = self._context(config, root)
         stamp = inputs_stamp(self.layout.content, TEMPLATES) if self.serving else None
         unchanged = stamp is not None and stamp == self._stamp and self.staged is not None and not self.errors
@@ -99,7 +114,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 self.layout,
                 context,
                 self.docs_dir,
-                theme_dir=Path(config.theme.custom_dir or root / "overrides"),
+                theme_dir=self.theme_dir,
                 staging=staging,
                 previous=self.staged if unchanged else None,
             )
@@ -111,9 +126,9 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.staged, self._stamp, self.errors = staged, stamp, []
         return self._apply(config, staged.project, staging)
 
-    def _context(self, config: MkDocsConfig, root: Path) -> BuildContext:
+    def _context(self, config: MkDocsConfig | None, root: Path) -> BuildContext:
         context = self.context or context_from_environment(
-            strict=bool(config.strict), pdf_cache=root / self.config.pdf_cache
+            strict=bool(config and config.strict), pdf_cache=root / self.config.pdf_cache
         )
         messages.use(context.messages)  # the editor's language for errors and findings
         return dataclasses.replace(context, pdfs="last", drafts=True) if self.serving else context
@@ -236,4 +251,55 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         for path in (self.layout.content if self.layout else None, self.docs_dir, TEMPLATES):
             if path is not None and Path(path).exists():
                 server.watch(str(path))
+        faster_watching(server)
+        full = server.builder
+
+        def quick_or_full() -> None:
+            if not self._quick():
+                full()
+
+        server.builder = quick_or_full
         return server
+
+    def _outside_stamp(self) -> tuple:
+        """docs/, the theme and mkdocs.yml: an edit there needs a full build."""
+        folders = [p for p in (self.docs_dir, self.theme_dir) if p is not None and p.is_dir()]
+        config = self.layout.mkdocs_yml if self.layout else None
+        extra = (config.stat().st_mtime_ns,) if config is not None and config.is_file() else ()
+        return (*inputs_stamp(*folders), *extra)
+
+    def _quick(self) -> bool:
+        """After an edit of the content alone: stage again and render only the pages that
+        changed, the edited language first (quick.py); False when a full build is needed."""
+        layout, staging, before = self.layout, self.staging, self.staged
+        if layout is None or staging is None or before is None or self.errors or not self.quick.passes:
+            return False
+        stamp = inputs_stamp(layout.content, TEMPLATES)
+        if stamp == self._stamp or self._outside_stamp() != self._outside:
+            return False
+        context = self._context(None, layout.root)
+        try:
+            docs = self.docs_dir or layout.docs
+            staged = stage(layout, context, docs, theme_dir=self.theme_dir, staging=staging, check=False)
+        except (ContentError, StrictFindings, OSError):
+            return False  # the full build shows the errors
+        pages = {path for path in staged.files if path.endswith(".md")}
+        if pages != {path for path in before.files if path.endswith(".md")}:
+            return False  # a page added or removed: the menus change
+        if staged.draft_problems != before.draft_problems:
+            return False  # the box on every page changes
+        changed = [path for path, data in staged.files.items() if before.files.get(path) != data]
+        publish_staging(staged, staging)
+        first = edited_language(self._stamp or (), stamp, layout, staged.project.languages)
+        if not self.quick.rebuild(staging, changed, staged.project.languages, first):
+            return False
+        self.staged, self._stamp = staged, stamp
+        self._refreshed = staged
+        self.pdfs.start(staged.project, context, self._place)
+        threading.Thread(target=self._check_later, args=(staged, context), daemon=True).start()
+        return True
+
+    def _check_later(self, staged: Staged, context: BuildContext) -> None:
+        """The editors' check of a quick preview, once its pages are served."""
+        staged.findings = editors_findings(staged.project, context)
+        self._report(staged, False)

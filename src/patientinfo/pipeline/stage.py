@@ -92,9 +92,11 @@ def stage(
     theme_dir: Path | None = None,
     staging: Path | None = None,
     previous: Staged | None = None,
+    check: bool = True,
 ) -> Staged:
     """Everything MkDocs reads. ``staging``: a build may reuse the last build's files there when
-    every input is the same. ``previous``: the preview reuses its pages when only docs/ changed."""
+    every input is the same. ``previous``: the preview reuses its pages when only docs/ changed.
+    ``check``: False leaves the editors' check to the caller (the quick preview runs it after)."""
     refuse_outside(layout, docs_dir, *([theme_dir] if theme_dir else []))
     if previous is not None:
         project, pages, findings = previous.project, previous.pages, previous.findings
@@ -109,7 +111,7 @@ def stage(
                 raise StrictFindings(findings)
             docs = docs_files(docs_dir, _draft_folders(project, context))
             return Staged(project, {**docs, **kept}, list(kept), findings, digest=digest, reused=True)
-        findings = editors_findings(project, context)
+        findings = editors_findings(project, context) if check else []
         pages = render_pages(project, context.day)
     pdfs = _pdfs(project, context)
     docs = docs_files(docs_dir, _draft_folders(project, context))
