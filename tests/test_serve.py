@@ -140,7 +140,7 @@ def test_while_the_content_has_an_error_the_pages_show_it(sample_project: Path):
         server.stop()
 
 
-def test_a_docs_edit_reuses_the_rendered_content(sample_project: Path):
+def test_a_docs_edit_is_copied_without_a_full_build(sample_project: Path):
     server = Server(sample_project)
     try:
         server.wait_for("Serving on")
@@ -148,7 +148,8 @@ def test_a_docs_edit_reuses_the_rendered_content(sample_project: Path):
         marker = f"/* {uuid.uuid4().hex} */"
         edit_until_noticed(server, css, "\n", f"\n{marker}\n")
         poll(lambda: server.get("/assets/stylesheets/extra.css"), lambda text: marker in text)
-        server.wait_for("content unchanged, pages reused")
+        server.wait_for("Reloading browsers")
+        assert server.count("Building documentation") == 1, "".join(server.lines)  # copied, no full build
     finally:
         server.stop()
 
@@ -176,9 +177,9 @@ def test_a_fact_edit_renders_only_the_pages_that_show_it_as_a_full_build_would(s
         }
         assert rendered == showing and rendered, "".join(server.lines)
         assert server.count("Building documentation") == 1, "".join(server.lines)  # no full build for it
-        # A full build (an edit of docs/) makes the same page.
-        css = sample_project / "docs/assets/stylesheets/extra.css"
-        css.write_text(css.read_text(encoding="utf-8") + "\n/* full */\n", encoding="utf-8")
+        # A full build (an edit of mkdocs.yml) makes the same page.
+        config = sample_project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n# full build\n", encoding="utf-8")
         server.wait_for("Building documentation", times=2)
         server.wait_for("Reloading browsers", times=2)
 

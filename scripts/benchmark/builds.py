@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .common import ROOT, say
-from .projects import copy_project, plain_project
+from .projects import copy_project, edit_one_fact, plain_project
 from .runs import Run, median, mkdocs_build, seconds_list
 
 
@@ -20,6 +20,7 @@ class BuildFigures:
     cold: Run
     warm: list[Run]
     plain: list[Run]
+    edited: list[Run]  # a warm build after one fact's text changed (its language's PDFs printed again)
     project: Path
     site: Path
     pdf_cache: Path
@@ -36,14 +37,22 @@ def measure_builds(tmp: Path) -> BuildFigures:
     rss = max(r.max_rss_mb for r in warm)
     runs = seconds_list(warm)
     say(f"   warm (median of 3):                   {median(warm):5.1f} s   peak RSS {rss:5.0f} MB   [{runs}]")
+    edited = []
+    for number in range(3):
+        edit_one_fact(project, f"Benchedit{number}")
+        edited.append(mkdocs_build(project, tmp / "site", cache))
+    say(f"   after one fact edit (median of 3):    {median(edited):5.1f} s   [{seconds_list(edited)}]")
     plain_root = plain_project(tmp / "plain", project)
     plain = [mkdocs_build(plain_root, tmp / "site-plain", cache) for _ in range(3)]
     rss = max(r.max_rss_mb for r in plain)
     runs = seconds_list(plain)
     say(f"   plain MkDocs, same Markdown (med. 3): {median(plain):5.1f} s   peak RSS {rss:5.0f} MB   [{runs}]")
     p = median(plain)
-    say(f"   warm / plain {median(warm) / p:.2f}x, cold / plain {cold.seconds / p:.2f}x")
-    return BuildFigures(cold, warm, plain, project, tmp / "site", cache)
+    say(
+        f"   warm / plain {median(warm) / p:.2f}x, after an edit / plain {median(edited) / p:.2f}x, "
+        f"cold / plain {cold.seconds / p:.2f}x"
+    )
+    return BuildFigures(cold, warm, plain, edited, project, tmp / "site", cache)
 
 
 # (label, file name ending, function name): cumulative seconds of each, from one warm build.

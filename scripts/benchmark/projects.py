@@ -107,6 +107,29 @@ def add_languages(project: Path, codes: list[str]) -> None:
     write_yaml(project / "content/settings.yaml", settings)
 
 
+def edit_one_fact(project: Path, word: str) -> None:
+    """Append ``word`` to the first English fact text written on one line, as an editor would."""
+    path = project / "content/en/mesotherapy/facts.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith('  text: "') and line.endswith('"'))
+    lines[index] = lines[index][:-1] + f' {word}"'
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def add_treatments(project: Path, count: int) -> None:
+    """``count`` treatments in all: copies of the first (facts, sources and texts), each under
+    its own id; the site then has a folder per treatment and a home page listing them."""
+    settings = read_yaml(project / "content/settings.yaml")
+    first = settings["treatments"][0]
+    for number in range(2, count + 1):
+        copy = f"{first}-{number}"
+        shutil.copytree(project / "content/treatments" / first, project / "content/treatments" / copy)
+        for lang in settings["languages"]:
+            shutil.copytree(project / "content" / lang / first, project / "content" / lang / copy)
+        settings["treatments"].append(copy)
+    write_yaml(project / "content/settings.yaml", settings)
+
+
 def plugin_configuration(project: Path) -> tuple[list, list[dict]]:
     """The menu and the i18n languages the patientinfo plugin sets, written out for plain MkDocs."""
     from patientinfo.content.load import load_project

@@ -1,5 +1,5 @@
-"""Section 4: how warm builds grow with the number of facts (5x, 10x) and of languages (6, 10),
-on synthetic copies of the project."""
+"""Section 4: how warm builds grow with the number of facts (5x, 10x), of languages (6, 10) and
+of treatments (3, 10), on synthetic copies of the project."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .builds import BuildFigures
 from .common import ROOT, say
-from .projects import EXTRA_LANGUAGES, add_languages, multiply_facts, synthetic
+from .projects import EXTRA_LANGUAGES, add_languages, add_treatments, multiply_facts, synthetic
 from .runs import BuildFailed, Run, median, mkdocs_build, seconds_list
 
 SYNTHETIC_MAX_PAGES = 200
@@ -93,5 +93,12 @@ def measure_scaling(tmp: Path, builds: BuildFigures) -> tuple[dict[str, Scale], 
         shutil.copytree(previous_cache, cache)  # the languages already rendered keep their PDFs
         results[f"{count}L"] = scale_run(f"{count} languages", project, cache, tmp)
         previous_cache = cache
+        shutil.rmtree(project, ignore_errors=True)
+    for count in (3, 10):
+        project = synthetic(tmp, f"treatments-{count}", max_pages)
+        add_treatments(project, count)
+        cache = tmp / f"pdf-treatments-{count}"
+        cache.mkdir()
+        results[f"{count}T"] = scale_run(f"{count} treatments", project, cache, tmp)
         shutil.rmtree(project, ignore_errors=True)
     return results, note

@@ -27,6 +27,7 @@ from .projects import copy_project, read_yaml
 from .runs import environment, fmt_median
 
 POLL = 0.05  # seconds between two requests while waiting for an edit to show
+EDITS = 5  # edits per figure: the target is on the median of 5
 EDIT_TIMEOUT = 120.0
 
 
@@ -104,6 +105,24 @@ def append_to_fact(texts_file: Path, fact_id: str, word: str) -> None:
     texts_file.write_text(edited, encoding="utf-8")
 
 
+def fetch_bytes(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read()
+    except (urllib.error.URLError, OSError):
+        return b""
+
+
+def wait_changed(url: str, before: bytes, started: float) -> float | None:
+    """Seconds from ``started`` until ``url`` serves other bytes than ``before`` (a PDF made again)."""
+    while time.perf_counter() - started < EDIT_TIMEOUT:
+        now = fetch_bytes(url)
+        if now.startswith(b"%PDF") and now != before:
+            return time.perf_counter() - started
+        time.sleep(POLL)
+    return None
+
+
 def wait_for(url: str, word: str) -> float | None:
     started = time.perf_counter()
     while time.perf_counter() - started < EDIT_TIMEOUT:
@@ -125,6 +144,8 @@ class ServeFigures:
     page: str
     fact_id: str
     startup: float
+    fact_other: list[float | None]  # the same fact's French text, on the French page
+    pdf: list[float | None]  # the English leaflet made again after the English edit
 
 
 def start_serve(project: Path, cache: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
@@ -160,22 +181,30 @@ def stop_serve(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def fact_edits(process: subprocess.Popen, project: Path, url: str, fact_id: str) -> list[float | None]:
-    """Three edits of the fact's English text, each timed until ``url`` shows it."""
+def fact_edits(
+    process: subprocess.Popen, project: Path, url: str, fact_id: str, lang: str = "en", pdf_url: str | None = None
+) -> tuple[list[float | None], list[float | None]]:
+    """EDITS edits of the fact's text in ``lang``, each timed until ``url`` shows it (and, with
+    ``pdf_url``, until that PDF is made again)."""
     times: list[float | None] = []
-    for _ in range(3):
+    pdf_times: list[float | None] = []
+    for _ in range(EDITS):
         word = unique_word()
-        append_to_fact(project / "content/en/mesotherapy/facts.yaml", fact_id, word)
+        before = fetch_bytes(pdf_url) if pdf_url else b""
+        started = time.perf_counter()
+        append_to_fact(project / f"content/{lang}/mesotherapy/facts.yaml", fact_id, word)
         times.append(wait_for(url, word))
+        if pdf_url:
+            pdf_times.append(wait_changed(pdf_url, before, started))
         wait_idle(process.pid)
-    return times
+    return times, pdf_times
 
 
 def docs_edits(process: subprocess.Popen, project: Path, base: str) -> list[float | None]:
     """Three edits of a hand-made docs file (a style sheet), each timed until it is served."""
     times: list[float | None] = []
     css = project / "docs/assets/stylesheets/extra.css"
-    for _ in range(3):
+    for _ in range(EDITS):
         word = unique_word()
         with css.open("a", encoding="utf-8") as f:
             f.write(f"\n/* {word} */\n")
@@ -203,12 +232,15 @@ def measure_serve(tmp: Path, builds: BuildFigures) -> ServeFigures:
         startup = wait_serving(process, log_lines, base, started)
         say(f"   serving after {startup:.1f} s")
         wait_idle(process.pid)
-        fact_times = fact_edits(process, project, base + page, fact_id)
+        fact_times, pdf_times = fact_edits(process, project, base + page, fact_id, pdf_url=base + "en/leaflet-en.pdf")
+        french = page.removeprefix("en/")
+        other_times, _ = fact_edits(process, project, base + french, fact_id, lang="fr")
         docs_times = docs_edits(process, project, base)
     finally:
         stop_serve(process)
-    figures = ServeFigures(fact_times, docs_times, page, fact_id, startup)
-    edited = "content/en/mesotherapy/facts.yaml"
-    say(f"   fact edit ({edited}) -> /{page}:  median {fmt_median(fact_times)}   [{shown(fact_times)}]")
+    figures = ServeFigures(fact_times, docs_times, page, fact_id, startup, other_times, pdf_times)
+    say(f"   fact edit (content/en/...) -> /{page}:  median {fmt_median(fact_times)}   [{shown(fact_times)}]")
+    say(f"   fact edit (content/fr/...) -> /{french}:  median {fmt_median(other_times)}   [{shown(other_times)}]")
+    say(f"   English leaflet made again after the edit:  median {fmt_median(pdf_times)}   [{shown(pdf_times)}]")
     say(f"   docs edit (docs/assets/stylesheets/extra.css):  median {fmt_median(docs_times)}   [{shown(docs_times)}]")
     return figures

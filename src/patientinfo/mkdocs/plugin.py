@@ -61,7 +61,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.errors: list[Problem] = []  # the content's errors while serving, shown on every page
         self.pdfs = PdfRefresher()
         self.quick = QuickRebuild()  # the preview's pages re-rendered alone after a content edit
-        self._outside: tuple | None = None  # docs/, the theme and mkdocs.yml at the last full build
+        self._outside: tuple | None = None  # the theme and mkdocs.yml at the last full build
+        self._docs: tuple = ()  # docs/ at the last build
         self.theme_dir: Path | None = None
         self.bytecode_cache = MemoryBytecodeCache()
         self._stamp: tuple | None = None
@@ -106,6 +107,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.theme_dir = Path(config.theme.custom_dir or root / "overrides")
         self.quick.forget()
         self._outside = self._outside_stamp() if self.serving else None
+        self._docs = inputs_stamp(self.docs_dir) if self.serving else ()
         context = self._context(config, root)
         stamp = inputs_stamp(self.layout.content, TEMPLATES) if self.serving else None
         unchanged = stamp is not None and stamp == self._stamp and self.staged is not None and not self.errors
@@ -262,8 +264,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         return server
 
     def _outside_stamp(self) -> tuple:
-        """docs/, the theme and mkdocs.yml: an edit there needs a full build."""
-        folders = [p for p in (self.docs_dir, self.theme_dir) if p is not None and p.is_dir()]
+        """The theme and mkdocs.yml: an edit there needs a full build."""
+        folders = [p for p in (self.theme_dir,) if p is not None and p.is_dir()]
         config = self.layout.mkdocs_yml if self.layout else None
         extra = (config.stat().st_mtime_ns,) if config is not None and config.is_file() else ()
         return (*inputs_stamp(*folders), *extra)
@@ -275,11 +277,11 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if layout is None or staging is None or before is None or self.errors or not self.quick.passes:
             return False
         stamp = inputs_stamp(layout.content, TEMPLATES)
-        if stamp == self._stamp or self._outside_stamp() != self._outside:
+        docs = self.docs_dir or layout.docs
+        if (stamp, inputs_stamp(docs)) == (self._stamp, self._docs) or self._outside_stamp() != self._outside:
             return False
         context = self._context(None, layout.root)
         try:
-            docs = self.docs_dir or layout.docs
             staged = stage(layout, context, docs, theme_dir=self.theme_dir, staging=staging, check=False)
         except (ContentError, StrictFindings, OSError):
             return False  # the full build shows the errors
@@ -293,7 +295,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         first = edited_language(self._stamp or (), stamp, layout, staged.project.languages)
         if not self.quick.rebuild(staging, changed, staged.project.languages, first):
             return False
-        self.staged, self._stamp = staged, stamp
+        self.staged, self._stamp, self._docs = staged, stamp, inputs_stamp(docs)
         self._refreshed = staged
         self.pdfs.start(staged.project, context, self._place)
         threading.Thread(target=self._check_later, args=(staged, context), daemon=True).start()

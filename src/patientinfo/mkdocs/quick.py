@@ -3,9 +3,10 @@ Markdown changed are rendered again, through MkDocs' own page functions and each
 build pass as the last full build left it, the edited language first.
 
 A full build of every language takes about two seconds (mkdocs-static-i18n builds each
-language in turn); an edit usually changes a few pages. Anything this cannot do exactly (an
-edit of docs/, the theme or mkdocs.yml, a page added or removed, no full build yet) returns
-False and the caller runs MkDocs' full build. Known limit, as with ``mkdocs serve --dirty``:
+language in turn); an edit usually changes a few pages. A changed file of docs/ that is not a
+page (a style sheet, an image) is copied. Anything this cannot do exactly (an edit of the theme
+or mkdocs.yml, a page added or removed, no full build yet) returns False and the caller runs
+MkDocs' full build. Known limit, as with ``mkdocs serve --dirty``:
 the menu and search index of the other pages follow at the next full build.
 """
 
@@ -57,9 +58,9 @@ class QuickRebuild:
         those of language ``first`` first. False, having written nothing, when it cannot."""
         jobs = []
         for path in changed:
-            lang = path.split("/", 1)[0]
+            lang = path.split("/", 1)[0] if path.split("/", 1)[0] in languages else languages[0]
             found = self._file(lang, staging / path)
-            if found is None and not path.endswith(".md"):
+            if found is None and path.endswith(".pdf"):
                 continue  # a PDF printed since the last full build: the refresher placed it
             if found is None:
                 return False
