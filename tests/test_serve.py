@@ -109,7 +109,10 @@ def test_a_changed_fact_rebuilds_once_and_the_pdfs_follow(sample_project: Path):
         word = f"leggero{uuid.uuid4().hex[:6]}"  # a text no cached PDF has
         texts = sample_project / "content" / "it" / SAMPLE_ID / "facts.yaml"
         edit_until_noticed(server, texts, "Un livido", f"Un livido {word}")
-        poll(lambda: server.get("/it/risks/"), lambda page: word in page)
+        page = poll(lambda: server.get("/it/risks/"), lambda page: word in page)
+        # Meanwhile the page's links to PDFs say "updating" (the preview's status file says so).
+        assert "patientinfo-preview.json" in page and "aria-busy" in page
+        poll(lambda: server.get("/patientinfo-preview.json"), lambda status: '"updating": true' in status, timeout=10)
         # The page comes first; the leaflet follows once WeasyPrint has made it again.
         try:
             poll(
@@ -118,6 +121,7 @@ def test_a_changed_fact_rebuilds_once_and_the_pdfs_follow(sample_project: Path):
         except AssertionError:
             raise AssertionError("".join(server.lines)) from None
         server.wait_for("PDFs up to date", times=2)
+        assert '"updating": false' in server.get("/patientinfo-preview.json")
         assert server.count("Detected file changes") == 1, "".join(server.lines)  # no loop on its own output
     finally:
         server.stop()

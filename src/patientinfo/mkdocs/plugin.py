@@ -32,7 +32,15 @@ from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem, StrictFindings
 from patientinfo.messages import _
 from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
-from patientinfo.mkdocs.preview import MemoryBytecodeCache, PdfRefresher, draft_banner, error_banner, inputs_stamp
+from patientinfo.mkdocs.preview import (
+    STATUS_FILE,
+    MemoryBytecodeCache,
+    PdfRefresher,
+    draft_banner,
+    error_banner,
+    inputs_stamp,
+    updating_script,
+)
 from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watching
 from patientinfo.mkdocs.site import (
     FRONT_MATTER_TEXTS,
@@ -236,6 +244,15 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
     on_post_build = CombinedEvent(_keep_404, _after_all_languages)
 
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        """While serving, every page marks its links to PDFs being made again (preview.py)."""
+        if not self.serving or "</body>" not in output:
+            return output
+        if self.site_root is not None:
+            self.pdfs.status = self.site_root / STATUS_FILE
+        script = updating_script(config.site_url or "/")
+        return output.replace("</body>", script + "</body>", 1)
+
     def _place(self, lang: str, name: str, pdf: bytes) -> None:
         """Put a PDF printed in the background where the preview serves it (and in staging)."""
         if self.project is None or self.staging is None or self.site_root is None:
@@ -293,9 +310,11 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         changed = [path for path, data in staged.files.items() if before.files.get(path) != data]
         publish_staging(staged, staging)
         first = edited_language(self._stamp or (), stamp, layout, staged.project.languages)
+        self.staged = staged  # the pages' context (documents, alternates, JSON-LD) reads the new content
         if not self.quick.rebuild(staging, changed, staged.project.languages, first):
+            self.staged = before
             return False
-        self.staged, self._stamp, self._docs = staged, stamp, inputs_stamp(docs)
+        self._stamp, self._docs = stamp, inputs_stamp(docs)
         self._refreshed = staged
         self.pdfs.start(staged.project, context, self._place)
         threading.Thread(target=self._check_later, args=(staged, context), daemon=True).start()

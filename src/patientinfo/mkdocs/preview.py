@@ -9,6 +9,7 @@ error does not stop the preview: the last good pages stay, each with the errors 
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -33,6 +34,11 @@ class PdfRefresher:
     def __init__(self) -> None:
         self.generation = 0
         self.lock = threading.Lock()
+        self.status: Path | None = None  # the served file that tells the pages PDFs are being made
+
+    def _say(self, updating: bool) -> None:
+        if self.status is not None and self.status.parent.is_dir():
+            self.status.write_text(json.dumps({"updating": updating}), encoding="utf-8")
 
     def start(
         self, project: Project, context: BuildContext, place: Callable[[str, str, bytes], None]
@@ -40,6 +46,7 @@ class PdfRefresher:
         with self.lock:
             self.generation += 1
             generation = self.generation
+            self._say(True)
 
         def work() -> None:
             try:
@@ -53,6 +60,7 @@ class PdfRefresher:
                 for lang, by_name in pdfs.items():
                     for name, pdf in by_name.items():
                         place(lang, name, pdf)
+                self._say(False)
             log.info("patientinfo: PDFs up to date")
 
         thread = threading.Thread(target=work, name="patientinfo-pdfs", daemon=True)
@@ -70,6 +78,41 @@ def error_banner(problems: list[Problem]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+STATUS_FILE = "patientinfo-preview.json"  # served by the preview only: are PDFs being made again?
+
+# Added to every page the preview serves: while the PDFs are made again, each link to a PDF says
+# so (the file it gives is the previous version); the label goes once they are in place.
+UPDATING_SCRIPT = """<script>(function () {
+  var status = %(status)s, label = %(label)s;
+  function mark(updating) {
+    document.querySelectorAll('a[href$=".pdf"]').forEach(function (link) {
+      var shown = link.querySelector(".pi-updating");
+      link.setAttribute("aria-busy", updating ? "true" : "false");
+      if (updating && !shown) {
+        var span = document.createElement("span");
+        span.className = "pi-updating";
+        span.textContent = " (" + label + ")";
+        link.appendChild(span);
+      } else if (!updating && shown) { shown.remove(); }
+    });
+  }
+  function poll() {
+    fetch(status, {cache: "no-store"}).then(function (r) { return r.ok ? r.json() : {updating: false}; })
+      .then(function (s) { mark(!!s.updating); setTimeout(poll, s.updating ? 500 : 2000); })
+      .catch(function () { setTimeout(poll, 2000); });
+  }
+  poll();
+})();</script>"""
+
+
+def updating_script(site_url: str) -> str:
+    """The preview's script that marks the links to PDFs being made again."""
+    return UPDATING_SCRIPT % {
+        "status": json.dumps(site_url.rstrip("/") + "/" + STATUS_FILE).replace("</", "<\\/"),
+        "label": json.dumps(_("updating…")).replace("</", "<\\/"),
+    }
 
 
 def draft_banner(problems: list[Problem]) -> str:
