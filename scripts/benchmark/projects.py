@@ -75,7 +75,11 @@ def multiply_facts(project: Path, times: int) -> int:
     facts = []
     for fact in originals:
         facts.append(fact)
-        facts.extend({**fact, "id": f"{fact['id']}-x{k}"} for k in range(2, times + 1))
+        for k in range(2, times + 1):
+            copy = {**fact, "id": f"{fact['id']}-x{k}"}
+            if fact.get("covers"):  # each copied question asks about the copies of its contraindications
+                copy["covers"] = [f"{covered}-x{k}" for covered in fact["covers"]]
+            facts.append(copy)
     data["facts"] = facts
     write_yaml(facts_file, data)
     for lang in read_yaml(project / "content/settings.yaml")["languages"]:
