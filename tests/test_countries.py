@@ -96,3 +96,11 @@ def test_a_country_file_holds_only_what_every_treatment_shares(project: Path) ->
     assert any(
         p.path == "content/countries/IT.yaml" and "belongs to a treatment" in p.message for p in caught.value.problems
     )
+
+
+def test_a_country_file_with_a_wrong_name_is_not_silently_ignored(project: Path) -> None:
+    (project / "content" / "countries" / "es.yaml").write_text("emergency_number: '112'\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_treatment(project)
+    [problem] = caught.value.problems
+    assert problem.path == "content/countries/es.yaml" and "two capital letters, like FR.yaml" in problem.message

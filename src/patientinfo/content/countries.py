@@ -32,6 +32,15 @@ def country_codes(layout: Layout) -> list[str]:
     return sorted(p.stem for p in folder.iterdir() if p.suffix == ".yaml" and p.stem.isupper() and len(p.stem) == 2)
 
 
+def stray_files(layout: Layout) -> list[Problem]:
+    """Files of the countries folder that would be silently ignored (a name like fr.yaml)."""
+    folder = layout.path(layout.countries_folder)
+    known = set(country_codes(layout))
+    strays = sorted(p.name for p in folder.iterdir() if p.stem not in known) if folder.is_dir() else []
+    message = _("this file is not read: a country's file is named by its two capital letters, like FR.yaml")
+    return [Problem(f"{layout.countries_folder}/{name}", 1, message, code=code("country")) for name in strays]
+
+
 def read_countries(layout: Layout, read: ReadFile) -> dict[str, CountryFile | None]:
     """Every country file, read and validated on its own (None where it has problems)."""
     return {country: read(layout.country(country)) for country in country_codes(layout)}

@@ -79,6 +79,7 @@ def load_files(
     facts_files = {t: reader.read(layout.facts(t), FactsFile) for t in treatments}
     sources_files = {t: reader.read(layout.sources(t), SourcesFile) for t in treatments}
     countries = country_files.read_countries(layout, lambda shown: reader.read(shown, CountryFile))
+    reader.problems += country_files.stray_files(layout)
     if settings is not None:
         reader.problems += _settings_problems(layout, settings, reader.files[layout.settings])
     ui, country_texts, texts = _read_texts(reader, settings, treatments)

@@ -68,16 +68,17 @@ class PdfRefresher:
         return thread
 
 
+def _banner(kind: str, title: str, problems: list[Problem]) -> str:
+    """An admonition listing ``problems`` (escaped like any text) on top of a served page."""
+    listed = [f"    - {md_escape(str(problem))}" for problem in problems[:50]]
+    return "\n".join([f'!!! {kind} "{title}"', "", *listed, "", ""])
+
+
 def error_banner(problems: list[Problem]) -> str:
-    """A box on top of every served page while the content has errors (escaped like any text)."""
-    lines = [
-        '!!! danger "' + _("The content has errors: this page shows the last version that could be built") + '"',
-        "",
-        *(f"    - {md_escape(str(problem))}" for problem in problems[:50]),
-        "",
-        "",
-    ]
-    return "\n".join(lines)
+    """On every served page while the content has errors."""
+    return _banner(
+        "danger", _("The content has errors: this page shows the last version that could be built"), problems
+    )
 
 
 STATUS_FILE = "patientinfo-preview.json"  # served by the preview only: are PDFs being made again?
@@ -116,15 +117,8 @@ def updating_script(site_url: str) -> str:
 
 
 def draft_banner(problems: list[Problem]) -> str:
-    """A box on top of every served page while a draft has errors: the draft is left out."""
-    lines = [
-        '!!! warning "' + _("A draft has errors: it is left out of the preview until they are fixed") + '"',
-        "",
-        *(f"    - {md_escape(str(problem))}" for problem in problems[:50]),
-        "",
-        "",
-    ]
-    return "\n".join(lines)
+    """On every served page while a draft has errors: the draft is left out."""
+    return _banner("warning", _("A draft has errors: it is left out of the preview until they are fixed"), problems)
 
 
 def inputs_stamp(*folders: Path) -> tuple:
