@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ MAX_DEPTH = 32  # real content nests 7 levels deep at most
 MAX_NODES = 200_000
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# C0 controls but tab, newline and carriage return; DEL and the C1 controls; BOM and non-characters.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
 # Mistakes PyYAML reports where it noticed them (the next line) but whose start it also gives.
 AT_ITS_START = ("while scanning a simple key", "while parsing a flow sequence", "while parsing a flow mapping")
 
@@ -166,21 +169,16 @@ def decode_text(data: bytes, shown: str) -> str:
             ]
         ) from None
     text = text.removeprefix("\ufeff")
-    for number, row in enumerate(text.split("\n"), start=1):
-        for column, char in enumerate(row, start=1):
-            code = ord(char)
-            if (code < 0x20 and char not in "\t\r") or 0x7F <= code <= 0x9F or char in "\ufeff\ufffe\uffff":
-                raise ContentError(
-                    [
-                        Problem(
-                            shown,
-                            number,
-                            f"an invisible control character (U+{code:04X}) is at line {number}, column "
-                            f"{column}: delete it (it often comes from copying text out of another program)",
-                            column,
-                        )
-                    ]
-                )
+    found = CONTROL_CHARACTER.search(text)  # one scan in C, not a Python loop over every character
+    if found is not None:
+        number = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        code = ord(found.group())
+        message = (
+            f"an invisible control character (U+{code:04X}) is at line {number}, column "
+            f"{column}: delete it (it often comes from copying text out of another program)"
+        )
+        raise ContentError([Problem(shown, number, message, column)])
     return text
 
 
