@@ -229,7 +229,13 @@ def _matches(treatment: Treatment, fact: Fact, pick: Pick, disputed: frozenset[s
 
 
 def fact_ids(treatment: Treatment, picks: Pick | tuple[Pick, ...], *, printed: bool = False) -> list[str]:
-    """The facts a selection shows, in the order of its picks, then of the facts file."""
+    """The facts a selection shows, in the order of its picks, then of the facts file. The same
+    in every language: worked out once per loaded treatment."""
+    return list(_fact_ids(treatment, picks, printed))
+
+
+@per_treatment
+def _fact_ids(treatment: Treatment, picks: Pick | tuple[Pick, ...], printed: bool) -> tuple[str, ...]:
     disputed = disputed_ids(treatment)
     chosen: list[str] = []
     for pick in picks if isinstance(picks, tuple) else (picks,):
@@ -241,7 +247,7 @@ def fact_ids(treatment: Treatment, picks: Pick | tuple[Pick, ...], *, printed: b
             and _matches(treatment, fact, pick, disputed)
         ]
         chosen += [fact.id for fact in _clinic_country_first(treatment, matching)]
-    return chosen
+    return tuple(chosen)
 
 
 def disputes(treatment: Treatment, selection: Disputes) -> list[Dispute]:
