@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -19,6 +20,7 @@ import pytest
 from conftest import SAMPLE_ID
 
 pytestmark = pytest.mark.slow
+TOKEN = "test-preview-token"
 
 
 def free_port() -> int:
@@ -37,7 +39,8 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": ""},  # an editor's preview, not CI
+            # An editor's preview, not CI; its token fixed so that the test can use its address.
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "", "PATIENTINFO_PREVIEW_TOKEN": TOKEN},
         )
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -59,8 +62,10 @@ class Server:
     def get(self, path: str) -> str:
         return self.get_bytes(path).decode("utf-8")
 
-    def get_bytes(self, path: str) -> bytes:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as response:
+    def get_bytes(self, path: str, *, token: bool = True, headers: dict | None = None) -> bytes:
+        query = ("&" if "?" in path else "?") + f"token={TOKEN}" if token else ""
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}{query}", headers=headers or {})
+        with urllib.request.urlopen(request, timeout=10) as response:
             return response.read()
 
     def stop(self) -> None:
@@ -193,3 +198,38 @@ def test_a_fact_edit_renders_only_the_pages_that_show_it_as_a_full_build_would(s
         assert built(server.get("/it/risks/")) == built(quick)
     finally:
         server.stop()
+
+
+def test_the_preview_answers_only_this_computer_with_its_token(sample_project: Path):
+    server = Server(sample_project)
+    try:
+        server.wait_for("Serving on")
+        server.wait_for(f"?token={TOKEN}")  # the address to open is printed
+        assert b"<html" in server.get_bytes("/it/risks/")
+
+        def status(**options) -> int:
+            try:
+                server.get_bytes("/it/risks/", **options)
+            except urllib.error.HTTPError as exc:
+                return exc.code
+            return 200
+
+        assert status(token=False) == 403  # another program, or a page of another site
+        assert status(token=False, headers={"Cookie": f"patientinfo_preview={TOKEN}"}) == 200  # the browser
+        assert status(token=False, headers={"Cookie": "patientinfo_preview=guess"}) == 403
+        assert status(headers={"Host": f"attacker.example:{server.port}"}) == 403  # a name made to point here
+    finally:
+        server.stop()
+
+
+def test_the_preview_refuses_to_listen_beyond_this_computer(sample_project: Path):
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "serve", "-a", f"0.0.0.0:{free_port()}"],
+        cwd=sample_project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": ""},
+    )
+    assert result.returncode != 0
+    assert "the preview answers this computer only" in result.stderr + result.stdout

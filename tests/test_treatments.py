@@ -4,9 +4,13 @@ made-up ``example-therapy`` of conftest.py (never published)."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -256,6 +260,24 @@ def test_new_site_builds_at_once_from_a_neutral_example(tmp_path: Path) -> None:
     assert again.returncode == 2 and "not an empty folder" in again.stderr
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def poll_url(url: str, timeout: float = 120) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
 def test_a_new_site_stands_alone_with_the_commands_its_guide_names(tmp_path: Path) -> None:
     made = subprocess.run(
         [sys.executable, "-m", "patientinfo", "new-site", "clinic"], cwd=tmp_path, capture_output=True, text=True
@@ -273,6 +295,21 @@ def test_a_new_site_stands_alone_with_the_commands_its_guide_names(tmp_path: Pat
         assert (root / command).is_file(), f"the guide names {command}, which the new site lacks"
     check = subprocess.run([str(root / "scripts/check"), "--no-readability"], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr + check.stdout
+    # scripts/serve previews it, on this computer only, at the address with its token.
+    port = free_port()
+    env = {**os.environ, "PATIENTINFO_PREVIEW_TOKEN": "new-site-token", "NO_MKDOCS_2_WARNING": "1"}
+    serve = subprocess.Popen(
+        [str(root / "scripts/serve"), "--dev-addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        page = poll_url(f"http://127.0.0.1:{port}/risks/?token=new-site-token")
+        assert "Ce traitement est un exemple" in page
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)
     # A changed French text: the Italian entry of the PO file is fuzzy and shows the French it was made from.
     texts = root / "content/fr/example-treatment/facts.yaml"
     before = texts.read_text(encoding="utf-8")

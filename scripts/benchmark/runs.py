@@ -25,8 +25,21 @@ class BuildFailed(Exception):
     pass
 
 
+PREVIEW_TOKEN = "benchmark-preview-token"  # the preview answers only requests with its token
+
+
 def environment(pdf_cache: Path) -> dict[str, str]:
-    return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CI": "", "PATIENTINFO_PDF_CACHE": str(pdf_cache)}
+    return {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "CI": "",
+        "PATIENTINFO_PDF_CACHE": str(pdf_cache),
+        "PATIENTINFO_PREVIEW_TOKEN": PREVIEW_TOKEN,
+    }
+
+
+def with_token(url: str) -> str:
+    return url + ("&" if "?" in url else "?") + f"token={PREVIEW_TOKEN}"
 
 
 def run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> Run:

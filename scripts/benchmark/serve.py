@@ -24,7 +24,7 @@ import yaml
 from .builds import BuildFigures
 from .common import PYTHON, say
 from .projects import copy_project, read_yaml
-from .runs import environment, fmt_median
+from .runs import environment, fmt_median, with_token
 
 POLL = 0.05  # seconds between two requests while waiting for an edit to show
 EDITS = 5  # edits per figure: the target is on the median of 5
@@ -39,7 +39,7 @@ def free_port() -> int:
 
 def fetch(url: str) -> tuple[int, str]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(with_token(url), timeout=5) as response:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, ""
@@ -107,7 +107,7 @@ def append_to_fact(texts_file: Path, fact_id: str, word: str) -> None:
 
 def fetch_bytes(url: str) -> bytes:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(with_token(url), timeout=5) as response:
             return response.read()
     except (urllib.error.URLError, OSError):
         return b""

@@ -265,12 +265,15 @@ def serve_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "serve", help=_("preview the site while editing (mkdocs serve, on 127.0.0.1 only; drafts included)")
     )
+    parser.add_argument(
+        "--dev-addr", default="127.0.0.1:8000", metavar="IP:PORT", help=_("where it answers (this computer only)")
+    )
     parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER, help=_("more options for mkdocs serve"))
 
 
 def serve(args: argparse.Namespace) -> int:
     """mkdocs serve in this process's Python: the same plugin, with drafts and a draft band."""
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:8000", *args.mkdocs_args]
+    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", args.dev_addr, *args.mkdocs_args]
     os.execv(sys.executable, command)
     return 0  # not reached
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import secrets
 import shutil
 import threading
 from pathlib import Path
@@ -32,6 +33,7 @@ from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem, StrictFindings
 from patientinfo.messages import _
 from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
+from patientinfo.mkdocs.guard import guarded, is_loopback
 from patientinfo.mkdocs.preview import (
     STATUS_FILE,
     MemoryBytecodeCache,
@@ -271,6 +273,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             if path is not None and Path(path).exists():
                 server.watch(str(path))
         faster_watching(server)
+        self._guard(server, config)
         full = server.builder
 
         def quick_or_full() -> None:
@@ -279,6 +282,20 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
 
         server.builder = quick_or_full
         return server
+
+    def _guard(self, server: LiveReloadServer, config: MkDocsConfig) -> None:
+        """Loopback only, and the token (guard.py); the address with the token is printed."""
+        if not is_loopback(config.dev_addr.host):
+            message = _("the preview answers this computer only: use --dev-addr 127.0.0.1:PORT, not {address}")
+            raise PluginError(message.format(address=f"{config.dev_addr.host}:{config.dev_addr.port}"))
+        assert self.layout is not None
+        token = self._context(config, self.layout.root).preview_token or secrets.token_urlsafe(18)
+        address = f"{config.site_url or '/'}?token={token}"
+        refused = _("This preview opens only with its address and token, printed where it was started: {hint}")
+        app = server.get_app()
+        assert app is not None  # LiveReloadServer sets its app when it is made
+        server.set_app(guarded(app, token, refused.format(hint="scripts/serve")))
+        log.info(_("Preview, on this computer only: {address}").format(address=address))
 
     def _outside_stamp(self) -> tuple:
         """The theme and mkdocs.yml: an edit there needs a full build."""

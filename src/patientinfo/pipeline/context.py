@@ -31,6 +31,7 @@ class BuildContext:
     pdfs: PdfMode = "print"
     drafts: bool = False  # the preview shows the draft languages and treatments; a build never does
     messages: str = "en"  # the language of the tool's own messages (errors, findings, help)
+    preview_token: str | None = None  # the preview's token (None: a random one per preview)
 
 
 def is_true(value: str | None) -> bool:
@@ -47,7 +48,8 @@ def context_from_environment(
     """The context of a build started by a person or CI: ``SOURCE_DATE_EPOCH`` fixes the day
     (reproducible builds), ``CI`` makes it strict, ``PATIENTINFO_PDF_CACHE`` moves the PDF cache,
     ``PATIENTINFO_WORKERS`` sets the printing processes, ``PATIENTINFO_LANGUAGE`` or the locale
-    the language of the tool's messages. The only place these are read."""
+    the language of the tool's messages, ``PATIENTINFO_PREVIEW_TOKEN`` the preview's token (for
+    tests and the benchmark). The only place these are read."""
     environ = os.environ if environ is None else environ
     epoch = environ.get("SOURCE_DATE_EPOCH")
     day = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date() if epoch else today or dt.date.today()
@@ -59,4 +61,5 @@ def context_from_environment(
         pdf_cache=Path(cache) if cache else pdf_cache,
         workers=int(workers) if workers.isdigit() else 0,
         messages=language_of(environ),
+        preview_token=environ.get("PATIENTINFO_PREVIEW_TOKEN") or None,
     )
