@@ -233,3 +233,20 @@ def test_the_preview_refuses_to_listen_beyond_this_computer(sample_project: Path
     )
     assert result.returncode != 0
     assert "the preview answers this computer only" in result.stderr + result.stdout
+
+
+def test_a_page_title_edit_makes_a_full_build_so_every_menu_follows(sample_project: Path):
+    """A title shows in the menu of every page: the quick preview leaves it to a full build."""
+    server = Server(sample_project)
+    try:
+        server.wait_for("Serving on")
+        pages = sample_project / "content" / "it" / SAMPLE_ID / "pages.yaml"
+        lines = pages.read_text(encoding="utf-8").splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("risks.title:"))
+        title = lines[at] if lines[at].strip() != "risks.title:" else lines[at + 1]  # "id: text" or its text line
+        word = f"Titolo{uuid.uuid4().hex[:6]}"
+        edit_until_noticed(server, pages, title, re.sub(r"(: \"?)", rf"\g<1>{word} ", title, count=1))
+        poll(lambda: server.get("/it/contact/"), lambda page: word in page)  # the menu of another page
+        assert server.count("Building documentation") == 2 and server.count("quick preview of") == 0
+    finally:
+        server.stop()

@@ -43,7 +43,7 @@ from patientinfo.mkdocs.preview import (
     inputs_stamp,
     updating_script,
 )
-from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watching
+from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watching, front_matter
 from patientinfo.mkdocs.site import (
     FRONT_MATTER_TEXTS,
     i18n_languages,
@@ -325,6 +325,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if staged.draft_problems != before.draft_problems:
             return False  # the box on every page changes
         changed = [path for path, data in staged.files.items() if before.files.get(path) != data]
+        if any(front_matter(staged.files[p]) != front_matter(before.files[p]) for p in changed if p.endswith(".md")):
+            return False  # a title or the treatment's name: the menus of the other pages change too
         publish_staging(staged, staging)
         first = edited_language(self._stamp or (), stamp, layout, staged.project.languages)
         self.staged = staged  # the pages' context (documents, alternates, JSON-LD) reads the new content

@@ -5,9 +5,9 @@ build pass as the last full build left it, the edited language first.
 A full build of every language takes about two seconds (mkdocs-static-i18n builds each
 language in turn); an edit usually changes a few pages. A changed file of docs/ that is not a
 page (a style sheet, an image) is copied. Anything this cannot do exactly (an edit of the theme
-or mkdocs.yml, a page added or removed, no full build yet) returns False and the caller runs
-MkDocs' full build. Known limit, as with ``mkdocs serve --dirty``:
-the menu and search index of the other pages follow at the next full build.
+or mkdocs.yml, a page added or removed, a page's title or front matter changed, which other
+pages' menus show, no full build yet) returns False and the caller runs MkDocs' full build.
+Known limit, as with ``mkdocs serve --dirty``: the search index follows at the next full build.
 """
 
 from __future__ import annotations
@@ -125,3 +125,12 @@ def faster_watching(server: Any) -> None:
     for path, count in counts.items():
         for _ in range(count):
             server.watch(path)
+
+
+def front_matter(page: bytes) -> bytes:
+    """A staged page's front matter (title, description, treatment...), which other pages'
+    menus and the site's name also show."""
+    if not page.startswith(b"---\n"):
+        return b""
+    end = page.find(b"\n---\n", 4)
+    return page[: end + 5] if end >= 0 else page
