@@ -1,0 +1,136 @@
+"""What the browser editor may read and write, and how a change is written.
+
+Only the YAML files of the content folder, named by their shown path (never a path from the
+request used as such, never a symbolic link). A change is a list of single values to set; it
+is applied by the comment-keeping editor (``content.editing``), then the whole content is
+loaded and checked as the build loads it, from a scratch copy: a change that would add a
+problem is refused with the problems, at their file and line, and nothing is written. An
+accepted change is shown as a unified diff and written atomically (a temporary file beside
+each file, then renamed), all files or none.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from patientinfo.content.editing import EditError
+from patientinfo.content.layout import Layout
+from patientinfo.content.load import load_project
+from patientinfo.content.reading import read_repository_file
+from patientinfo.content.value_edit import Path_, set_scalar
+from patientinfo.errors import ContentError, Problem
+from patientinfo.messages import _
+
+
+class WorkspaceError(Exception):
+    """A request for a file the editor may not touch."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    file: str  # shown path, like content/clinic.yaml
+    path: Path_  # keys and list positions inside the file
+    value: str | int | float | bool
+
+
+@dataclass
+class Proposal:
+    texts: dict[str, str]  # shown path -> the file's new text (only files that change)
+    diff: str
+    problems: list[Problem] = field(default_factory=list)  # those the change would add
+
+    @property
+    def accepted(self) -> bool:
+        return not self.problems
+
+
+def editable(layout: Layout, shown: str) -> Path:
+    """The file on disk of ``shown``, if the editor may touch it: a regular YAML file inside the
+    content folder, reached without a symbolic link."""
+    relative = PurePosixPath(shown)
+    content = PurePosixPath(layout.content_dir)
+    if relative.is_absolute() or ".." in relative.parts or relative.suffix != ".yaml":
+        raise WorkspaceError(_("'{file}' is not a content file").format(file=shown))
+    if relative.parts[: len(content.parts)] != content.parts:
+        raise WorkspaceError(_("'{file}' is not a content file").format(file=shown))
+    path = layout.root / Path(*relative.parts)
+    for step in [path, *path.parents]:
+        if step == layout.root:
+            break
+        if step.is_symlink():
+            raise WorkspaceError(_("'{file}' is reached through a symbolic link: it is not edited").format(file=shown))
+    if not path.is_file():
+        raise WorkspaceError(_("'{file}' does not exist").format(file=shown))
+    return path
+
+
+def read(layout: Layout, shown: str) -> str:
+    return read_repository_file(editable(layout, shown), layout.root).decode("utf-8")
+
+
+def propose(layout: Layout, edits: list[Edit]) -> Proposal:
+    """The change ``edits`` make, with the problems it would add; nothing is written."""
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    problems: list[Problem] = []
+    for edit in edits:
+        if edit.file not in after:
+            before[edit.file] = after[edit.file] = read(layout, edit.file)
+        try:
+            after[edit.file] = set_scalar(after[edit.file], edit.file, edit.path, edit.value)
+        except EditError as exc:
+            problems.append(Problem(edit.file, exc.line, exc.message))
+    texts = {shown: text for shown, text in after.items() if text != before[shown]}
+    diff = "".join(
+        "".join(difflib.unified_diff(before[s].splitlines(True), texts[s].splitlines(True), f"a/{s}", f"b/{s}"))
+        for s in texts
+    )
+    if texts and not problems:
+        problems = _problems_added(layout, texts)
+    return Proposal(texts, diff, problems)
+
+
+def _problems_of(layout: Layout) -> list[Problem]:
+    try:
+        load_project(layout, drafts=True, allow_missing_texts=True)
+    except ContentError as exc:
+        return exc.problems
+    return []
+
+
+def _problems_added(layout: Layout, texts: dict[str, str]) -> list[Problem]:
+    """The problems the content would have with ``texts`` that it has not now (the build's own
+    loading and checks, on a scratch copy of the content folder)."""
+    known = {(p.path, p.message) for p in _problems_of(layout)}
+    with tempfile.TemporaryDirectory(prefix="patientinfo-edit-") as scratch:
+        copy = Layout(Path(scratch), layout.content_dir)
+        shutil.copytree(layout.content, copy.content, symlinks=True)
+        for shown, text in texts.items():
+            copy.path(shown).write_text(text, encoding="utf-8")
+        return [p for p in _problems_of(copy) if (p.path, p.message) not in known]
+
+
+def write(layout: Layout, proposal: Proposal) -> list[str]:
+    """Write an accepted proposal: every file's new text in a temporary file beside it, then all
+    renamed into place (an interrupted save leaves each file whole, old or new)."""
+    if not proposal.accepted:
+        raise WorkspaceError(_("the change has problems: nothing was written"))
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for shown, text in proposal.texts.items():
+            target = editable(layout, shown)
+            handle, name = tempfile.mkstemp(prefix=".edit-", suffix=".yaml", dir=target.parent)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+            staged.append((Path(name), target))
+        for temporary, target in staged:
+            os.replace(temporary, target)
+    finally:
+        for temporary, _target in staged:
+            temporary.unlink(missing_ok=True)
+    return list(proposal.texts)
