@@ -14,7 +14,7 @@ MAX_FUNCTION_LINES = 60
 
 # From the bottom up: a package may import its own modules and those of lower layers only.
 LAYERS = (
-    {"patientinfo", "patientinfo.errors", "patientinfo.rules", "patientinfo.messages"},
+    {"patientinfo", "patientinfo.errors", "patientinfo.rules", "patientinfo.messages", "patientinfo.guard"},
     {"patientinfo.content"},
     {"patientinfo.model"},
     {"patientinfo.render"},

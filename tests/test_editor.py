@@ -5,7 +5,10 @@ byte for byte as it was."""
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ import yaml
 
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_treatment
+from patientinfo.editor.server import start
 from patientinfo.editor.workspace import Edit, WorkspaceError, editable, propose, write
 
 FACTS = "content/treatments/mesotherapy/facts.yaml"
@@ -86,3 +90,75 @@ def test_a_symbolic_link_is_never_followed(project: Path, tmp_path: Path) -> Non
     os.symlink(outside, project / "content" / "linked.yaml")
     with pytest.raises(WorkspaceError, match="symbolic link"):
         editable(Layout(project), "content/linked.yaml")
+
+
+# --------------------------------------------------------------------------- the local server
+TOKEN = "editor-test-token"
+
+
+class Client:
+    def __init__(self, project: Path):
+        self.server, address = start(Layout(project), TOKEN)
+        self.base = address.split("?", 1)[0]
+
+    def request(self, path: str, body: dict | None = None, *, token: bool = True, origin: str | None = None):
+        query = ("&" if "?" in path else "?") + f"token={TOKEN}" if token else ""
+        headers = {"Content-Type": "application/json", "Origin": origin or self.base.rstrip("/")}
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path.lstrip("/") + query, data=data, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            text = exc.read().decode("utf-8")
+            return exc.code, json.loads(text) if text.startswith("{") else text
+
+
+@pytest.fixture
+def client(project: Path):
+    made = Client(project)
+    yield made
+    made.server.shutdown()
+
+
+def test_the_editor_saves_a_changed_value_through_its_api(client: Client, project: Path) -> None:
+    index, fact_id, name, top = a_range(project)
+    status, body = client.request(f"/api/file?file={FACTS}")
+    assert status == 200
+    data = body["data"]
+    data["facts"][index]["values"][name]["max"] = top + 1
+    status, body = client.request("/api/propose", {"file": FACTS, "data": data})
+    assert status == 200 and f"max: {top + 1}" in body["diff"] and body["problems"] == []
+    assert load_treatment(project).facts[fact_id].values[name].max == top  # proposing writes nothing
+    status, body = client.request("/api/save", {"file": FACTS, "data": data})
+    assert status == 200 and body["written"] == [FACTS]
+    assert load_treatment(project).facts[fact_id].values[name].max == top + 1
+
+
+def test_the_editor_shows_a_wrong_value_beside_its_field_and_writes_nothing(client: Client, project: Path) -> None:
+    index, _fact_id, name, _top = a_range(project)
+    before = (project / FACTS).read_bytes()
+    _status, body = client.request(f"/api/file?file={FACTS}")
+    data = body["data"]
+    data["facts"][index]["values"][name]["max"] = "three"
+    status, body = client.request("/api/save", {"file": FACTS, "data": data})
+    assert status == 422 and "must be a number" in body["problems"][0]["message"]
+    assert (project / FACTS).read_bytes() == before
+
+
+def test_the_editor_refuses_requests_without_its_token_from_elsewhere_or_outside_the_content(
+    client: Client, project: Path
+) -> None:
+    _status, body = client.request("/api/file?file=content/clinic.yaml")
+    data = body["data"]
+    data["name"] = "Changed"
+    before = (project / "content/clinic.yaml").read_bytes()
+    assert client.request("/api/file?file=content/clinic.yaml", token=False)[0] == 403
+    assert client.request("/api/save", {"file": "content/clinic.yaml", "data": data}, token=False)[0] == 403
+    assert (
+        client.request("/api/save", {"file": "content/clinic.yaml", "data": data}, origin="http://evil.example")[0]
+        == 403
+    )
+    assert client.request("/api/save", {"file": "../mkdocs.yml", "data": {}})[0] == 400
+    assert client.request("/api/file?file=../mkdocs.yml")[0] == 400
+    assert (project / "content/clinic.yaml").read_bytes() == before

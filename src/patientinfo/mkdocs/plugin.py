@@ -31,9 +31,9 @@ from patientinfo import messages
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem, StrictFindings
+from patientinfo.guard import guarded, is_loopback
 from patientinfo.messages import _
 from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
-from patientinfo.mkdocs.guard import guarded, is_loopback
 from patientinfo.mkdocs.preview import (
     STATUS_FILE,
     MemoryBytecodeCache,

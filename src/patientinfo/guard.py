@@ -1,10 +1,12 @@
-"""The preview answers this computer only, and only whoever has its address with the token.
+"""The local servers (the preview, the browser editor) answer this computer only, and only
+whoever has their address with its token.
 
-``mkdocs serve`` answers any program that can reach its port, and any web page the editor has
-open can make the browser ask it (drafts, unpublished texts). The preview therefore listens on
-the loopback address only, accepts a request only with the token of its address (``?token=``,
-then a cookie for the same site), and only with a ``Host`` of this computer (a page that made a
-name of its own point to 127.0.0.1 gets nothing).
+A server on a port answers any program that can reach it, and any web page the editor has open
+can make the browser ask it (drafts, unpublished texts) or post to it. So each listens on the
+loopback address only, accepts a request only with the token of its address (``?token=``, then
+a cookie for the same site) and a ``Host`` of this computer (a page that made a name of its own
+point to 127.0.0.1 gets nothing), and a request that changes something only from its own pages
+(``Origin``: itself).
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ def guarded(app: WsgiApp, token: str, refused: str) -> WsgiApp:
         cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
         given = in_address or (cookie[COOKIE].value if COOKIE in cookie else "")
         host = _host_name(environ.get("HTTP_HOST", ""))
-        if not given or not hmac.compare_digest(given, token) or not is_loopback(host):
+        writes = environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD")
+        own_origin = environ.get("HTTP_ORIGIN") == f"http://{environ.get('HTTP_HOST', '')}"
+        if not given or not hmac.compare_digest(given, token) or not is_loopback(host) or (writes and not own_origin):
             start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
             return [refused.encode("utf-8")]
         if not in_address:

@@ -1,0 +1,111 @@
+"""The browser editor's local server: a JSON API over ``workspace`` (the forms' page comes next).
+
+It listens on 127.0.0.1 only, behind the token of its address and the ``Origin`` check of
+``patientinfo.guard``. A save sends the file's data as the form holds it; the server turns the
+difference into single-value edits, so that every other character of the file is kept, and a
+change of shape (an item added or removed) is refused for now, in plain words.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qs
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import yaml
+
+from patientinfo.content.layout import Layout
+from patientinfo.editor.workspace import Edit, WorkspaceError, propose, read, write
+from patientinfo.guard import guarded
+from patientinfo.messages import _
+
+MAX_BODY = 2 * 1024 * 1024
+
+
+def as_json(data: object) -> Any:
+    """YAML data as the form sees it (dates as 2026-05-23)."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def edits_between(file: str, old: object, new: object, path: tuple[str | int, ...] = ()) -> Iterator[Edit]:
+    """The single values that differ between two versions of a file's data."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.keys() != new.keys():
+            raise WorkspaceError(_("adding or removing a field is not possible in the browser yet: edit the file"))
+        for key in old:
+            yield from edits_between(file, old[key], new[key], (*path, key))
+    elif isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            raise WorkspaceError(_("adding or removing an item is not possible in the browser yet: edit the file"))
+        for index, (before, after) in enumerate(zip(old, new, strict=True)):
+            yield from edits_between(file, before, after, (*path, index))
+    elif old != new:
+        if not isinstance(new, str | int | float | bool) or isinstance(old, dict | list):
+            raise WorkspaceError(_("this change of shape is not possible in the browser yet: edit the file"))
+        yield Edit(file, path, new)
+
+
+class _Api:
+    def __init__(self, layout: Layout):
+        self.layout = layout
+
+    def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        method, route = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
+        try:
+            if method == "GET" and route == "/api/file":
+                file = parse_qs(environ.get("QUERY_STRING", "")).get("file", [""])[0]
+                return self._reply(start_response, 200, {"file": file, "data": as_json(self._data(file))})
+            if method == "POST" and route in ("/api/propose", "/api/save"):
+                return self._change(environ, start_response, save=route == "/api/save")
+        except WorkspaceError as exc:
+            return self._reply(start_response, 400, {"error": str(exc)})
+        return self._reply(start_response, 404, {"error": _("not found")})
+
+    def _data(self, file: str) -> object:
+        return yaml.safe_load(read(self.layout, file))
+
+    def _change(self, environ: dict, start_response: Callable[..., Any], *, save: bool) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY:
+            raise WorkspaceError(_("the change is too large"))
+        try:
+            body = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            file, data = body["file"], body["data"]
+        except (ValueError, KeyError, TypeError):
+            raise WorkspaceError(_("the request is not a change of a file")) from None
+        if not isinstance(file, str):
+            raise WorkspaceError(_("the request is not a change of a file"))
+        proposal = propose(self.layout, list(edits_between(file, as_json(self._data(file)), data)))
+        problems = [{"file": p.path, "line": p.line, "message": p.message} for p in proposal.problems]
+        if not save or not proposal.accepted:
+            return self._reply(
+                start_response, 200 if proposal.accepted else 422, {"diff": proposal.diff, "problems": problems}
+            )
+        return self._reply(start_response, 200, {"diff": proposal.diff, "written": write(self.layout, proposal)})
+
+    @staticmethod
+    def _reply(start_response: Callable[..., Any], status: int, body: dict) -> Iterable[bytes]:
+        reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 422: "Unprocessable Content"}
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        start_response(
+            f"{status} {reasons[status]}",
+            [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
+        )
+        return [data]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+
+def start(layout: Layout, token: str, port: int = 0) -> tuple[WSGIServer, str]:
+    """The editor's server on 127.0.0.1 (a free port unless given), answering in a thread; its
+    address with the token."""
+    refused = _("This editor opens only with its address and token, printed where it was started")
+    server = make_server("127.0.0.1", port, guarded(_Api(layout), token, refused), handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name="patientinfo-editor", daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/?token={token}"
