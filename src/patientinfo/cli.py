@@ -278,6 +278,32 @@ def serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def edit_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("edit", help=_("edit the content in a browser, on this computer only (first steps)"))
+    parser.add_argument("--port", type=int, default=0, help=_("the port (default: a free one)"))
+    parser.add_argument("--no-browser", action="store_true", help=_("print the address, open no browser"))
+
+
+def edit(layout: Layout, args: argparse.Namespace, context: BuildContext) -> int:
+    """The browser editor's local server until Ctrl-C; its address (with its token) is printed."""
+    import secrets
+    import time
+    import webbrowser
+
+    from patientinfo.editor.server import start
+
+    server, address = start(layout, context.preview_token or secrets.token_urlsafe(18), args.port)
+    print(_("The editor, on this computer only: {address}").format(address=address), flush=True)
+    if not args.no_browser:
+        webbrowser.open(address)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.shutdown()
+    return 0
+
+
 def new_site_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("new-site", help=_("start a new clinic's site with an example treatment"))
     parser.add_argument("folder", metavar="DIR", help=_("a new (or empty) folder for the project"))
@@ -333,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     add_treatment_parser(commands)
     publish_parser(commands)
     serve_parser(commands)
+    edit_parser(commands)
     new_site_parser(commands)
     args = parser.parse_args(argv)
     context = dataclasses.replace(context, strict=context.strict or bool(getattr(args, "strict", False)))
@@ -356,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
         return publish(layout, args)
     if args.command == "serve":
         return serve(args)
+    if args.command == "edit":
+        return edit(layout, args, context)
     return 2
 
 

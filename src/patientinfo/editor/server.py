@@ -1,9 +1,11 @@
-"""The browser editor's local server: a JSON API over ``workspace`` (the forms' page comes next).
+"""The browser editor's local server: its pages, a JSON API over ``workspace``, and the pinned
+JSON Editor script (``assets``) that makes each file's form from its JSON Schema.
 
 It listens on 127.0.0.1 only, behind the token of its address and the ``Origin`` check of
-``patientinfo.guard``. A save sends the file's data as the form holds it; the server turns the
-difference into single-value edits, so that every other character of the file is kept, and a
-change of shape (an item added or removed) is refused for now, in plain words.
+``patientinfo.guard``, and loads nothing from another host (Content-Security-Policy). A save
+sends the file's data as the form holds it; the server turns the difference into single-value
+edits, so that every other character of the file is kept, and a change of shape (an item added
+or removed) is refused for now, in plain words.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import yaml
 
 from patientinfo.content.layout import Layout
+from patientinfo.editor import pages
 from patientinfo.editor.workspace import Edit, WorkspaceError, propose, read, write
 from patientinfo.guard import guarded
 from patientinfo.messages import _
@@ -54,10 +57,15 @@ class _Api:
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         method, route = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
+        file = parse_qs(environ.get("QUERY_STRING", "")).get("file", [""])[0]
         try:
+            if method == "GET" and route in pages.ROUTES:
+                kind, body = pages.ROUTES[route](self.layout)
+                return self._send(start_response, 200, kind, body)
             if method == "GET" and route == "/api/file":
-                file = parse_qs(environ.get("QUERY_STRING", "")).get("file", [""])[0]
                 return self._reply(start_response, 200, {"file": file, "data": as_json(self._data(file))})
+            if method == "GET" and route == "/api/schema":
+                return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file)})
             if method == "POST" and route in ("/api/propose", "/api/save"):
                 return self._change(environ, start_response, save=route == "/api/save")
         except WorkspaceError as exc:
@@ -79,21 +87,32 @@ class _Api:
         if not isinstance(file, str):
             raise WorkspaceError(_("the request is not a change of a file"))
         proposal = propose(self.layout, list(edits_between(file, as_json(self._data(file)), data)))
-        problems = [{"file": p.path, "line": p.line, "message": p.message} for p in proposal.problems]
+        texts = {file: proposal.texts.get(file) or read(self.layout, file)}
+        problems = [
+            {"file": p.path, "line": p.line, "message": p.message, "field": pages.field_at(texts.get(p.path), p.line)}
+            for p in proposal.problems
+        ]
         if not save or not proposal.accepted:
             return self._reply(
                 start_response, 200 if proposal.accepted else 422, {"diff": proposal.diff, "problems": problems}
             )
         return self._reply(start_response, 200, {"diff": proposal.diff, "written": write(self.layout, proposal)})
 
-    @staticmethod
-    def _reply(start_response: Callable[..., Any], status: int, body: dict) -> Iterable[bytes]:
-        reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 422: "Unprocessable Content"}
+    @classmethod
+    def _reply(cls, start_response: Callable[..., Any], status: int, body: dict) -> Iterable[bytes]:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        start_response(
-            f"{status} {reasons[status]}",
-            [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")],
-        )
+        return cls._send(start_response, status, "application/json; charset=utf-8", data)
+
+    @staticmethod
+    def _send(start_response: Callable[..., Any], status: int, kind: str, data: bytes) -> Iterable[bytes]:
+        reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 422: "Unprocessable Content"}
+        headers = [
+            ("Content-Type", kind),
+            ("Cache-Control", "no-store"),
+            ("Content-Security-Policy", pages.POLICY),
+            ("X-Content-Type-Options", "nosniff"),
+        ]
+        start_response(f"{status} {reasons[status]}", headers)
         return [data]
 
 

@@ -1,0 +1,74 @@
+// The form of one content file, made by JSON Editor from the file's JSON Schema. Every text is
+// put in the page as text (textContent), never as HTML. The server checks every change the way
+// the build does before anything is written.
+(function () {
+  "use strict";
+  var file = new URLSearchParams(location.search).get("file") || "";
+  var status = document.getElementById("status");
+  var diff = document.getElementById("diff");
+  var editor = null;
+  document.getElementById("file").textContent = file;
+
+  function say(text, kind) {
+    status.textContent = text;
+    status.className = kind || "";
+  }
+
+  function clearProblems() {
+    document.querySelectorAll(".problem").forEach(function (node) { node.remove(); });
+  }
+
+  function showProblem(problem) {
+    var note = document.createElement("p");
+    note.className = "problem";
+    note.setAttribute("role", "alert");
+    note.textContent = problem.file + ":" + problem.line + ": " + problem.message;
+    var field = problem.field && editor.getEditor(["root"].concat(problem.field).join("."));
+    (field && field.container ? field.container : document.getElementById("problems")).appendChild(note);
+  }
+
+  function send(url) {
+    clearProblems();
+    diff.textContent = "";
+    say(document.body.dataset.working);
+    fetch(url, {
+      method: "POST",
+      headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({file: file, data: editor.getValue()})
+    }).then(function (response) {
+      return response.json().then(function (body) { return {status: response.status, body: body}; });
+    }).then(function (reply) {
+      var body = reply.body;
+      diff.textContent = body.diff || "";
+      (body.problems || []).forEach(showProblem);
+      if (body.error) { say(body.error, "bad"); }
+      else if (body.problems && body.problems.length) { say(document.body.dataset.refused, "bad"); }
+      else if (body.written) { say(document.body.dataset.saved, "good"); }
+      else { say(body.diff ? document.body.dataset.fine : document.body.dataset.unchanged, "good"); }
+    }).catch(function (error) { say(String(error), "bad"); });
+  }
+
+  Promise.all([
+    fetch("/api/schema?file=" + encodeURIComponent(file)).then(function (r) { return r.json(); }),
+    fetch("/api/file?file=" + encodeURIComponent(file)).then(function (r) { return r.json(); })
+  ]).then(function (replies) {
+    if (replies[1].error) { say(replies[1].error, "bad"); return; }
+    editor = new JSONEditor(document.getElementById("form"), {
+      schema: replies[0].schema,
+      startval: replies[1].data,
+      theme: "html",
+      disable_edit_json: true,
+      disable_properties: true,
+      disable_array_add: true,
+      disable_array_delete: true,
+      disable_array_reorder: true,
+      disable_array_delete_all_rows: true,
+      disable_array_delete_last_row: true,
+      show_errors: "never",
+      use_default_values: false
+    });
+    editor.on("ready", function () { say(document.body.dataset.ready); });
+    document.getElementById("check").addEventListener("click", function () { send("/api/propose"); });
+    document.getElementById("save").addEventListener("click", function () { send("/api/save"); });
+  });
+})();

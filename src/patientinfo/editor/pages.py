@@ -1,0 +1,145 @@
+"""The browser editor's pages: the list of content files and one file's form (JSON Editor, fed
+with the file's JSON Schema from the same models the build validates with), and where in a file
+a problem is, as the form's field."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+
+import yaml
+from pydantic import BaseModel
+
+from patientinfo.content.layout import Layout
+from patientinfo.content.schema import Catalog, Clinic, CountryFile, FactsFile, Settings, SourcesFile
+from patientinfo.editor.assets import ASSETS, installed
+from patientinfo.editor.workspace import WorkspaceError, editable
+from patientinfo.messages import _
+
+PAGE = Path(__file__).parent / "page"
+# Nothing from another host; JSON Editor sets style attributes, hence 'unsafe-inline' for styles only.
+POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+def model_of(layout: Layout, shown: str) -> type[BaseModel]:
+    parts = PurePosixPath(shown).relative_to(layout.content_dir).parts
+    named: dict[tuple[str, ...], type[BaseModel]] = {("clinic.yaml",): Clinic, ("settings.yaml",): Settings}
+    if parts in named:
+        return named[parts]
+    if parts[0] == "countries" and len(parts) == 2:
+        return CountryFile
+    if parts[0] == "treatments" and len(parts) == 3:
+        by_name: dict[str, type[BaseModel]] = {"facts.yaml": FactsFile, "sources.yaml": SourcesFile}
+        return by_name.get(parts[2], Catalog)
+    return Catalog
+
+
+def schema_of(layout: Layout, shown: str) -> dict:
+    """The file's JSON Schema, its definitions where JSON Editor looks for them."""
+    editable(layout, shown)
+    text = json.dumps(model_of(layout, shown).model_json_schema()).replace('"#/$defs/', '"#/definitions/')
+    schema = json.loads(text)
+    schema["definitions"] = schema.pop("$defs", {})
+    return schema
+
+
+def field_at(text: str | None, line: int) -> list[str | int] | None:
+    """The data path of the deepest value that starts on ``line`` of the file (None if none)."""
+    if text is None:
+        return None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    found: list[str | int] | None = None
+
+    def walk(node: yaml.Node, path: list[str | int]) -> None:
+        nonlocal found
+        if node.start_mark.line + 1 == line and path:
+            found = path
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.start_mark.line + 1 == line:
+                    found = [*path, key.value]
+                walk(value, [*path, key.value])
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, [*path, index])
+
+    if root is not None:
+        walk(root, [])
+    return found
+
+
+def _files(layout: Layout) -> list[str]:
+    shown = sorted(layout.relative(path) for path in layout.content.rglob("*.yaml") if path.name != "addresses.yaml")
+    kept = []
+    for name in shown:
+        try:
+            editable(layout, name)
+        except WorkspaceError:
+            continue
+        kept.append(name)
+    return kept
+
+
+def _shell(title: str, body: str, scripts: tuple[str, ...] = ()) -> bytes:
+    tags = "".join(f'<script src="/static/{name}"></script>' for name in scripts)
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<title>{html.escape(title)}</title><link rel="stylesheet" href="/static/editor.css"></head>'
+        f"<body{body}{tags}</body></html>"
+    ).encode()
+
+
+def index_page(layout: Layout) -> tuple[str, bytes]:
+    items = "".join(
+        f'<li><a href="/edit?file={html.escape(name, quote=True)}">{html.escape(name)}</a></li>'
+        for name in _files(layout)
+    )
+    heading = html.escape(_("Content files"))
+    return "text/html; charset=utf-8", _shell(heading, f"><h1>{heading}</h1><ul>{items}</ul>")
+
+
+def edit_page(layout: Layout) -> tuple[str, bytes]:
+    words = {
+        "working": _("Checking…"),
+        "refused": _("Not saved: fix what is shown beside the fields."),
+        "saved": _("Saved."),
+        "fine": _("No problem: the change below can be saved."),
+        "unchanged": _("Nothing has changed."),
+        "ready": _("Change the values, then check or save."),
+    }
+    data = "".join(f' data-{key}="{html.escape(value, quote=True)}"' for key, value in words.items())
+    back, check, save = (html.escape(label) for label in (_("All files"), _("Check"), _("Save")))
+    body = (
+        f'{data}><p><a href="/">{back}</a></p><h1 id="file"></h1>'
+        '<p id="status" role="status"></p><div id="problems"></div>'
+        f'<p><button id="check" type="button">{check}</button> '
+        f'<button id="save" type="button">{save}</button></p>'
+        '<pre id="diff"></pre><div id="form"></div>'
+    )
+    return "text/html; charset=utf-8", _shell(_("Edit"), body, ("jsoneditor.js", "editor.js"))
+
+
+def _static(name: str, kind: str) -> Callable[[Layout], tuple[str, bytes]]:
+    def serve(_layout: Layout) -> tuple[str, bytes]:
+        asset = next((a for a in ASSETS if a.name == name), None)
+        data = installed(asset) if asset is not None else (PAGE / name).read_bytes()
+        if data is None:
+            raise WorkspaceError(_("the editor's script is not installed: run scripts/setup"))
+        return kind, data
+
+    return serve
+
+
+ROUTES: dict[str, Callable[[Layout], tuple[str, bytes]]] = {
+    "/": index_page,
+    "/edit": edit_page,
+    "/static/jsoneditor.js": _static("jsoneditor.js", "text/javascript; charset=utf-8"),
+    "/static/editor.js": _static("editor.js", "text/javascript; charset=utf-8"),
+    "/static/editor.css": _static("editor.css", "text/css; charset=utf-8"),
+}
