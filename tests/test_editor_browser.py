@@ -11,14 +11,13 @@ import pytest
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_treatment
 from patientinfo.editor.server import start
-from test_browser import browser  # noqa: F401 (the session's Chromium)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TOKEN = "browser-editor-token"
 
 
 @pytest.fixture
-def editor_page(project: Path, browser):  # noqa: F811 (the fixture imported above)
+def editor_page(project: Path, browser):
     server, address = start(Layout(project), TOKEN)
     page = browser.new_page(viewport={"width": 412, "height": 900})
     errors: list[str] = []

@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from patientinfo.check.findings import format_report
@@ -367,24 +368,19 @@ def main(argv: list[str] | None = None) -> int:
         return new_site(args, context)
     root = repo_root()
     layout = Layout.of_project(root)  # mkdocs.yml may name another content folder
-    if args.command == "build":
-        return build(layout, (root / args.site_dir).resolve(), context)
-    if args.command == "check":
-        return check(layout, args, context)
-    if args.command == "schema":
-        return write_schemas(root)
-    if args.command == "translations":  # translations (issue 13)
-        return translations(layout, args)
-    if args.command == "add-language":  # add-language (issue 12)
-        return add_language(layout, args)
-    if args.command == "add-treatment":
-        return add_treatment(layout, args, context)
-    if args.command == "publish":
-        return publish(layout, args)
-    if args.command == "serve":
-        return serve(args)
-    if args.command == "edit":
-        return edit(layout, args, context)
+    actions: dict[str, Callable[[], int]] = {
+        "build": lambda: build(layout, (root / args.site_dir).resolve(), context),
+        "check": lambda: check(layout, args, context),
+        "schema": lambda: write_schemas(root),
+        "translations": lambda: translations(layout, args),
+        "add-language": lambda: add_language(layout, args),
+        "add-treatment": lambda: add_treatment(layout, args, context),
+        "publish": lambda: publish(layout, args),
+        "serve": lambda: serve(args),
+        "edit": lambda: edit(layout, args, context),
+    }
+    if args.command in actions:
+        return actions[args.command]()
     return 2
 
 
