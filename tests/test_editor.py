@@ -162,3 +162,20 @@ def test_the_editor_refuses_requests_without_its_token_from_elsewhere_or_outside
     assert client.request("/api/save", {"file": "../mkdocs.yml", "data": {}})[0] == 400
     assert client.request("/api/file?file=../mkdocs.yml")[0] == 400
     assert (project / "content/clinic.yaml").read_bytes() == before
+
+
+def test_a_changed_source_text_names_the_translations_to_review_with_old_and_new(project: Path) -> None:
+    texts = "content/fr/mesotherapy/facts.yaml"
+    french = yaml.safe_load((project / texts).read_text(encoding="utf-8"))
+    old = french["principle-microinjections"]["text"]
+    proposal = propose(Layout(project), [Edit(texts, ("principle-microinjections", "text"), old + " Sans douleur ?")])
+    assert proposal.accepted, proposal.problems
+    stale = {(item.lang, item.text_id): item for item in proposal.stale}
+    assert set(stale) == {("it", "principle-microinjections"), ("en", "principle-microinjections")}
+    english = stale[("en", "principle-microinjections")]
+    assert english.file == "content/en/mesotherapy/facts.yaml"
+    assert english.source_before == old and english.source_after == old + " Sans douleur ?"
+    assert english.translation.startswith("The doctor")
+    # A language-neutral fact changed: no translation to review.
+    index, _fact_id, name, top = a_range(project)
+    assert propose(Layout(project), [Edit(FACTS, ("facts", index, "values", name, "max"), top + 1)]).stale == []

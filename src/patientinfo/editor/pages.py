@@ -112,12 +112,15 @@ def edit_page(layout: Layout) -> tuple[str, bytes]:
         "fine": _("No problem: the change below can be saved."),
         "unchanged": _("Nothing has changed."),
         "ready": _("Change the values, then check or save."),
+        "stale": _("These translations translate the text as it was: their translators must review them."),
+        "before": _("Source text before"),
+        "after": _("Source text now"),
     }
     data = "".join(f' data-{key}="{html.escape(value, quote=True)}"' for key, value in words.items())
     back, check, save = (html.escape(label) for label in (_("All files"), _("Check"), _("Save")))
     body = (
         f'{data}><p><a href="/">{back}</a></p><h1 id="file"></h1>'
-        '<p id="status" role="status"></p><div id="problems"></div>'
+        '<p id="status" role="status"></p><div id="problems"></div><div id="stale"></div>'
         f'<p><button id="check" type="button">{check}</button> '
         f'<button id="save" type="button">{save}</button></p>'
         '<pre id="diff"></pre><div id="form"></div>'

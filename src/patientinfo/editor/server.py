@@ -10,6 +10,7 @@ or removed) is refused for now, in plain words.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -92,11 +93,12 @@ class _Api:
             {"file": p.path, "line": p.line, "message": p.message, "field": pages.field_at(texts.get(p.path), p.line)}
             for p in proposal.problems
         ]
+        stale = [dataclasses.asdict(item) for item in proposal.stale]
         if not save or not proposal.accepted:
-            return self._reply(
-                start_response, 200 if proposal.accepted else 422, {"diff": proposal.diff, "problems": problems}
-            )
-        return self._reply(start_response, 200, {"diff": proposal.diff, "written": write(self.layout, proposal)})
+            status = 200 if proposal.accepted else 422
+            return self._reply(start_response, status, {"diff": proposal.diff, "problems": problems, "stale": stale})
+        written = write(self.layout, proposal)
+        return self._reply(start_response, 200, {"diff": proposal.diff, "written": written, "stale": stale})
 
     @classmethod
     def _reply(cls, start_response: Callable[..., Any], status: int, body: dict) -> Iterable[bytes]:

@@ -18,10 +18,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from patientinfo.content.editing import EditError
 from patientinfo.content.layout import Layout
-from patientinfo.content.load import load_project
+from patientinfo.content.load import load_project, read_one
 from patientinfo.content.reading import read_repository_file
+from patientinfo.content.schema import Settings
 from patientinfo.content.value_edit import Path_, set_scalar
 from patientinfo.errors import ContentError, Problem
 from patientinfo.messages import _
@@ -38,11 +41,24 @@ class Edit:
     value: str | int | float | bool
 
 
+@dataclass(frozen=True)
+class Stale:
+    """A translation that a change of its source text leaves to review."""
+
+    lang: str
+    text_id: str
+    file: str  # the translation's file
+    source_before: str
+    source_after: str
+    translation: str
+
+
 @dataclass
 class Proposal:
     texts: dict[str, str]  # shown path -> the file's new text (only files that change)
     diff: str
     problems: list[Problem] = field(default_factory=list)  # those the change would add
+    stale: list[Stale] = field(default_factory=list)  # translations of the source texts it changes
 
     @property
     def accepted(self) -> bool:
@@ -92,7 +108,39 @@ def propose(layout: Layout, edits: list[Edit]) -> Proposal:
     )
     if texts and not problems:
         problems = _problems_added(layout, texts)
-    return Proposal(texts, diff, problems)
+    return Proposal(texts, diff, problems, stale_translations(layout, before, texts))
+
+
+def _words(entry: object) -> str:
+    """What a text entry says (its text, or its forms), as the form shows it."""
+    if isinstance(entry, dict):
+        return str(entry.get("text") or entry.get("forms") or "")
+    return str(entry or "")
+
+
+def stale_translations(layout: Layout, before: dict[str, str], after: dict[str, str]) -> list[Stale]:
+    """The translations, in every other language, of the source-language texts the change rewrites."""
+    settings, _problems = read_one(layout, layout.settings, Settings)
+    if settings is None:
+        return []
+    source = settings.source_language
+    prefix = f"{layout.shown(source)}/"
+    found = []
+    for shown, text in after.items():
+        if not shown.startswith(prefix):
+            continue
+        old, new = yaml.safe_load(before[shown]) or {}, yaml.safe_load(text) or {}
+        changed = [text_id for text_id in new if text_id in old and _words(old[text_id]) != _words(new[text_id])]
+        for lang in (lang for lang in settings.languages + settings.drafts.languages if lang != source):
+            other = layout.shown(lang) + "/" + shown.removeprefix(prefix)
+            path = layout.path(other)
+            translations = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.is_file() else {}
+            found += [
+                Stale(lang, text_id, other, _words(old[text_id]), _words(new[text_id]), _words(translations[text_id]))
+                for text_id in changed
+                if text_id in translations
+            ]
+    return found
 
 
 def _problems_of(layout: Layout) -> list[Problem]:

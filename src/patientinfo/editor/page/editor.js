@@ -27,6 +27,29 @@
     (field && field.container ? field.container : document.getElementById("problems")).appendChild(note);
   }
 
+  // The translations a change of their source text leaves to review, with the old and new text.
+  function showStale(items) {
+    var box = document.getElementById("stale");
+    box.textContent = "";
+    if (!items.length) { return; }
+    var heading = document.createElement("p");
+    heading.textContent = document.body.dataset.stale;
+    box.appendChild(heading);
+    items.forEach(function (item) {
+      var entry = document.createElement("dl");
+      [[item.lang + " · " + item.text_id + " (" + item.file + ")", item.translation],
+       [document.body.dataset.before, item.source_before],
+       [document.body.dataset.after, item.source_after]].forEach(function (pair) {
+        var term = document.createElement("dt"), value = document.createElement("dd");
+        term.textContent = pair[0];
+        value.textContent = pair[1];
+        entry.appendChild(term);
+        entry.appendChild(value);
+      });
+      box.appendChild(entry);
+    });
+  }
+
   function send(url) {
     clearProblems();
     diff.textContent = "";
@@ -41,6 +64,7 @@
       var body = reply.body;
       diff.textContent = body.diff || "";
       (body.problems || []).forEach(showProblem);
+      showStale(body.stale || []);
       if (body.error) { say(body.error, "bad"); }
       else if (body.problems && body.problems.length) { say(document.body.dataset.refused, "bad"); }
       else if (body.written) { say(document.body.dataset.saved, "good"); }
