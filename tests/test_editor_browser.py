@@ -67,3 +67,21 @@ def test_a_right_value_is_saved_keeping_the_rest_of_the_file(editor_page, projec
     assert load_treatment(project).clinic.minimum_age == 21
     assert "+minimum_age: 21" in page.locator("#diff").text_content()
     assert errors == []
+
+
+def test_a_changed_source_text_shows_the_translations_to_review(editor_page, project: Path) -> None:
+    page, base, errors = editor_page
+    before = (project / "content/fr/mesotherapy/facts.yaml").read_bytes()
+    page.goto(base + "edit?file=content/fr/mesotherapy/facts.yaml")
+    field = page.locator('[name="root[principle-microinjections][text]"]')
+    field.wait_for(timeout=60_000)
+    field.fill(field.input_value() + " Sans douleur.")
+    field.dispatch_event("change")
+    page.click("#check")
+    page.locator("#stale dl").first.wait_for(timeout=30_000)
+    shown = page.locator("#stale").inner_text()
+    assert "it · principle-microinjections (content/it/mesotherapy/facts.yaml)" in shown
+    assert "en · principle-microinjections (content/en/mesotherapy/facts.yaml)" in shown
+    assert "Sans douleur." in shown and "The doctor gives many small injections" in shown
+    assert (project / "content/fr/mesotherapy/facts.yaml").read_bytes() == before  # Check writes nothing
+    assert errors == []
