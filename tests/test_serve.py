@@ -76,6 +76,14 @@ class Server:
             self.process.kill()
 
 
+@pytest.fixture
+def server(sample_project: Path):
+    """``mkdocs serve`` of the made-up project, stopped after the test."""
+    started = Server(sample_project)
+    yield started
+    started.stop()
+
+
 def poll(read, ready, timeout: float = 120) -> object:
     """Call ``read()`` until ``ready(value)``; the value, or an AssertionError after ``timeout``."""
     deadline = time.monotonic() + timeout
@@ -105,121 +113,97 @@ def edit_until_noticed(server: Server, path: Path, old: str, new: str) -> None:
     raise AssertionError("the file watcher never noticed the edit:\n" + "".join(server.lines))
 
 
-def test_a_changed_fact_rebuilds_once_and_the_pdfs_follow(sample_project: Path):
-    server = Server(sample_project)
+def test_a_changed_fact_rebuilds_once_and_the_pdfs_follow(server: Server, sample_project: Path):
+    server.wait_for("Serving on")
+    server.wait_for("PDFs up to date")  # the PDFs of the content as it is
+    before = server.get_bytes("/it/leaflet-it.pdf")
+    word = f"leggero{uuid.uuid4().hex[:6]}"  # a text no cached PDF has
+    texts = sample_project / "content" / "it" / SAMPLE_ID / "facts.yaml"
+    edit_until_noticed(server, texts, "Un livido", f"Un livido {word}")
+    page = poll(lambda: server.get("/it/risks/"), lambda page: word in page)
+    # Meanwhile the page's links to PDFs say "updating" (the preview's status file says so).
+    assert "patientinfo-preview.json" in page and "aria-busy" in page
+    poll(lambda: server.get("/patientinfo-preview.json"), lambda status: '"updating": true' in status, timeout=10)
+    # The page comes first; the leaflet follows once WeasyPrint has made it again.
     try:
-        server.wait_for("Serving on")
-        server.wait_for("PDFs up to date")  # the PDFs of the content as it is
-        before = server.get_bytes("/it/leaflet-it.pdf")
-        word = f"leggero{uuid.uuid4().hex[:6]}"  # a text no cached PDF has
-        texts = sample_project / "content" / "it" / SAMPLE_ID / "facts.yaml"
-        edit_until_noticed(server, texts, "Un livido", f"Un livido {word}")
-        page = poll(lambda: server.get("/it/risks/"), lambda page: word in page)
-        # Meanwhile the page's links to PDFs say "updating" (the preview's status file says so).
-        assert "patientinfo-preview.json" in page and "aria-busy" in page
-        poll(lambda: server.get("/patientinfo-preview.json"), lambda status: '"updating": true' in status, timeout=10)
-        # The page comes first; the leaflet follows once WeasyPrint has made it again.
-        try:
-            poll(
-                lambda: server.get_bytes("/it/leaflet-it.pdf"), lambda data: data.startswith(b"%PDF") and data != before
-            )
-        except AssertionError:
-            raise AssertionError("".join(server.lines)) from None
-        server.wait_for("PDFs up to date", times=2)
-        assert '"updating": false' in server.get("/patientinfo-preview.json")
-        assert server.count("Detected file changes") == 1, "".join(server.lines)  # no loop on its own output
-    finally:
-        server.stop()
+        poll(lambda: server.get_bytes("/it/leaflet-it.pdf"), lambda data: data.startswith(b"%PDF") and data != before)
+    except AssertionError:
+        raise AssertionError("".join(server.lines)) from None
+    server.wait_for("PDFs up to date", times=2)
+    assert '"updating": false' in server.get("/patientinfo-preview.json")
+    assert server.count("Detected file changes") == 1, "".join(server.lines)  # no loop on its own output
 
 
-def test_while_the_content_has_an_error_the_pages_show_it(sample_project: Path):
-    server = Server(sample_project)
-    try:
-        server.wait_for("Serving on")
-        poll(lambda: server.get("/en/risks/"), lambda page: "A bruise" in page)
-        clinic = sample_project / "content" / "clinic.yaml"
-        good = clinic.read_text(encoding="utf-8")
-        edit_until_noticed(server, clinic, "brand_colour:", "brand_colour: blue\nbrand_color:")
-        page = poll(lambda: server.get("/en/risks/"), lambda page: "The content has errors" in page)
-        assert "content/clinic.yaml:" in page and "A bruise" in page  # the error and the last good page
-        assert "Traceback" not in "".join(server.lines)
-        clinic.write_text(good, encoding="utf-8")
-        poll(lambda: server.get("/en/risks/"), lambda page: "The content has errors" not in page)
-    finally:
-        server.stop()
+def test_while_the_content_has_an_error_the_pages_show_it(server: Server, sample_project: Path):
+    server.wait_for("Serving on")
+    poll(lambda: server.get("/en/risks/"), lambda page: "A bruise" in page)
+    clinic = sample_project / "content" / "clinic.yaml"
+    good = clinic.read_text(encoding="utf-8")
+    edit_until_noticed(server, clinic, "brand_colour:", "brand_colour: blue\nbrand_color:")
+    page = poll(lambda: server.get("/en/risks/"), lambda page: "The content has errors" in page)
+    assert "content/clinic.yaml:" in page and "A bruise" in page  # the error and the last good page
+    assert "Traceback" not in "".join(server.lines)
+    clinic.write_text(good, encoding="utf-8")
+    poll(lambda: server.get("/en/risks/"), lambda page: "The content has errors" not in page)
 
 
-def test_a_docs_edit_is_copied_without_a_full_build(sample_project: Path):
-    server = Server(sample_project)
-    try:
-        server.wait_for("Serving on")
-        css = sample_project / "docs" / "assets" / "stylesheets" / "extra.css"
-        marker = f"/* {uuid.uuid4().hex} */"
-        edit_until_noticed(server, css, "\n", f"\n{marker}\n")
-        poll(lambda: server.get("/assets/stylesheets/extra.css"), lambda text: marker in text)
-        server.wait_for("Reloading browsers")
-        assert server.count("Building documentation") == 1, "".join(server.lines)  # copied, no full build
-    finally:
-        server.stop()
+def test_a_docs_edit_is_copied_without_a_full_build(server: Server, sample_project: Path):
+    server.wait_for("Serving on")
+    css = sample_project / "docs" / "assets" / "stylesheets" / "extra.css"
+    marker = f"/* {uuid.uuid4().hex} */"
+    edit_until_noticed(server, css, "\n", f"\n{marker}\n")
+    poll(lambda: server.get("/assets/stylesheets/extra.css"), lambda text: marker in text)
+    server.wait_for("Reloading browsers")
+    assert server.count("Building documentation") == 1, "".join(server.lines)  # copied, no full build
 
 
-def test_a_fact_edit_renders_only_the_pages_that_show_it_as_a_full_build_would(sample_project: Path):
+def test_a_fact_edit_renders_only_the_pages_that_show_it_as_a_full_build_would(server: Server, sample_project: Path):
     """The quick preview (mkdocs/quick.py): an edit of one text renders again the pages that show
     it and no other, and each is what a full build of every language makes of it."""
-    server = Server(sample_project)
-    try:
-        server.wait_for("Serving on")
-        server.wait_for("PDFs up to date")
-        word = f"leggero{uuid.uuid4().hex[:6]}"
-        texts = sample_project / "content" / "it" / SAMPLE_ID / "facts.yaml"
-        edit_until_noticed(server, texts, "Un livido", f"Un livido {word}")
-        quick = poll(lambda: server.get("/it/risks/"), lambda page: word in page)
-        server.wait_for("Reloading browsers")
-        rendered = {
-            line.split("quick preview of ", 1)[1].strip() for line in server.lines if "quick preview of" in line
-        }
-        staging = sample_project / ".cache/patientinfo/docs"
-        showing = {
-            path.relative_to(staging).as_posix()
-            for path in staging.rglob("*.md")
-            if word in path.read_text(encoding="utf-8")
-        }
-        assert rendered == showing and rendered, "".join(server.lines)
-        assert server.count("Building documentation") == 1, "".join(server.lines)  # no full build for it
-        # A full build (an edit of mkdocs.yml) makes the same page.
-        config = sample_project / "mkdocs.yml"
-        config.write_text(config.read_text(encoding="utf-8") + "\n# full build\n", encoding="utf-8")
-        server.wait_for("Building documentation", times=2)
-        server.wait_for("Reloading browsers", times=2)
+    server.wait_for("Serving on")
+    server.wait_for("PDFs up to date")
+    word = f"leggero{uuid.uuid4().hex[:6]}"
+    texts = sample_project / "content" / "it" / SAMPLE_ID / "facts.yaml"
+    edit_until_noticed(server, texts, "Un livido", f"Un livido {word}")
+    quick = poll(lambda: server.get("/it/risks/"), lambda page: word in page)
+    server.wait_for("Reloading browsers")
+    rendered = {line.split("quick preview of ", 1)[1].strip() for line in server.lines if "quick preview of" in line}
+    staging = sample_project / ".cache/patientinfo/docs"
+    showing = {
+        path.relative_to(staging).as_posix()
+        for path in staging.rglob("*.md")
+        if word in path.read_text(encoding="utf-8")
+    }
+    assert rendered == showing and rendered, "".join(server.lines)
+    assert server.count("Building documentation") == 1, "".join(server.lines)  # no full build for it
+    # A full build (an edit of mkdocs.yml) makes the same page.
+    config = sample_project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# full build\n", encoding="utf-8")
+    server.wait_for("Building documentation", times=2)
+    server.wait_for("Reloading browsers", times=2)
 
-        def built(page: str) -> str:  # the served page without the server's live-reload counters
-            return re.sub(r"livereload\(\d+, \d+\)", "livereload()", page)
+    def built(page: str) -> str:  # the served page without the server's live-reload counters
+        return re.sub(r"livereload\(\d+, \d+\)", "livereload()", page)
 
-        assert built(server.get("/it/risks/")) == built(quick)
-    finally:
-        server.stop()
+    assert built(server.get("/it/risks/")) == built(quick)
 
 
-def test_the_preview_answers_only_this_computer_with_its_token(sample_project: Path):
-    server = Server(sample_project)
-    try:
-        server.wait_for("Serving on")
-        server.wait_for(f"?token={TOKEN}")  # the address to open is printed
-        assert b"<html" in server.get_bytes("/it/risks/")
+def test_the_preview_answers_only_this_computer_with_its_token(server: Server, sample_project: Path):
+    server.wait_for("Serving on")
+    server.wait_for(f"?token={TOKEN}")  # the address to open is printed
+    assert b"<html" in server.get_bytes("/it/risks/")
 
-        def status(**options) -> int:
-            try:
-                server.get_bytes("/it/risks/", **options)
-            except urllib.error.HTTPError as exc:
-                return exc.code
-            return 200
+    def status(**options) -> int:
+        try:
+            server.get_bytes("/it/risks/", **options)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        return 200
 
-        assert status(token=False) == 403  # another program, or a page of another site
-        assert status(token=False, headers={"Cookie": f"patientinfo_preview={TOKEN}"}) == 200  # the browser
-        assert status(token=False, headers={"Cookie": "patientinfo_preview=guess"}) == 403
-        assert status(headers={"Host": f"attacker.example:{server.port}"}) == 403  # a name made to point here
-    finally:
-        server.stop()
+    assert status(token=False) == 403  # another program, or a page of another site
+    assert status(token=False, headers={"Cookie": f"patientinfo_preview={TOKEN}"}) == 200  # the browser
+    assert status(token=False, headers={"Cookie": "patientinfo_preview=guess"}) == 403
+    assert status(headers={"Host": f"attacker.example:{server.port}"}) == 403  # a name made to point here
 
 
 def test_the_preview_refuses_to_listen_beyond_this_computer(sample_project: Path):
@@ -235,18 +219,14 @@ def test_the_preview_refuses_to_listen_beyond_this_computer(sample_project: Path
     assert "the preview answers this computer only" in result.stderr + result.stdout
 
 
-def test_a_page_title_edit_makes_a_full_build_so_every_menu_follows(sample_project: Path):
+def test_a_page_title_edit_makes_a_full_build_so_every_menu_follows(server: Server, sample_project: Path):
     """A title shows in the menu of every page: the quick preview leaves it to a full build."""
-    server = Server(sample_project)
-    try:
-        server.wait_for("Serving on")
-        pages = sample_project / "content" / "it" / SAMPLE_ID / "pages.yaml"
-        lines = pages.read_text(encoding="utf-8").splitlines()
-        at = next(i for i, line in enumerate(lines) if line.startswith("risks.title:"))
-        title = lines[at] if lines[at].strip() != "risks.title:" else lines[at + 1]  # "id: text" or its text line
-        word = f"Titolo{uuid.uuid4().hex[:6]}"
-        edit_until_noticed(server, pages, title, re.sub(r"(: \"?)", rf"\g<1>{word} ", title, count=1))
-        poll(lambda: server.get("/it/contact/"), lambda page: word in page)  # the menu of another page
-        assert server.count("Building documentation") == 2 and server.count("quick preview of") == 0
-    finally:
-        server.stop()
+    server.wait_for("Serving on")
+    pages = sample_project / "content" / "it" / SAMPLE_ID / "pages.yaml"
+    lines = pages.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("risks.title:"))
+    title = lines[at] if lines[at].strip() != "risks.title:" else lines[at + 1]  # "id: text" or its text line
+    word = f"Titolo{uuid.uuid4().hex[:6]}"
+    edit_until_noticed(server, pages, title, re.sub(r"(: \"?)", rf"\g<1>{word} ", title, count=1))
+    poll(lambda: server.get("/it/contact/"), lambda page: word in page)  # the menu of another page
+    assert server.count("Building documentation") == 2 and server.count("quick preview of") == 0

@@ -9,20 +9,22 @@ import yaml
 
 from patientinfo.messages import N_, _
 
+_TAB = N_("a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces")
+_INDENT = N_("the indentation is wrong here: line it up with the lines it belongs with")
+_TAG = N_("YAML tags (starting with '!') are not used in content: remove it")
+_START = N_("a text cannot start with '@' or '`' unless it is in quotes")
+
 # PyYAML's wording -> an editor's words. Checked in order; the first that matches is used.
 _YAML_WORDS = (
-    ("'\\t'", N_("a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces")),
-    (
-        "tab character",
-        N_("a tab character is used here; YAML needs spaces for indentation: replace the tab with spaces"),
-    ),
+    ("'\\t'", _TAB),
+    ("tab character", _TAB),
     (
         "mapping values are not allowed",
         N_("a ':' appears where YAML does not expect one: put the whole text in quotes"),
     ),
     ("could not find expected ':'", N_("this line has no ':' after its name, or its indentation is off")),
-    ("did not find expected key", N_("the indentation is wrong here: line it up with the lines it belongs with")),
-    ("expected <block end>", N_("the indentation is wrong here: line it up with the lines it belongs with")),
+    ("did not find expected key", _INDENT),
+    ("expected <block end>", _INDENT),
     ("did not find expected '-' indicator", N_("a list item must start with '- ', lined up with the other items")),
     ("did not find expected node content", N_("a value is missing here (after ':' or '- ')")),
     ("found unexpected end of stream", N_("a quote (\" or ') is opened here but never closed")),
@@ -33,12 +35,12 @@ _YAML_WORDS = (
             "or use single quotes"
         ),
     ),
-    ("found undefined tag handle", N_("YAML tags (starting with '!') are not used in content: remove it")),
-    ("could not determine a constructor", N_("YAML tags (starting with '!') are not used in content: remove it")),
+    ("found undefined tag handle", _TAG),
+    ("could not determine a constructor", _TAG),
     ("expected ',' or ']'", N_("a list in [ ] is not closed: add the missing ']' or a ','")),
     ("expected ',' or '}'", N_("a group in { } is not closed: add the missing '}' or a ','")),
-    ("found character '@'", N_("a text cannot start with '@' or '`' unless it is in quotes")),
-    ("found character '`'", N_("a text cannot start with '@' or '`' unless it is in quotes")),
+    ("found character '@'", _START),
+    ("found character '`'", _START),
     ("expected a single document", N_("the file holds more than one YAML document ('---'): keep one")),
     ("found duplicate anchor", N_("YAML anchors (&name) are not used in content: remove them")),
 )

@@ -22,6 +22,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
+from patientinfo.content.layout import Layout
+
 log = logging.getLogger("mkdocs.plugins.patientinfo")
 
 
@@ -96,7 +98,7 @@ class QuickRebuild:
         _build_page(page, built.config, built.files.documentation_pages(), built.nav, built.env)
 
 
-def edited_language(before: tuple, after: tuple, layout: Any, languages: list[str]) -> str | None:
+def edited_language(before: tuple, after: tuple, layout: Layout, languages: list[str]) -> str | None:
     """The language of the content file just edited (``<content>/<lang>/...``), from the
     stamps of the content before and after; None for a language-neutral file."""
     changed = set(after) - set(before)
