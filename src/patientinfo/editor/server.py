@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import socketserver
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -55,6 +56,7 @@ def edits_between(file: str, old: object, new: object, path: tuple[str | int, ..
 class _Api:
     def __init__(self, layout: Layout):
         self.layout = layout
+        self.changing = threading.Lock()  # one change at a time: a save checks what it writes over
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         method, route = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
@@ -68,7 +70,8 @@ class _Api:
             if method == "GET" and route == "/api/schema":
                 return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file)})
             if method == "POST" and route in ("/api/propose", "/api/save"):
-                return self._change(environ, start_response, save=route == "/api/save")
+                with self.changing:
+                    return self._change(environ, start_response, save=route == "/api/save")
         except WorkspaceError as exc:
             return self._reply(start_response, 400, {"error": str(exc)})
         return self._reply(start_response, 404, {"error": _("not found")})
@@ -118,6 +121,13 @@ class _Api:
         return [data]
 
 
+class _ThreadingServer(socketserver.ThreadingMixIn, WSGIServer):
+    """One thread per connection: Chromium opens spare connections it may never use, and a
+    one-at-a-time server waits on such a connection while the real request hangs."""
+
+    daemon_threads = True
+
+
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
         pass
@@ -127,6 +137,12 @@ def start(layout: Layout, token: str, port: int = 0) -> tuple[WSGIServer, str]:
     """The editor's server on 127.0.0.1 (a free port unless given), answering in a thread; its
     address with the token."""
     refused = _("This editor opens only with its address and token, printed where it was started")
-    server = make_server("127.0.0.1", port, guarded(_Api(layout), token, refused), handler_class=_QuietHandler)
+    server = make_server(
+        "127.0.0.1",
+        port,
+        guarded(_Api(layout), token, refused),
+        server_class=_ThreadingServer,
+        handler_class=_QuietHandler,
+    )
     threading.Thread(target=server.serve_forever, name="patientinfo-editor", daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_port}/?token={token}"
