@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import DAY
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_treatment
 from patientinfo.editor.server import start
@@ -93,12 +94,13 @@ def test_a_symbolic_link_is_never_followed(project: Path, tmp_path: Path) -> Non
 
 
 # --------------------------------------------------------------------------- the local server
+
 TOKEN = "editor-test-token"
 
 
 class Client:
     def __init__(self, project: Path):
-        self.server, address = start(Layout(project), TOKEN)
+        self.server, address = start(Layout(project), TOKEN, DAY)
         self.base = address.split("?", 1)[0]
 
     def request(self, path: str, body: dict | None = None, *, token: bool = True, origin: str | None = None):
@@ -179,3 +181,67 @@ def test_a_changed_source_text_names_the_translations_to_review_with_old_and_new
     # A language-neutral fact changed: no translation to review.
     index, _fact_id, name, top = a_range(project)
     assert propose(Layout(project), [Edit(FACTS, ("facts", index, "values", name, "max"), top + 1)]).stale == []
+
+
+# --------------------------------------------------------------------------- a new fact
+QUOTE = "Controindicazioni relative riguardano i pazienti che assumono antiaggreganti o anticoagulanti"
+NEW_FACT = {
+    "id": "ci-test-new",
+    "category": "contraindication",
+    "severity": "relative",
+    "urgency": "",
+    "step": "",
+    "leaflet": True,
+    "sources": ["seed-004"],
+    "quotes": [{"source": "seed-004", "words": QUOTE}],
+    "values": [],
+}
+TEXTS = {"fr": "Une maladie inventée pour ce test.", "it": "Una malattia inventata.", "en": "A made-up illness."}
+
+
+def test_a_new_contraindication_is_written_with_its_source_quote_texts_and_question(
+    client: Client, project: Path
+) -> None:
+    new = {"fact": NEW_FACT, "texts": TEXTS, "asked_by": "screen-health"}
+    status, body = client.request("/api/save", {"file": FACTS, "new_fact": new})
+    assert status == 200, body
+    assert sorted(body["written"]) == sorted([FACTS, *(f"content/{lang}/mesotherapy/facts.yaml" for lang in TEXTS)])
+    treatment = load_treatment(project)  # the build's own loading accepts it
+    fact = treatment.facts["ci-test-new"]
+    assert (fact.severity, fact.sources, fact.quotes) == ("relative", ["seed-004"], {"seed-004": QUOTE})
+    assert "ci-test-new" in treatment.facts["screen-health"].covers
+    assert treatment.texts["en"]["facts"].root["ci-test-new"].text == TEXTS["en"]
+    # Written after the last contraindication, in the files' own style; nothing else changed.
+    diff = body["diff"]
+    assert '+  - id: ci-test-new\n' in diff and f'+      seed-004: "{QUOTE}"\n' in diff
+    assert '+    covers: [ci-test-new]\n' in diff
+    assert diff.count("\n-") == diff.count("\n--- ")  # only lines added, none removed
+    # The translations written here are left for their translators to review (no source_hash).
+    italian = yaml.safe_load((project / "content/it/mesotherapy/facts.yaml").read_text(encoding="utf-8"))
+    assert italian["ci-test-new"] == {"text": TEXTS["it"]}
+    # The pages and documents that show it, by their address in the preview.
+    assert {"contraindications/", "en/contraindications/", "it/questionnaire-it.pdf"} <= {
+        item["address"] for item in body["changed"]
+    }
+    assert "en/evidence/" not in {item["address"] for item in body["changed"]}
+
+
+def test_a_new_fact_without_a_published_languages_text_is_refused_beside_the_texts(
+    client: Client, project: Path
+) -> None:
+    before = {path: path.read_bytes() for path in (project / "content").rglob("*.yaml")}
+    texts = {**TEXTS, "en": ""}
+    status, body = client.request("/api/save", {"file": FACTS, "new_fact": {"fact": NEW_FACT, "texts": texts}})
+    assert status == 422
+    messages = {problem["message"]: problem["field"] for problem in body["problems"]}
+    missing = next(message for message in messages if "'ci-test-new' has no text in language 'en'" in message)
+    assert messages[missing] == ["texts"]
+    asked = next(message for message in messages if "is asked by no question" in message)
+    assert messages[asked] == ["fact", "id"]
+    assert before == {path: path.read_bytes() for path in (project / "content").rglob("*.yaml")}
+
+
+def test_a_new_fact_only_goes_into_a_treatments_facts_file(client: Client) -> None:
+    new = {"fact": NEW_FACT, "texts": TEXTS}
+    assert client.request("/api/save", {"file": "content/clinic.yaml", "new_fact": new})[0] == 400
+    assert client.request("/api/save", {"file": "content/treatments/../clinic.yaml", "new_fact": new})[0] == 400

@@ -8,17 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DAY
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_treatment
 from patientinfo.editor.server import start
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 TOKEN = "browser-editor-token"
 
 
 @pytest.fixture
 def editor_page(project: Path, browser):
-    server, address = start(Layout(project), TOKEN)
+    server, address = start(Layout(project), TOKEN, DAY)
     page = browser.new_page(viewport={"width": 412, "height": 900})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -11,6 +11,7 @@ or removed) is refused for now, in plain words.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import socketserver
 import threading
@@ -22,8 +23,9 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import yaml
 
 from patientinfo.content.layout import Layout
-from patientinfo.editor import pages
-from patientinfo.editor.workspace import Edit, WorkspaceError, propose, read, write
+from patientinfo.editor import adding, changed, pages
+from patientinfo.editor.workspace import Change, Edit, Proposal, WorkspaceError, propose, read, write
+from patientinfo.errors import Problem
 from patientinfo.guard import guarded
 from patientinfo.messages import _
 
@@ -54,8 +56,10 @@ def edits_between(file: str, old: object, new: object, path: tuple[str | int, ..
 
 
 class _Api:
-    def __init__(self, layout: Layout):
+    def __init__(self, layout: Layout, day: dt.date, preview: str | None):
         self.layout = layout
+        self.day = day
+        self.preview = preview  # the preview's address with its token, to link the changed pages
         self.changing = threading.Lock()  # one change at a time: a save checks what it writes over
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -69,6 +73,9 @@ class _Api:
                 return self._reply(start_response, 200, {"file": file, "data": as_json(self._data(file))})
             if method == "GET" and route == "/api/schema":
                 return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file)})
+            if method == "GET" and route == "/api/new-fact":
+                schema, start = pages.new_fact_schema(self.layout, file), pages.new_fact_start(self.layout, file)
+                return self._reply(start_response, 200, {"schema": schema, "data": start})
             if method == "POST" and route in ("/api/propose", "/api/save"):
                 with self.changing:
                     return self._change(environ, start_response, save=route == "/api/save")
@@ -79,29 +86,56 @@ class _Api:
     def _data(self, file: str) -> object:
         return yaml.safe_load(read(self.layout, file))
 
+    def _changes(self, file: str, body: dict) -> list[Change]:
+        """A file's new data (its single values changed), or a new fact with its texts."""
+        if "new_fact" in body:
+            added = body["new_fact"]
+            if not isinstance(added, dict):
+                raise WorkspaceError(_("the request is not a change of a file"))
+            return adding.new_fact(
+                self.layout, file, added.get("fact"), added.get("texts") or {}, str(added.get("asked_by") or "")
+            )
+        return list(edits_between(file, as_json(self._data(file)), body["data"]))
+
     def _change(self, environ: dict, start_response: Callable[..., Any], *, save: bool) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if length > MAX_BODY:
             raise WorkspaceError(_("the change is too large"))
         try:
             body = json.loads(environ["wsgi.input"].read(length) or b"{}")
-            file, data = body["file"], body["data"]
-        except (ValueError, KeyError, TypeError):
+            file = body["file"]
+            changes = self._changes(file, body) if isinstance(file, str) else None
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise WorkspaceError(_("the request is not a change of a file")) from None
-        if not isinstance(file, str):
+        if changes is None:
             raise WorkspaceError(_("the request is not a change of a file"))
-        proposal = propose(self.layout, list(edits_between(file, as_json(self._data(file)), data)))
-        texts = {file: proposal.texts.get(file) or read(self.layout, file)}
-        problems = [
-            {"file": p.path, "line": p.line, "message": p.message, "field": pages.field_at(texts.get(p.path), p.line)}
-            for p in proposal.problems
-        ]
+        proposal = propose(self.layout, changes)
+        problems = [self._located(p, proposal, new="new_fact" in body) for p in proposal.problems]
         stale = [dataclasses.asdict(item) for item in proposal.stale]
         if not save or not proposal.accepted:
             status = 200 if proposal.accepted else 422
             return self._reply(start_response, status, {"diff": proposal.diff, "problems": problems, "stale": stale})
+        before = changed.outputs(self.layout, self.day) if proposal.texts else {}
         written = write(self.layout, proposal)
-        return self._reply(start_response, 200, {"diff": proposal.diff, "written": written, "stale": stale})
+        now = changed.outputs(self.layout, self.day) if proposal.texts else {}
+        links = [{"address": address, "url": self._preview_url(address)} for address in changed.changed(before, now)]
+        return self._reply(
+            start_response, 200, {"diff": proposal.diff, "written": written, "stale": stale, "changed": links}
+        )
+
+    def _preview_url(self, address: str) -> str | None:
+        if self.preview is None:
+            return None
+        base, _sep, query = self.preview.partition("?")
+        return f"{base}{address}" + (f"?{query}" if query else "")
+
+    def _located(self, problem: Problem, proposal: Proposal, *, new: bool) -> dict:
+        """A problem as the page shows it, with the form's field it is about (None: above the form)."""
+        text = proposal.texts.get(problem.path) or _text_or_none(self.layout, problem.path)
+        field = pages.field_at(text, problem.line)
+        if new:
+            field = pages.new_fact_field(self.layout, problem, proposal, field)
+        return {"file": problem.path, "line": problem.line, "message": problem.message, "field": field}
 
     @classmethod
     def _reply(cls, start_response: Callable[..., Any], status: int, body: dict) -> Iterable[bytes]:
@@ -133,14 +167,24 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
-def start(layout: Layout, token: str, port: int = 0) -> tuple[WSGIServer, str]:
+def _text_or_none(layout: Layout, shown: str) -> str | None:
+    try:
+        return read(layout, shown)
+    except WorkspaceError:
+        return None
+
+
+def start(
+    layout: Layout, token: str, day: dt.date, port: int = 0, preview: str | None = None
+) -> tuple[WSGIServer, str]:
     """The editor's server on 127.0.0.1 (a free port unless given), answering in a thread; its
-    address with the token."""
+    address with the token. ``preview``: the preview's address with its token, for the links to
+    the pages a save changes; ``day``: the build context's day, which the pages show."""
     refused = _("This editor opens only with its address and token, printed where it was started")
     server = make_server(
         "127.0.0.1",
         port,
-        guarded(_Api(layout), token, refused),
+        guarded(_Api(layout, day, preview), token, refused),
         server_class=_ThreadingServer,
         handler_class=_QuietHandler,
     )

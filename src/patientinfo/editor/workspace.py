@@ -20,12 +20,12 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from patientinfo.content.editing import EditError
+from patientinfo.content.editing import EditError, _quoted, add_key
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project, read_one
 from patientinfo.content.reading import read_repository_file
 from patientinfo.content.schema import Settings
-from patientinfo.content.value_edit import Path_, set_scalar
+from patientinfo.content.value_edit import Path_, append_scalar, insert_mapping_item, set_scalar
 from patientinfo.errors import ContentError, Problem
 from patientinfo.messages import _
 
@@ -39,6 +39,50 @@ class Edit:
     file: str  # shown path, like content/clinic.yaml
     path: Path_  # keys and list positions inside the file
     value: str | int | float | bool
+
+
+@dataclass(frozen=True)
+class AddItem:
+    """A new mapping in the block list at ``path`` (a new fact), after item number ``after``."""
+
+    file: str
+    path: tuple[str, ...]
+    item: dict
+    after: int = -1
+
+
+@dataclass(frozen=True)
+class AddText:
+    """A new entry of a text file; without ``source_hash``, so that a translation written here
+    is listed by the check until its translator has reviewed it."""
+
+    file: str
+    text_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AddToList:
+    """A single value at the end of the list at ``path`` (an id in a question's ``covers``)."""
+
+    file: str
+    path: Path_
+    value: str
+
+
+Change = Edit | AddItem | AddText | AddToList
+
+
+def _applied(text: str, change: Change) -> str:
+    if isinstance(change, Edit):
+        return set_scalar(text, change.file, change.path, change.value)
+    if isinstance(change, AddItem):
+        return insert_mapping_item(text, change.file, change.path, change.item, change.after)
+    if isinstance(change, AddToList):
+        return append_scalar(text, change.file, change.path, change.value)
+    if change.text_id in (yaml.safe_load(text) or {}):
+        raise EditError(1, _("'{id}' already has a text in {file}").format(id=change.text_id, file=change.file))
+    return add_key(text, change.file, (), change.text_id, {"text": _quoted(change.text)})
 
 
 @dataclass(frozen=True)
@@ -89,7 +133,7 @@ def read(layout: Layout, shown: str) -> str:
     return read_repository_file(editable(layout, shown), layout.root).decode("utf-8")
 
 
-def propose(layout: Layout, edits: list[Edit]) -> Proposal:
+def propose(layout: Layout, edits: list[Change]) -> Proposal:
     """The change ``edits`` make, with the problems it would add; nothing is written."""
     before: dict[str, str] = {}
     after: dict[str, str] = {}
@@ -98,7 +142,7 @@ def propose(layout: Layout, edits: list[Edit]) -> Proposal:
         if edit.file not in after:
             before[edit.file] = after[edit.file] = read(layout, edit.file)
         try:
-            after[edit.file] = set_scalar(after[edit.file], edit.file, edit.path, edit.value)
+            after[edit.file] = _applied(after[edit.file], edit)
         except EditError as exc:
             problems.append(Problem(edit.file, exc.line, exc.message))
     texts = {shown: text for shown, text in after.items() if text != before[shown]}
@@ -144,11 +188,15 @@ def stale_translations(layout: Layout, before: dict[str, str], after: dict[str, 
 
 
 def _problems_of(layout: Layout) -> list[Problem]:
-    try:
-        load_project(layout, drafts=True, allow_missing_texts=True)
-    except ContentError as exc:
-        return exc.problems
-    return []
+    """What stops the build (a published language missing a text included), and the drafts'
+    own errors (their texts still to write excepted)."""
+    problems: list[Problem] = []
+    for drafts in (False, True):
+        try:
+            load_project(layout, drafts=drafts, allow_missing_texts=drafts)
+        except ContentError as exc:
+            problems += exc.problems
+    return list(dict.fromkeys(problems))
 
 
 def _problems_added(layout: Layout, texts: dict[str, str]) -> list[Problem]:

@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "fr", "it")  # English is the source language of the messages
 _current: list[gettext.NullTranslations] = [gettext.NullTranslations()]
+_speaking = ["en"]
 
 
 def catalogue_path(lang: str) -> Path:
@@ -42,7 +43,13 @@ def _translations(lang: str) -> gettext.NullTranslations:
 
 def use(lang: str) -> None:
     """Speak ``lang`` from now on (an unknown language is English)."""
-    _current[0] = _translations(lang if lang in LANGUAGES else "en")
+    _speaking[0] = lang if lang in LANGUAGES else "en"
+    _current[0] = _translations(_speaking[0])
+
+
+def speaking() -> str:
+    """The language the messages are in now (to name other things in it: languages, fields)."""
+    return _speaking[0]
 
 
 def _(message: str) -> str:

@@ -28,7 +28,7 @@ HEADER = (
 )
 
 
-def _page_address(path: str) -> str:
+def page_address(path: str) -> str:
     """``risks.md`` -> ``risks/``; ``index.md`` -> ``''``; ``t/index.md`` -> ``t/``."""
     stem = path.removesuffix(".md")
     return "" if stem == "index" else stem.removesuffix("/index") + "/"
@@ -43,7 +43,7 @@ def published(project: Project, pages: dict[str, dict[str, str]]) -> dict[str, s
         for path in by_path:
             name = path.removesuffix(".md")
             shows = ("home" if path == "index.md" else name) if project.several_treatments else f"{first}/{name}"
-            found[f"{lang}/{_page_address(path)}"] = shows
+            found[f"{lang}/{page_address(path)}"] = shows
     for treatment in project.treatments.values():
         for lang in project.languages:
             for printed in PRINTED:

@@ -4,10 +4,46 @@
 (function () {
   "use strict";
   var file = new URLSearchParams(location.search).get("file") || "";
+  var words = document.body.dataset;
+  var newFact = words.mode === "new-fact";
   var status = document.getElementById("status");
   var diff = document.getElementById("diff");
   var editor = null;
-  document.getElementById("file").textContent = file;
+  document.getElementById("file").textContent = newFact ? words.title.replace("{file}", file) : file;
+  if (!newFact && /\/treatments\/[^\/]+\/facts\.yaml$/.test(file)) {
+    var add = document.createElement("a");
+    add.href = "/add?file=" + encodeURIComponent(file);
+    add.id = "add";
+    add.textContent = words.add;
+    document.getElementById("file").after(add);
+  }
+
+  // The pages and PDFs a save changed, each a link to the preview when it runs.
+  function showChanged(items) {
+    var box = document.getElementById("changed");
+    box.textContent = "";
+    if (!items || !items.length) { return; }
+    var heading = document.createElement("p");
+    heading.textContent = words.changed + (items[0].url ? "" : " " + words.nopreview);
+    box.appendChild(heading);
+    var list = document.createElement("ul");
+    items.forEach(function (item) {
+      var entry = document.createElement("li");
+      var label = "/" + item.address;
+      if (item.url) {
+        var link = document.createElement("a");
+        link.href = item.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = label;
+        entry.appendChild(link);
+      } else {
+        entry.textContent = label;
+      }
+      list.appendChild(entry);
+    });
+    box.appendChild(list);
+  }
 
   function say(text, kind) {
     status.textContent = text;
@@ -57,7 +93,7 @@
     fetch(url, {
       method: "POST",
       headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({file: file, data: editor.getValue()})
+      body: JSON.stringify(newFact ? {file: file, new_fact: editor.getValue()} : {file: file, data: editor.getValue()})
     }).then(function (response) {
       return response.json().then(function (body) { return {status: response.status, body: body}; });
     }).then(function (reply) {
@@ -65,6 +101,7 @@
       diff.textContent = body.diff || "";
       (body.problems || []).forEach(showProblem);
       showStale(body.stale || []);
+      showChanged(body.changed);
       if (body.error) { say(body.error, "bad"); }
       else if (body.problems && body.problems.length) { say(document.body.dataset.refused, "bad"); }
       else if (body.written) { say(document.body.dataset.saved, "good"); }
@@ -73,18 +110,22 @@
   }
 
   Promise.all([
-    fetch("/api/schema?file=" + encodeURIComponent(file)).then(function (r) { return r.json(); }),
-    fetch("/api/file?file=" + encodeURIComponent(file)).then(function (r) { return r.json(); })
+    fetch((newFact ? "/api/new-fact?file=" : "/api/schema?file=") + encodeURIComponent(file))
+      .then(function (r) { return r.json(); }),
+    newFact ? null : fetch("/api/file?file=" + encodeURIComponent(file)).then(function (r) { return r.json(); })
   ]).then(function (replies) {
-    if (replies[1].error) { say(replies[1].error, "bad"); return; }
+    var failed = replies[0].error || (replies[1] && replies[1].error);
+    if (failed) { say(failed, "bad"); return; }
     editor = new JSONEditor(document.getElementById("form"), {
       schema: replies[0].schema,
-      startval: replies[1].data,
+      startval: (replies[1] || replies[0]).data,
+      remove_empty_properties: newFact,
       theme: "html",
       disable_edit_json: true,
+      disable_collapse: true,
       disable_properties: true,
-      disable_array_add: true,
-      disable_array_delete: true,
+      disable_array_add: !newFact,
+      disable_array_delete: !newFact,
       disable_array_reorder: true,
       disable_array_delete_all_rows: true,
       disable_array_delete_last_row: true,
