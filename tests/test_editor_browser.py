@@ -4,6 +4,7 @@ is saved, keeping every other character of the file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -86,4 +87,72 @@ def test_a_changed_source_text_shows_the_translations_to_review(editor_page, pro
     assert "en · principle-microinjections (content/en/mesotherapy/facts.yaml)" in shown
     assert "Sans douleur." in shown and "The doctor gives many small injections" in shown
     assert (project / "content/fr/mesotherapy/facts.yaml").read_bytes() == before  # Check writes nothing
+    assert errors == []
+
+
+@pytest.fixture
+def with_preview(project: Path, browser):
+    """The editor with the preview of the same project beside it, as ``patientinfo edit`` runs them."""
+    from test_serve import TOKEN as PREVIEW_TOKEN
+    from test_serve import Server
+
+    preview = Server(project)
+    preview.wait_for("Serving on", timeout=120)
+    server, address = start(Layout(project), TOKEN, DAY, preview=f"http://127.0.0.1:{preview.port}/?token={PREVIEW_TOKEN}")
+    page = browser.new_page(viewport={"width": 412, "height": 900})
+    page.goto(address)
+    yield page, address.split("?", 1)[0], preview
+    page.close()
+    server.shutdown()
+    preview.stop()
+
+
+def test_a_changed_session_count_shows_in_the_preview_from_the_link_after_saving(with_preview) -> None:
+    page, base, preview = with_preview
+    page.goto(base)
+    page.click("text=Each fact on its own")
+    page.click("a:text-is('sched-sport')")  # one fact's own form
+    count = page.locator('[name="root[values][sessions][value]"]')
+    count.wait_for(timeout=20_000)
+    assert count.input_value() == "3"
+    english = preview.get("/en/schedule/")
+    assert re.search(r"3\s+sessions are enough", english)  # a no-break space between number and unit
+    count.fill("4")
+    count.dispatch_event("change")
+    page.click("#save")
+    link = page.locator("#changed a", has_text="/en/schedule/")
+    link.wait_for(timeout=30_000)
+    assert page.locator("#status").text_content() == "Saved."
+    with page.context.expect_page() as opened:
+        link.click()
+    shown = opened.value
+    for _ in range(100):  # the preview rebuilds on its own; the page it serves then shows 4
+        shown.reload()
+        if re.search(r"4\s+sessions are enough", shown.text_content("body") or ""):
+            break
+        shown.wait_for_timeout(300)
+    assert re.search(r"4\s+sessions are enough", shown.text_content("body") or "")
+
+
+def test_a_contraindication_is_added_with_its_source_and_quote_in_the_form(editor_page, project: Path) -> None:
+    page, base, errors = editor_page
+    page.goto(base + "add?file=content/treatments/mesotherapy/facts.yaml")
+    page.locator('[name="root[fact][id]"]').wait_for(timeout=20_000)
+    page.fill('[name="root[fact][id]"]', "ci-made-up")
+    page.select_option('[name="root[fact][severity]"]', "relative")
+    page.select_option('[name="root[fact][sources][0]"]', "seed-004")
+    page.click("button:has-text('Add Quote')")
+    page.select_option('[name="root[fact][quotes][0][source]"]', "seed-004")
+    quote = "Controindicazioni relative riguardano i pazienti che assumono antiaggreganti o anticoagulanti"
+    page.fill('[name="root[fact][quotes][0][words]"]', quote)
+    for lang, words in {"fr": "Une maladie inventée.", "it": "Una malattia inventata.", "en": "A made-up illness."}.items():
+        page.fill(f'[name="root[texts][{lang}]"]', words)
+        page.dispatch_event(f'[name="root[texts][{lang}]"]', "change")
+    page.select_option('[name="root[asked_by]"]', "screen-health")
+    page.click("#save")
+    page.locator("#status.good, #status.bad").wait_for(timeout=30_000)  # (the page's policy forbids eval)
+    assert page.locator("#status").text_content() == "Saved.", page.locator("#problems").text_content()
+    treatment = load_treatment(project)
+    assert treatment.facts["ci-made-up"].quotes == {"seed-004": quote}
+    assert "ci-made-up" in treatment.facts["screen-health"].covers
     assert errors == []

@@ -41,13 +41,37 @@ def model_of(layout: Layout, shown: str) -> type[BaseModel]:
     return Catalog
 
 
-def schema_of(layout: Layout, shown: str) -> dict:
-    """The file's JSON Schema, its definitions where JSON Editor looks for them."""
+def schema_of(layout: Layout, shown: str, part: tuple[str | int, ...] = ()) -> dict:
+    """The file's JSON Schema (or that of one of its items), its definitions where JSON Editor
+    looks for them."""
     editable(layout, shown)
     text = json.dumps(model_of(layout, shown).model_json_schema()).replace('"#/$defs/', '"#/definitions/')
     schema = json.loads(text)
-    schema["definitions"] = schema.pop("$defs", {})
-    return schema
+    definitions = schema.pop("$defs", {})
+    for key in part:
+        while "$ref" in schema:
+            schema = definitions.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        schema = schema.get("items", {}) if isinstance(key, int) else schema.get("properties", {}).get(key, {})
+    while part and "$ref" in schema:
+        schema = definitions.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return _for_the_form({**schema, "definitions": definitions})
+
+
+def _for_the_form(schema: object) -> dict:
+    """Without ``propertyNames``, which JSON Editor does not support (the build checks the names).
+    Optional fields keep their 'or null': a file may hold an empty value, which must stay empty."""
+    plain = schema
+
+    def drop(node: object) -> object:
+        if isinstance(node, dict):
+            return {key: drop(value) for key, value in node.items() if key != "propertyNames"}
+        if isinstance(node, list):
+            return [drop(item) for item in node]
+        return node
+
+    result = drop(plain)
+    assert isinstance(result, dict)
+    return result
 
 
 def field_at(text: str | None, line: int) -> list[str | int] | None:
@@ -100,9 +124,28 @@ def _shell(title: str, body: str, scripts: tuple[str, ...] = ()) -> bytes:
     ).encode()
 
 
+def _fact_links(layout: Layout, shown: str) -> str:
+    """For a facts file: a link to each fact's own form and to a new fact's."""
+    if PurePosixPath(shown).name != "facts.yaml" or "treatments" not in PurePosixPath(shown).parts:
+        return ""
+    facts = (yaml.safe_load(read(layout, shown)) or {}).get("facts") or []
+    address = html.escape(shown, quote=True)
+    links = "".join(
+        f'<li><a href="/edit?file={address}&amp;part=facts.{index}">{html.escape(str(fact.get("id")))}</a>'
+        f" <small>{html.escape(str(fact.get('category')))}</small></li>"
+        for index, fact in enumerate(facts)
+        if isinstance(fact, dict)
+    )
+    return (
+        f'<p><a href="/add?file={address}">{html.escape(_("Add a fact"))}</a></p>'
+        f"<details><summary>{html.escape(_('Each fact on its own'))}</summary><ul>{links}</ul></details>"
+    )
+
+
 def index_page(layout: Layout) -> tuple[str, bytes]:
     items = "".join(
-        f'<li><a href="/edit?file={html.escape(name, quote=True)}">{html.escape(name)}</a></li>'
+        f'<li><a href="/edit?file={html.escape(name, quote=True)}">{html.escape(name)}</a>'
+        f"{_fact_links(layout, name)}</li>"
         for name in _files(layout)
     )
     heading = html.escape(_("Content files"))

@@ -55,6 +55,32 @@ def edits_between(file: str, old: object, new: object, path: tuple[str | int, ..
         yield Edit(file, path, new)
 
 
+def parts_of(part: str) -> tuple[str | int, ...]:
+    """``facts.12`` -> ("facts", 12): one item of a file, edited on its own (a long file's form
+    takes seconds to draw; one fact's, a blink)."""
+    return tuple(int(key) if key.isdigit() else key for key in part.split(".") if key)
+
+
+def part_of(data: object, part: tuple[str | int, ...]) -> object:
+    for key in part:
+        try:
+            data = data[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            raise WorkspaceError(_("'{part}' is not in this file").format(part=".".join(map(str, part)))) from None
+    return data
+
+
+def with_part(data: object, part: tuple[str | int, ...], value: object) -> object:
+    """A copy of ``data`` with the item at ``part`` replaced by ``value``."""
+    if not part:
+        return value
+    copy = json.loads(json.dumps(data))
+    holder = part_of(copy, part[:-1])
+    part_of(copy, part)  # the item must exist: a part names an item, never adds one
+    holder[part[-1]] = value  # type: ignore[index]
+    return copy
+
+
 class _Api:
     def __init__(self, layout: Layout, day: dt.date, preview: str | None):
         self.layout = layout
@@ -64,15 +90,16 @@ class _Api:
 
     def __call__(self, environ: dict, start_response: Callable[..., Any]) -> Iterable[bytes]:
         method, route = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
-        file = parse_qs(environ.get("QUERY_STRING", "")).get("file", [""])[0]
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        file, part = query.get("file", [""])[0], parts_of(query.get("part", [""])[0])
         try:
             if method == "GET" and route in pages.ROUTES:
                 kind, body = pages.ROUTES[route](self.layout)
                 return self._send(start_response, 200, kind, body)
             if method == "GET" and route == "/api/file":
-                return self._reply(start_response, 200, {"file": file, "data": as_json(self._data(file))})
+                return self._reply(start_response, 200, {"file": file, "data": part_of(as_json(self._data(file)), part)})
             if method == "GET" and route == "/api/schema":
-                return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file)})
+                return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file, part)})
             if method == "GET" and route == "/api/new-fact":
                 schema, start = pages.new_fact_schema(self.layout, file), pages.new_fact_start(self.layout, file)
                 return self._reply(start_response, 200, {"schema": schema, "data": start})
@@ -95,7 +122,9 @@ class _Api:
             return adding.new_fact(
                 self.layout, file, added.get("fact"), added.get("texts") or {}, str(added.get("asked_by") or "")
             )
-        return list(edits_between(file, as_json(self._data(file)), body["data"]))
+        old = as_json(self._data(file))
+        new = with_part(old, parts_of(str(body.get("part") or "")), body["data"])
+        return list(edits_between(file, old, new))
 
     def _change(self, environ: dict, start_response: Callable[..., Any], *, save: bool) -> Iterable[bytes]:
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -110,7 +139,8 @@ class _Api:
         if changes is None:
             raise WorkspaceError(_("the request is not a change of a file"))
         proposal = propose(self.layout, changes)
-        problems = [self._located(p, proposal, new="new_fact" in body) for p in proposal.problems]
+        part = () if "new_fact" in body else parts_of(str(body.get("part") or ""))
+        problems = [self._located(p, proposal, new="new_fact" in body, part=part) for p in proposal.problems]
         stale = [dataclasses.asdict(item) for item in proposal.stale]
         if not save or not proposal.accepted:
             status = 200 if proposal.accepted else 422
@@ -129,10 +159,13 @@ class _Api:
         base, _sep, query = self.preview.partition("?")
         return f"{base}{address}" + (f"?{query}" if query else "")
 
-    def _located(self, problem: Problem, proposal: Proposal, *, new: bool) -> dict:
-        """A problem as the page shows it, with the form's field it is about (None: above the form)."""
+    def _located(self, problem: Problem, proposal: Proposal, *, new: bool, part: tuple[str | int, ...]) -> dict:
+        """A problem as the page shows it, with the form's field it is about (None: above the form);
+        on the form of one item (``part``), the field inside it."""
         text = proposal.texts.get(problem.path) or _text_or_none(self.layout, problem.path)
         field = pages.field_at(text, problem.line)
+        if part and field is not None:
+            field = field[len(part) :] if tuple(field[: len(part)]) == part else None
         if new:
             field = pages.new_fact_field(self.layout, problem, proposal, field)
         return {"file": problem.path, "line": problem.line, "message": problem.message, "field": field}

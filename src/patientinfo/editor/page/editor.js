@@ -3,13 +3,16 @@
 // the build does before anything is written.
 (function () {
   "use strict";
-  var file = new URLSearchParams(location.search).get("file") || "";
+  var query = new URLSearchParams(location.search);
+  var file = query.get("file") || "";
+  var part = query.get("part") || "";  // one item of the file (facts.12), edited on its own
   var words = document.body.dataset;
   var newFact = words.mode === "new-fact";
   var status = document.getElementById("status");
   var diff = document.getElementById("diff");
   var editor = null;
-  document.getElementById("file").textContent = newFact ? words.title.replace("{file}", file) : file;
+  document.getElementById("file").textContent =
+    newFact ? words.title.replace("{file}", file) : file + (part ? " · " + part : "");
   if (!newFact && /\/treatments\/[^\/]+\/facts\.yaml$/.test(file)) {
     var add = document.createElement("a");
     add.href = "/add?file=" + encodeURIComponent(file);
@@ -93,7 +96,7 @@
     fetch(url, {
       method: "POST",
       headers: {"Content-Type": "application/json"},
-      body: JSON.stringify(newFact ? {file: file, new_fact: editor.getValue()} : {file: file, data: editor.getValue()})
+      body: JSON.stringify(newFact ? {file: file, new_fact: editor.getValue()} : {file: file, part: part, data: editor.getValue()})
     }).then(function (response) {
       return response.json().then(function (body) { return {status: response.status, body: body}; });
     }).then(function (reply) {
@@ -110,9 +113,11 @@
   }
 
   Promise.all([
-    fetch((newFact ? "/api/new-fact?file=" : "/api/schema?file=") + encodeURIComponent(file))
+    fetch((newFact ? "/api/new-fact?file=" : "/api/schema?file=") + encodeURIComponent(file) +
+          "&part=" + encodeURIComponent(part))
       .then(function (r) { return r.json(); }),
-    newFact ? null : fetch("/api/file?file=" + encodeURIComponent(file)).then(function (r) { return r.json(); })
+    newFact ? null : fetch("/api/file?file=" + encodeURIComponent(file) + "&part=" + encodeURIComponent(part))
+      .then(function (r) { return r.json(); })
   ]).then(function (replies) {
     var failed = replies[0].error || (replies[1] && replies[1].error);
     if (failed) { say(failed, "bad"); return; }
