@@ -213,8 +213,8 @@ def test_a_new_contraindication_is_written_with_its_source_quote_texts_and_quest
     assert treatment.texts["en"]["facts"].root["ci-test-new"].text == TEXTS["en"]
     # Written after the last contraindication, in the files' own style; nothing else changed.
     diff = body["diff"]
-    assert '+  - id: ci-test-new\n' in diff and f'+      seed-004: "{QUOTE}"\n' in diff
-    assert '+    covers: [ci-test-new]\n' in diff
+    assert "+  - id: ci-test-new\n" in diff and f'+      seed-004: "{QUOTE}"\n' in diff
+    assert "+    covers: [ci-test-new]\n" in diff
     assert diff.count("\n-") == diff.count("\n--- ")  # only lines added, none removed
     # The translations written here are left for their translators to review (no source_hash).
     italian = yaml.safe_load((project / "content/it/mesotherapy/facts.yaml").read_text(encoding="utf-8"))

@@ -98,7 +98,9 @@ def with_preview(project: Path, browser):
 
     preview = Server(project)
     preview.wait_for("Serving on", timeout=120)
-    server, address = start(Layout(project), TOKEN, DAY, preview=f"http://127.0.0.1:{preview.port}/?token={PREVIEW_TOKEN}")
+    server, address = start(
+        Layout(project), TOKEN, DAY, preview=f"http://127.0.0.1:{preview.port}/?token={PREVIEW_TOKEN}"
+    )
     page = browser.new_page(viewport={"width": 412, "height": 900})
     page.goto(address)
     yield page, address.split("?", 1)[0], preview
@@ -145,7 +147,11 @@ def test_a_contraindication_is_added_with_its_source_and_quote_in_the_form(edito
     page.select_option('[name="root[fact][quotes][0][source]"]', "seed-004")
     quote = "Controindicazioni relative riguardano i pazienti che assumono antiaggreganti o anticoagulanti"
     page.fill('[name="root[fact][quotes][0][words]"]', quote)
-    for lang, words in {"fr": "Une maladie inventée.", "it": "Una malattia inventata.", "en": "A made-up illness."}.items():
+    for lang, words in {
+        "fr": "Une maladie inventée.",
+        "it": "Una malattia inventata.",
+        "en": "A made-up illness.",
+    }.items():
         page.fill(f'[name="root[texts][{lang}]"]', words)
         page.dispatch_event(f'[name="root[texts][{lang}]"]', "change")
     page.select_option('[name="root[asked_by]"]', "screen-health")

@@ -81,9 +81,7 @@ _Dumper.add_representer(
 def _block_item(item: dict, indent: int) -> str:
     """``item`` as one ``- key: value`` entry of a block list, its lists and mappings of single
     values written inline as the content files write them (``sources: [a, b]``)."""
-    dumped = yaml.dump(
-        item, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10**6
-    )
+    dumped = yaml.dump(item, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10**6)
     lines = dumped.splitlines()
     pad = " " * indent
     return "".join(f"{pad}{'- ' if number == 0 else '  '}{line}\n" for number, line in enumerate(lines))
@@ -158,7 +156,7 @@ def _checked_append(text: str, written: str, shown: str, path: Path_, value: str
     old, read = yaml.safe_load(text), yaml.safe_load(written)
     holder = _data_along(old, path[:-1])
     if isinstance(holder, dict) and path[-1] not in holder:
-        holder[path[-1]] = []  # type: ignore[index]
+        holder[path[-1]] = []
     items = _data_along(old, path)
     if isinstance(items, list):
         items.append(value)

@@ -19,7 +19,7 @@ from patientinfo.content.schema import Settings
 from patientinfo.editor.workspace import AddItem, AddText, AddToList, Change, WorkspaceError, read
 from patientinfo.messages import _
 
-EMPTY = (None, "", [], {})
+EMPTY: tuple[object, ...] = (None, "", [], {})
 DEFAULTS = {"key": False, "leaflet": True, "not_applicable_box": False, "unsure_box": True}
 
 
@@ -84,7 +84,9 @@ def new_fact(layout: Layout, facts_file: str, fact: object, texts: object, asked
     if not isinstance(texts, dict) or not all(isinstance(v, str) for v in texts.values()):
         raise WorkspaceError(_("the request is not a change of a file"))
     facts = (yaml.safe_load(read(layout, facts_file)) or {}).get("facts") or []
-    same = [i for i, other in enumerate(facts) if isinstance(other, dict) and other.get("category") == item.get("category")]
+    same = [
+        i for i, other in enumerate(facts) if isinstance(other, dict) and other.get("category") == item.get("category")
+    ]
     changes: list[Change] = []
     if asked_by:
         where = dict((fact_id, index) for index, fact_id in questions(layout, facts_file))

@@ -36,7 +36,9 @@ def outputs(layout: Layout, day: dt.date) -> dict[str, str]:
         for lang in languages:
             for printed in PRINTED:
                 html = printed.html(treatment, lang, day)
-                found[language_prefix(lang, languages) + treatment.folder + printed.file_name(lang)] = _fingerprint(html)
+                found[language_prefix(lang, languages) + treatment.folder + printed.file_name(lang)] = _fingerprint(
+                    html
+                )
     return found
 
 

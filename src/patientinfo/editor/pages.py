@@ -136,10 +136,8 @@ def _fact_links(layout: Layout, shown: str) -> str:
         for index, fact in enumerate(facts)
         if isinstance(fact, dict)
     )
-    return (
-        f'<p><a href="/add?file={address}">{html.escape(_("Add a fact"))}</a></p>'
-        f"<details><summary>{html.escape(_('Each fact on its own'))}</summary><ul>{links}</ul></details>"
-    )
+    add, each = html.escape(_("Add a fact")), html.escape(_("Each fact on its own"))
+    return f'<p><a href="/add?file={address}">{add}</a></p><details><summary>{each}</summary><ul>{links}</ul></details>'
 
 
 def index_page(layout: Layout) -> tuple[str, bytes]:
@@ -253,7 +251,10 @@ def new_fact_schema(layout: Layout, facts_file: str) -> dict:
             "items": {
                 "type": "object",
                 "title": _("Quote"),
-                "properties": {"source": choice, "words": {"type": "string", "format": "textarea", "title": _("Words")}},
+                "properties": {
+                    "source": choice,
+                    "words": {"type": "string", "format": "textarea", "title": _("Words")},
+                },
             },
         },
         "values": {
@@ -262,7 +263,10 @@ def new_fact_schema(layout: Layout, facts_file: str) -> dict:
             "items": {
                 "type": "object",
                 "title": _("Number"),
-                "properties": {"name": {"type": "string", "title": _("Name")}, "quantity": {"$ref": "#/definitions/Quantity"}},
+                "properties": {
+                    "name": {"type": "string", "title": _("Name")},
+                    "quantity": {"$ref": "#/definitions/Quantity"},
+                },
             },
         },
     }
@@ -323,7 +327,7 @@ def _titled(name: str, field: dict | None = None) -> dict:
 def new_fact_start(layout: Layout, facts_file: str) -> dict:
     """What the new-fact form starts with: every field it shows, empty (a contraindication)."""
     _source, languages = adding.languages_of(layout)
-    fact = {"id": "", "category": "contraindication", "severity": "", "urgency": "", "step": ""}
+    fact: dict[str, object] = {"id": "", "category": "contraindication", "severity": "", "urgency": "", "step": ""}
     fact |= {"leaflet": True, "sources": [], "quotes": [], "values": []}
     return {"fact": fact, "texts": dict.fromkeys(languages, ""), "asked_by": ""}
 
@@ -342,7 +346,12 @@ def _source_choice(layout: Layout, treatment: str) -> dict:
         for source in data.get("sources") or []:
             if isinstance(source, dict) and "id" in source:
                 known.setdefault(str(source["id"]), f"{source['id']}: {_words(source.get('label'))}")
-    return {"type": "string", "title": _("Source"), "enum": list(known), "options": {"enum_titles": list(known.values())}}
+    return {
+        "type": "string",
+        "title": _("Source"),
+        "enum": list(known),
+        "options": {"enum_titles": list(known.values())},
+    }
 
 
 def _words(entry: object) -> str:

@@ -3,9 +3,11 @@ JSON Editor script (``assets``) that makes each file's form from its JSON Schema
 
 It listens on 127.0.0.1 only, behind the token of its address and the ``Origin`` check of
 ``patientinfo.guard``, and loads nothing from another host (Content-Security-Policy). A save
-sends the file's data as the form holds it; the server turns the difference into single-value
-edits, so that every other character of the file is kept, and a change of shape (an item added
-or removed) is refused for now, in plain words.
+sends the file's data as the form holds it (or one item of it, such as one fact); the server
+turns the difference into single-value edits, so that every other character of the file is
+kept. A new fact comes from its own form (``adding``); another change of shape (an item added
+or removed elsewhere) is refused, in plain words. After a save, the pages and PDFs it changed
+are listed (``changed``), linked to the preview.
 """
 
 from __future__ import annotations
@@ -97,7 +99,9 @@ class _Api:
                 kind, body = pages.ROUTES[route](self.layout)
                 return self._send(start_response, 200, kind, body)
             if method == "GET" and route == "/api/file":
-                return self._reply(start_response, 200, {"file": file, "data": part_of(as_json(self._data(file)), part)})
+                return self._reply(
+                    start_response, 200, {"file": file, "data": part_of(as_json(self._data(file)), part)}
+                )
             if method == "GET" and route == "/api/schema":
                 return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file, part)})
             if method == "GET" and route == "/api/new-fact":
