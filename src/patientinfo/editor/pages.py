@@ -58,13 +58,18 @@ def schema_of(layout: Layout, shown: str, part: tuple[str | int, ...] = ()) -> d
 
 
 def _for_the_form(schema: object) -> dict:
-    """Without ``propertyNames``, which JSON Editor does not support (the build checks the names).
-    Optional fields keep their 'or null': a file may hold an empty value, which must stay empty."""
+    """Without ``propertyNames``, which JSON Editor does not support (the build checks the names),
+    and help without the code marks of the models' docstrings. Optional fields keep their 'or
+    null': a file may hold an empty value, which must stay empty."""
     plain = schema
 
     def drop(node: object) -> object:
         if isinstance(node, dict):
-            return {key: drop(value) for key, value in node.items() if key != "propertyNames"}
+            return {
+                key: value.replace("``", "") if key == "description" and isinstance(value, str) else drop(value)
+                for key, value in node.items()
+                if key != "propertyNames"
+            }
         if isinstance(node, list):
             return [drop(item) for item in node]
         return node
@@ -140,14 +145,48 @@ def _fact_links(layout: Layout, shown: str) -> str:
     return f'<p><a href="/add?file={address}">{add}</a></p><details><summary>{each}</summary><ul>{links}</ul></details>'
 
 
+def _groups(layout: Layout) -> list[tuple[str, list[str]]]:
+    """The files the editor offers, by what they hold: the clinic, the treatments' facts, the
+    source language's texts, the countries. Translations are the translators' (PO files)."""
+    try:
+        source, _languages = adding.languages_of(layout)
+    except WorkspaceError:
+        source = ""
+    groups: dict[str, list[str]] = {}
+    content = PurePosixPath(layout.content_dir).parts
+    for name in _files(layout):
+        parts = PurePosixPath(name).parts[len(content) :]
+        if len(parts) == 1:
+            groups.setdefault(_("The clinic and the site's settings"), []).append(name)
+        elif parts[0] == "treatments":
+            groups.setdefault(_("Treatments: facts and sources"), []).append(name)
+        elif parts[0] == "countries":
+            groups.setdefault(_("Countries: emergency number, reporting, the law"), []).append(name)
+        elif parts[0] == source:
+            groups.setdefault(_("Texts in the source language ({lang})").format(lang=source), []).append(name)
+    return list(groups.items())
+
+
 def index_page(layout: Layout) -> tuple[str, bytes]:
-    items = "".join(
-        f'<li><a href="/edit?file={html.escape(name, quote=True)}">{html.escape(name)}</a>'
-        f"{_fact_links(layout, name)}</li>"
-        for name in _files(layout)
+    sections = "".join(
+        f"<h2>{html.escape(title)}</h2><ul>"
+        + "".join(
+            f'<li><a href="/edit?file={html.escape(name, quote=True)}">{html.escape(name)}</a>'
+            f"{_fact_links(layout, name)}</li>"
+            for name in names
+        )
+        + "</ul>"
+        for title, names in _groups(layout)
     )
-    heading = html.escape(_("Content files"))
-    return "text/html; charset=utf-8", _shell(heading, f"><h1>{heading}</h1><ul>{items}</ul>")
+    heading = html.escape(_("What do you want to change?"))
+    intro = html.escape(
+        _(
+            "Each form shows one file. Nothing is written until the change passes the same checks as "
+            "the build. Translations are done in PO files by the translators: a change of a source "
+            "text shows which translations they must review."
+        )
+    )
+    return "text/html; charset=utf-8", _shell(heading, f"><h1>{heading}</h1><p>{intro}</p>{sections}")
 
 
 def edit_page(layout: Layout, mode: str = "file") -> tuple[str, bytes]:
@@ -172,10 +211,10 @@ def edit_page(layout: Layout, mode: str = "file") -> tuple[str, bytes]:
     back, check, save = (html.escape(label) for label in (_("All files"), _("Check"), _("Save")))
     body = (
         f'{data}><p><a href="/">{back}</a></p><h1 id="file"></h1>'
-        '<p id="status" role="status"></p><div id="problems"></div><div id="stale"></div>'
+        '<p id="status" role="status"></p><div id="problems"></div><div id="stale"></div><div id="changed"></div>'
         f'<p><button id="check" type="button">{check}</button> '
         f'<button id="save" type="button">{save}</button></p>'
-        '<pre id="diff"></pre><div id="changed"></div><div id="form"></div>'
+        '<pre id="diff"></pre><div id="form"></div>'
     )
     return "text/html; charset=utf-8", _shell(_("Edit"), body, ("jsoneditor.js", "editor.js"))
 

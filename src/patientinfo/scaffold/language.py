@@ -219,7 +219,8 @@ def editors_guide(layout: Layout, source: str, added: AddedLanguage) -> tuple[st
     for lang in ("en", source):
         path = layout.docs / lang / "editors.md"
         if path.is_file():
-            text = path.read_text(encoding="utf-8")
+            # Its screenshots show another language's editor, in that language's folder: left out.
+            text = re.sub(r"\n *!\[[^\]]*\]\(images/[^)]*\)\n", "\n", path.read_text(encoding="utf-8"))
             note = (
                 f'!!! note "Not translated yet"\n'
                 f"    This guide has not been translated into {added.english_name} ({added.name}) yet: "

@@ -137,7 +137,13 @@
       show_errors: "never",
       use_default_values: false
     });
-    editor.on("ready", function () { say(document.body.dataset.ready); });
+    editor.on("ready", function () {
+      var data = (replies[1] || {}).data;
+      if (part && data && data.id) {  // one fact: named by its id, not its place in the file
+        document.getElementById("file").textContent = file + " · " + data.id;
+      }
+      say(document.body.dataset.ready);
+    });
     document.getElementById("check").addEventListener("click", function () { send("/api/propose"); });
     document.getElementById("save").addEventListener("click", function () { send("/api/save"); });
   });
