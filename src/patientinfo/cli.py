@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import socket
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +18,7 @@ from patientinfo.check.reviewed import mark_all_reviewed, mark_reviewed
 from patientinfo.check.run import run_project_check
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project
+from patientinfo.editor.command import edit, edit_parser
 from patientinfo.errors import ContentError
 from patientinfo.messages import _, use_argparse
 from patientinfo.pipeline.context import BuildContext, context_from_environment
@@ -281,54 +280,6 @@ def serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def edit_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("edit", help=_("edit the content in a browser, on this computer only"))
-    parser.add_argument("--port", type=int, default=0, help=_("the port (default: a free one)"))
-    parser.add_argument("--no-browser", action="store_true", help=_("print the address, open no browser"))
-    parser.add_argument(
-        "--no-preview", action="store_true", help=_("do not start the preview that shows each saved change")
-    )
-
-
-def _start_preview(layout: Layout, token: str) -> tuple[subprocess.Popen, str]:
-    """The preview (mkdocs serve, drafts included) on a free port of 127.0.0.1, behind ``token``."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"]
-    environment = {**os.environ, "PATIENTINFO_PREVIEW_TOKEN": token}
-    return subprocess.Popen(command, cwd=layout.root, env=environment), f"http://127.0.0.1:{port}/?token={token}"
-
-
-def edit(layout: Layout, args: argparse.Namespace, context: BuildContext) -> int:
-    """The browser editor's local server (and the preview) until Ctrl-C; its address, with its
-    token, is printed."""
-    import secrets
-    import time
-    import webbrowser
-
-    from patientinfo.editor.server import start
-
-    token = context.preview_token or secrets.token_urlsafe(18)
-    preview, preview_address = (None, None) if args.no_preview else _start_preview(layout, token)
-    server, address = start(layout, token, context.day, args.port, preview_address)
-    print(_("The editor, on this computer only: {address}").format(address=address), flush=True)
-    if preview_address:
-        print(_("The preview of the saved changes: {address}").format(address=preview_address), flush=True)
-    if not args.no_browser:
-        webbrowser.open(address)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        server.shutdown()
-    finally:
-        if preview is not None:
-            preview.terminate()
-            preview.wait(timeout=10)
-    return 0
-
-
 def new_site_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("new-site", help=_("start a new clinic's site with an example treatment"))
     parser.add_argument("folder", metavar="DIR", help=_("a new (or empty) folder for the project"))
@@ -401,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         "add-treatment": lambda: add_treatment(layout, args, context),
         "publish": lambda: publish(layout, args),
         "serve": lambda: serve(args),
-        "edit": lambda: edit(layout, args, context),
+        "edit": lambda: edit(layout, args, context.day, context.preview_token),
     }
     if args.command in actions:
         return actions[args.command]()

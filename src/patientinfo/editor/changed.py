@@ -14,10 +14,9 @@ import hashlib
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project
 from patientinfo.errors import ContentError
-from patientinfo.mkdocs.site import language_prefix
-from patientinfo.pipeline.addresses import page_address
 from patientinfo.printing.registry import PRINTED
 from patientinfo.render.pages import render_pages
+from patientinfo.render.urls import language_prefix, page_address
 
 
 def outputs(layout: Layout, day: dt.date) -> dict[str, str]:

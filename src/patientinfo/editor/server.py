@@ -25,7 +25,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import yaml
 
 from patientinfo.content.layout import Layout
-from patientinfo.editor import adding, changed, pages
+from patientinfo.editor import adding, changed, new_fact, pages
 from patientinfo.editor.workspace import Change, Edit, Proposal, WorkspaceError, propose, read, write
 from patientinfo.errors import Problem
 from patientinfo.guard import guarded
@@ -105,7 +105,7 @@ class _Api:
             if method == "GET" and route == "/api/schema":
                 return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file, part)})
             if method == "GET" and route == "/api/new-fact":
-                schema, start = pages.new_fact_schema(self.layout, file), pages.new_fact_start(self.layout, file)
+                schema, start = new_fact.new_fact_schema(self.layout, file), new_fact.new_fact_start(self.layout, file)
                 return self._reply(start_response, 200, {"schema": schema, "data": start})
             if method == "POST" and route in ("/api/propose", "/api/save"):
                 with self.changing:
@@ -171,7 +171,7 @@ class _Api:
         if part and field is not None:
             field = field[len(part) :] if tuple(field[: len(part)]) == part else None
         if new:
-            field = pages.new_fact_field(self.layout, problem, proposal, field)
+            field = new_fact.new_fact_field(self.layout, problem, proposal, field)
         return {"file": problem.path, "line": problem.line, "message": problem.message, "field": field}
 
     @classmethod

@@ -47,7 +47,6 @@ from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watch
 from patientinfo.mkdocs.site import (
     FRONT_MATTER_TEXTS,
     i18n_languages,
-    language_prefix,
     not_found_context,
     page_context,
     site_nav,
@@ -56,6 +55,7 @@ from patientinfo.mkdocs.site import (
 from patientinfo.pipeline.context import BuildContext, context_from_environment
 from patientinfo.pipeline.stage import Staged, editors_findings, publish_staging, stage
 from patientinfo.render.brand import BRAND_CSS, footer, logo_file
+from patientinfo.render.urls import language_prefix
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
 TEMPLATES = Path(__file__).parents[1] / "templates"

@@ -18,6 +18,7 @@ from patientinfo.content.model import Project
 from patientinfo.printing.registry import FORMS, LEAFLET, links
 from patientinfo.render.pages import PAGES
 from patientinfo.render.texts import texts_of
+from patientinfo.render.urls import language_of, language_prefix
 
 FRONT_MATTER_TEXTS = ("title", "description", "treatment", "reviewed_by")
 
@@ -25,19 +26,6 @@ FRONT_MATTER_TEXTS = ("title", "description", "treatment", "reviewed_by")
 def tel_href(phone: str) -> str:
     """A tap-to-call link: 'tel:+33199001234' for '+33 1 99 00 12 34'."""
     return "tel:" + "".join(c for c in phone if c.isdigit() or c == "+")
-
-
-def language_prefix(language: str, languages: list[str]) -> str:
-    """'' for the default (first) language, at the site's root; 'it/' for Italian."""
-    return "" if language == languages[0] else f"{language}/"
-
-
-def language_of(url: str, languages: list[str]) -> tuple[str, str]:
-    """('it', 'risks/') for 'it/risks/'; the default (first) language has no prefix."""
-    first, _, rest = url.partition("/")
-    if first in languages[1:]:
-        return first, rest
-    return languages[0], url
 
 
 def escaped(text: str) -> Markup:

@@ -20,18 +20,13 @@ import yaml
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import Project
 from patientinfo.printing.registry import PRINTED
+from patientinfo.render.urls import page_address
 
 RECORD = "addresses.yaml"
 HEADER = (
     "# Written by the build: every address the site has published (language/address: what it shows).\n"
     "# Keep it in git: when a page or a PDF moves, its old address then leads to the new one.\n"
 )
-
-
-def page_address(path: str) -> str:
-    """``risks.md`` -> ``risks/``; ``index.md`` -> ``''``; ``t/index.md`` -> ``t/``."""
-    stem = path.removesuffix(".md")
-    return "" if stem == "index" else stem.removesuffix("/index") + "/"
 
 
 def published(project: Project, pages: dict[str, dict[str, str]]) -> dict[str, str]:
