@@ -245,3 +245,40 @@ def test_a_new_fact_only_goes_into_a_treatments_facts_file(client: Client) -> No
     new = {"fact": NEW_FACT, "texts": TEXTS}
     assert client.request("/api/save", {"file": "content/clinic.yaml", "new_fact": new})[0] == 400
     assert client.request("/api/save", {"file": "content/treatments/../clinic.yaml", "new_fact": new})[0] == 400
+
+
+def test_patientinfo_edit_starts_the_editor_and_the_preview_behind_one_token(project: Path) -> None:
+    """The command a secretary's computer runs: both servers answer with the printed token only."""
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PATIENTINFO_PREVIEW_TOKEN": "cli-token", "CI": ""}
+    command = [sys.executable, "-m", "patientinfo", "edit", "--no-browser"]
+    process = subprocess.Popen(
+        command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    try:
+        assert process.stdout is not None
+        editor = process.stdout.readline().split(": ", 1)[1].strip()
+        preview = process.stdout.readline().split(": ", 1)[1].strip()
+        assert editor.startswith("http://127.0.0.1:") and editor.endswith("?token=cli-token")
+        with urllib.request.urlopen(editor, timeout=30) as response:
+            assert "content/clinic.yaml" in response.read().decode("utf-8")
+        for _ in range(240):  # the preview builds the site first
+            try:
+                with urllib.request.urlopen(preview, timeout=5) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the preview did not answer")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(preview.split("?")[0], timeout=5)
+        assert refused.value.code == 403
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    with pytest.raises(OSError):  # stopping the editor stops its preview
+        urllib.request.urlopen(preview, timeout=5)

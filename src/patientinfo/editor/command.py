@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def edit(layout: Layout, args: argparse.Namespace, day: dt.date, token: str | No
 
     from patientinfo.editor.server import start
 
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(0))  # stop the preview too
     token = token or secrets.token_urlsafe(18)
     preview, preview_address = (None, None) if args.no_preview else _start_preview(layout, token)
     server, address = start(layout, token, day, args.port, preview_address)
@@ -54,8 +56,9 @@ def edit(layout: Layout, args: argparse.Namespace, day: dt.date, token: str | No
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
-        server.shutdown()
+        pass
     finally:
+        server.shutdown()
         if preview is not None:
             preview.terminate()
             preview.wait(timeout=10)
