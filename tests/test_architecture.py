@@ -20,7 +20,7 @@ LAYERS = (
     {"patientinfo.render"},
     {"patientinfo.printing", "patientinfo.translate"},
     {"patientinfo.check"},
-    {"patientinfo.pipeline", "patientinfo.scaffold", "patientinfo.editor"},
+    {"patientinfo.pipeline", "patientinfo.scaffold", "patientinfo.editor", "patientinfo.release"},
     {"patientinfo.mkdocs", "patientinfo.cli"},
     {"patientinfo.__main__"},
 )

@@ -22,6 +22,8 @@ from patientinfo.editor.command import edit, edit_parser
 from patientinfo.errors import ContentError
 from patientinfo.messages import _, use_argparse
 from patientinfo.pipeline.context import BuildContext, context_from_environment
+from patientinfo.release.command import release_parser
+from patientinfo.release.command import run as release_run
 
 
 def repo_root() -> Path:
@@ -335,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     add_treatment_parser(commands)
     publish_parser(commands)
     serve_parser(commands)
+    release_parser(commands)
     edit_parser(commands)
     new_site_parser(commands)
     args = parser.parse_args(argv)
@@ -352,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         "add-treatment": lambda: add_treatment(layout, args, context),
         "publish": lambda: publish(layout, args),
         "serve": lambda: serve(args),
+        "release": lambda: release_run(layout, args.note, context.day, context.pdf_cache, context.workers),
         "edit": lambda: edit(layout, args, context.day, context.preview_token),
     }
     if args.command in actions:

@@ -19,6 +19,7 @@ from patientinfo.content import integrity
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import TREATMENT_DOMAINS, Project, Treatment
 from patientinfo.content.reading import YamlDocument, load_yaml
+from patientinfo.content.releases import read_record
 from patientinfo.content.schema import Catalog, Clinic, CountryFile, FactsFile, Settings, SourcesFile, TextEntry
 from patientinfo.content.validation import validate
 from patientinfo.errors import ContentError, Problem
@@ -226,6 +227,7 @@ def load_project(
         raise ContentError(problems)
     if drafts:
         project.to_write = _texts_to_write(project, mark=mark_missing)
+    project.releases = read_record(project.layout)
     return project
 
 

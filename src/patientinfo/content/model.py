@@ -11,6 +11,7 @@ from pathlib import Path
 
 from patientinfo.content.layout import Layout
 from patientinfo.content.reading import YamlDocument
+from patientinfo.content.releases import ReleaseRecord
 from patientinfo.content.schema import Catalog, Clinic, CountryFile, Fact, FactsFile, Settings, Source, TextEntry
 from patientinfo.errors import ContentError, Problem
 from patientinfo.rules import code
@@ -146,6 +147,7 @@ class Project(_OfProject):
     # Loaded with its drafts (the preview): by text file, how many texts it must have and the ids
     # still to write (shown as a marker, never filled from another language).
     to_write: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
+    releases: ReleaseRecord = field(default_factory=ReleaseRecord)  # what was signed off and archived
 
     @property
     def several_treatments(self) -> bool:

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 from patientinfo.content.layout import Layout
+from patientinfo.content.releases import RECORD as RELEASE_RECORD
 from patientinfo.pipeline.context import BuildContext
 
 ENGINE = Path(__file__).parents[1]  # the whole package: its code and templates
@@ -46,6 +47,8 @@ def inputs_digest(layout: Layout, context: BuildContext, logo: str | None) -> st
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
                 digest.update(path.read_bytes())
+    record = layout.root / RELEASE_RECORD  # the releases page and the archive follow it
+    digest.update(b"\0releases\0" + (record.read_bytes() if record.is_file() else b""))
     if logo:
         logo_path = layout.path(logo)
         digest.update(b"\0logo\0" + (logo_path.read_bytes() if logo_path.is_file() else b""))

@@ -18,10 +18,12 @@ from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project, read_one
 from patientinfo.content.model import Project
 from patientinfo.content.reading import tree_problems
+from patientinfo.content.releases import archived_pdfs
 from patientinfo.content.schema import Settings
 from patientinfo.errors import ContentError, Problem, StrictFindings
 from patientinfo.pipeline import addresses, reuse
 from patientinfo.pipeline.context import BuildContext
+from patientinfo.pipeline.releases_page import with_releases_page
 from patientinfo.printing.registry import last_printed, print_all
 from patientinfo.render.brand import draft_band, staged_brand_files
 from patientinfo.render.pages import render_pages
@@ -112,7 +114,7 @@ def stage(
             docs = docs_files(docs_dir, _draft_folders(project, context))
             return Staged(project, {**docs, **kept}, list(kept), findings, digest=digest, reused=True)
         findings = editors_findings(project, context) if check else []
-        pages = render_pages(project, context.day)
+        pages = with_releases_page(project, render_pages(project, context.day))
     pdfs = _pdfs(project, context)
     docs = docs_files(docs_dir, _draft_folders(project, context))
     files = with_draft_band(docs, project) if context.drafts else dict(docs)
@@ -120,6 +122,7 @@ def stage(
         files.update({f"{lang}/{path}": text.encode("utf-8") for path, text in page_texts.items()})
     for lang, printed in pdfs.items():
         files.update({f"{lang}/{path}": pdf for path, pdf in printed.items()})
+    files.update(archive_files(project))
     files.update(staged_brand_files(project.clinic, layout))
     if not context.drafts:  # a published build: its addresses are recorded, the old ones kept
         now = addresses.published(project, pages)
@@ -130,6 +133,25 @@ def stage(
     digest = None if previous is not None else digest
     kept_problems = previous.draft_problems if previous is not None else draft_problems
     return Staged(project, files, generated, findings, pages, digest, draft_problems=kept_problems)
+
+
+def archive_files(project: Project) -> dict[str, bytes]:
+    """Every released PDF, as it was published, at its address with its version id (copied, never
+    printed again: the build does not get slower with each release beyond the copying)."""
+    files: dict[str, bytes] = {}
+    problems = []
+    for lang, archived in archived_pdfs(project.layout, project.releases).items():
+        if lang not in project.languages:
+            continue
+        for address, path in archived.items():
+            if path.is_file():
+                files[f"{lang}/{address}"] = path.read_bytes()
+            else:
+                shown = project.layout.relative(path)
+                problems.append(Problem(shown, 1, f"{shown}: an archived PDF is missing; restore it from git"))
+    if problems:
+        raise ContentError(problems)
+    return files
 
 
 def _load(layout: Layout, context: BuildContext) -> tuple[Project, list[Problem]]:

@@ -218,7 +218,7 @@ def render_language(treatment: Treatment, lang: str, day: dt.date) -> dict[str, 
     return {f"{page}.md": renderer.render_page(environment, page) for page in PAGES}
 
 
-def _site_page(project: Project, lang: str, name: str, **values: object) -> str:
+def site_page(project: Project, lang: str, name: str, **values: object) -> str:
     """A page of the whole site (not of a treatment) in ``lang``: its template ``name``.md.j2 with
     the interface texts, and its front matter from the ui texts ``name``.title and .description."""
     renderer = texts_of(project.first, lang)
@@ -256,7 +256,7 @@ def render_home(project: Project, lang: str) -> str:
             }
         )
     example = any(treatment.facts_file.example for treatment in project.treatments.values())
-    return _site_page(project, lang, "home", treatments=treatments, example=example)
+    return site_page(project, lang, "home", treatments=treatments, example=example)
 
 
 LEGAL_PAGE = "legal.md"  # at the root of each language, beside the editors' guide
@@ -270,7 +270,7 @@ def render_legal(project: Project, lang: str) -> str:
     host = clinic.host
     host_lines = [host.name, *host.address, *(v for v in (host.phone, host.website) if v)] if host else []
     drafts = project.settings.drafts.languages
-    return _site_page(
+    return site_page(
         project,
         lang,
         "legal",
