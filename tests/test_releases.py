@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import DAY, build_pages, context, run_cli
 
+from conftest import DAY, build_pages, context, run_cli
 from patientinfo.content.layout import Layout
 from patientinfo.content.releases import read_record
 from patientinfo.release.command import ReleaseRefused, release
@@ -70,7 +70,7 @@ def test_two_releases_keep_both_versions_byte_for_byte_and_say_what_changed(proj
     site = project / "site"
     for lang in ("fr", "it", "en"):
         prefix = "" if lang == "fr" else f"{lang}/"
-        for number, done in ((1, first), (2, second)):
+        for done in (first, second):
             version = done.release.treatments["mesotherapy"].versions[lang]
             for name in ("leaflet", "consent", "leaflet-large"):
                 served = site / f"{prefix}archive/mesotherapy/{version}/{name}-{lang}.pdf"
