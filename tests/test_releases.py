@@ -23,6 +23,13 @@ CHANGE = {
 }
 
 
+WORDS = {
+    "fr": "Selon une troisième clinique, 4\u00a0séances suffisent",
+    "it": "4\u00a0sedute",
+    "en": "A third clinic says 4\u00a0sessions are enough",
+}
+
+
 def four_sessions_for_sports_injuries(project: Path) -> None:
     """The fact and its source's words changed together (a made-up correction, for the test)."""
     path = project / FACTS
@@ -80,6 +87,7 @@ def test_two_releases_keep_both_versions_byte_for_byte_and_say_what_changed(proj
         page = (site / PAGE[lang]).read_text(encoding="utf-8")
         plain = re.sub(r"<[^>]+>", "", page)
         assert CHANGE[lang] in plain, lang
+        assert WORDS[lang] in plain  # the fact named in patients' words, not by its id
         old = first.release.treatments["mesotherapy"].versions[lang]
         new = second.release.treatments["mesotherapy"].versions[lang]
         assert f'id="version-{old}"' in page and new in plain.split(old, 2)[-1]  # replaced, by which version
