@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import build_pages, edit_yaml, html_of, pdf_of, run_build, tree_digest
+from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project, load_treatment
 from patientinfo.content.schema import Clinic, FactsFile, Settings, SourcesFile
 from patientinfo.errors import ContentError
@@ -308,6 +309,7 @@ def shown_only_sometimes(file: str, path: tuple) -> bool:
     sometimes += ("legal.director",)  # the shipped clinic names no person responsible for the site
     # leaflet.qr_alt: the QR code's alternative text, read by screen readers from the PDF's tags
     sometimes += ("leaflet.qr_alt",)
+    sometimes += ("releases.none",)  # the releases page before the first release
     return "forms" in path or text_id.startswith(("review.overdue", "language.", *sometimes))
 
 
@@ -328,6 +330,52 @@ def sources_of_type(kind: str, index: int) -> bool:
     return sources[index]["type"] == kind
 
 
+def record_two_releases(project: Path) -> None:
+    """A release record that shows every text of the releases page: a replaced version, changes
+    of every kind, a treatment unchanged, documents changed since the last release and not."""
+    from patientinfo.content.releases import Release, ReleaseRecord, TreatmentRelease, ValueChange, write_record
+    from patientinfo.printing.text import version_id
+
+    loaded = load_project(project)
+    now = {
+        t: {lang: version_id(treatment, lang) for lang in loaded.languages}
+        for t, treatment in loaded.treatments.items()
+    }
+    old = {lang: "0000-0001" for lang in loaded.languages}
+    change = ValueChange(
+        fact="sched-sport", value="sessions", before={"value": 3, "unit": "session"}, after={"value": 4}
+    )
+    second = TreatmentRelease(
+        versions={lang: "0000-0002" for lang in loaded.languages},
+        facts_added=["sched-sport"],
+        facts_removed=["gone"],
+        values_changed=[change],
+        texts_changed={lang: ["facts/sched-sport"] for lang in loaded.languages},
+    )
+    record = ReleaseRecord(
+        releases=[
+            Release(
+                number=1,
+                date="2026-11-01",
+                reviewer="<x-r1>",
+                note="<x-n1>",
+                treatments={
+                    "mesotherapy": TreatmentRelease(versions=old),
+                    "second": TreatmentRelease(versions=now["second"]),
+                },
+            ),
+            Release(
+                number=2,
+                date="2026-11-20",
+                reviewer="<x-r2>",
+                note="<x-n2>",
+                treatments={"mesotherapy": second, "second": TreatmentRelease(versions=now["second"])},
+            ),
+        ]
+    )
+    write_record(Layout(project), record)
+
+
 @pytest.mark.slow
 def test_every_text_is_escaped_exactly_once_everywhere(project: Path):
     # Every text shown somewhere: every country's facts (a clinic with no country), the home page
@@ -340,6 +388,7 @@ def test_every_text_is_escaped_exactly_once_everywhere(project: Path):
     edit_yaml(project / "content/settings.yaml", lambda data: data.update(treatments=["mesotherapy", "second"]))
     placed = inject_everywhere(project)
     assert len(placed) > 500  # every text of every language, clinic, sources, settings
+    record_two_releases(project)
     settings = project / "content/settings.yaml"
     settings.write_text(re.sub(r"(?m)^leaflet_max_pages:.*\n", "", settings.read_text()) + "leaflet_max_pages: 12\n")
     # The pages through the real build (MkDocs, the theme, search); the printed documents through
@@ -359,6 +408,9 @@ def test_every_text_is_escaped_exactly_once_everywhere(project: Path):
     everything = {**files, **printed}
     raw = {name: re.findall(r"<x-p\d+>", text) for name, text in everything.items()}
     assert not {name: found for name, found in raw.items() if found}, "a content text reached the site unescaped"
+    releases_page = files[next(name for name in files if name.endswith("en/releases/index.html"))]
+    assert "&lt;x-r2&gt;" in releases_page and "&lt;x-n2&gt;" in releases_page  # the record's words too
+    assert not any("<x-r2>" in text or "<x-n2>" in text for text in files.values())
     double = {name: re.findall(r"&amp;lt;x-p\d+", text) for name, text in everything.items()}
     assert not {name: found for name, found in double.items() if found}, "a content text was escaped twice"
     shown = set(re.findall(r"&lt;(x-p\d+)&gt;", "\n".join(everything.values())))

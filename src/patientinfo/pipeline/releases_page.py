@@ -9,6 +9,7 @@ from patientinfo.content.model import Project, Treatment
 from patientinfo.content.releases import Release, ReleaseRecord, TreatmentRelease, site_address
 from patientinfo.printing.registry import PRINTED
 from patientinfo.printing.text import version_id
+from patientinfo.render.brand import draft_band
 from patientinfo.render.pages import site_page
 from patientinfo.render.texts import Texts, md_escape, texts_of
 
@@ -126,7 +127,9 @@ def _currents(project: Project, lang: str) -> list[Markup]:
 
 
 def render_releases(project: Project, lang: str) -> str:
-    return site_page(project, lang, "releases", **releases_values(project, lang))
+    drafts = project.settings.drafts.languages
+    band = draft_band(lang, "", drafts) if lang in drafts else ""
+    return site_page(project, lang, "releases", draft=band, **releases_values(project, lang))
 
 
 def with_releases_page(project: Project, pages: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
