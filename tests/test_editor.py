@@ -282,3 +282,18 @@ def test_patientinfo_edit_starts_the_editor_and_the_preview_behind_one_token(pro
         process.wait(timeout=20)
     with pytest.raises(OSError):  # stopping the editor stops its preview
         urllib.request.urlopen(preview, timeout=5)
+
+
+def test_a_facts_form_is_labelled_in_the_editors_language(client: Client) -> None:
+    from patientinfo.messages import use
+
+    use("fr")
+    try:
+        _status, one = client.request(f"/api/schema?file={FACTS}&part=facts.84")
+        _status, new = client.request(f"/api/new-fact?file={FACTS}")
+    finally:
+        use("en")
+    assert one["schema"]["properties"]["category"]["title"] == "Catégorie"
+    assert one["schema"]["definitions"]["Quantity"]["properties"]["max"]["title"] == "Jusqu’à"
+    assert new["schema"]["properties"]["texts"]["properties"]["fr"]["title"].startswith("français")
+    assert new["schema"]["properties"]["fact"]["properties"]["sources"]["title"] == "Sources"

@@ -101,7 +101,7 @@ def new_fact_schema(layout: Layout, facts_file: str) -> dict:
     return {
         "type": "object",
         "title": _("A new fact"),
-        "definitions": _without_null(definitions),
+        "definitions": labelled_quantity(_without_null(definitions)),  # type: ignore[arg-type]
         "properties": {
             "fact": _fact_field(definitions, _source_choice(layout, treatment)),
             "texts": _texts_field(layout, source, languages),
@@ -196,3 +196,64 @@ def new_fact_field(layout: Layout, problem: Problem, proposal: Proposal, field: 
 def _ids_before(layout: Layout, shown: str) -> set[str]:
     facts = (yaml.safe_load(read(layout, shown)) or {}).get("facts") or []
     return {str(item.get("id")) for item in facts if isinstance(item, dict)}
+
+
+# The other fields of a fact, labelled on an existing fact's form.
+_OTHER_FACT_FIELDS = {
+    "key": (
+        N_("Key fact"),
+        N_("one of the essential facts of its category: the consent form prints the key principles"),
+    ),
+    "group": (N_("Group"), N_("indications and substances: the group it is listed under")),
+    "studied_in": (N_("Studied in"), N_("indications: the publications that studied it")),
+    "note_sources": (N_("Sources of the note"), N_("who says what the text's note says")),
+    "review": (N_("Review"), N_("when this fact was checked, if not with the whole treatment")),
+    "country": (N_("Country"), N_("only for patients of this country (a two-letter code: FR, IT, GB)")),
+    "covers": (N_("Asks about"), N_("questions only: the contraindications this question asks about")),
+    "write_in": (N_("Room to write"), N_("questions only: the questionnaire leaves room to write the answer")),
+    "unsure_box": (N_("'Not sure' box"), N_("questions only: a 'not sure' box beside yes and no")),
+    "not_applicable_box": (N_("'Does not apply' box"), N_("questions only: a 'does not apply to me' box")),
+    "frequency": (N_("How often"), N_("risks only: the fact that says how often it happened")),
+}
+# The parts of a number (the Quantity of the models), on every form.
+_QUANTITY_FIELDS = {
+    "value": (N_("Number"), N_("one exact number")),
+    "about": (N_("About"), N_("an approximate number")),
+    "min": (N_("From"), N_("the smallest number of a range")),
+    "max": (N_("Up to"), N_("the largest number of a range")),
+    "unit": (N_("Unit"), N_("what is counted: session, week, volume-milliliter…")),
+    "date": (N_("Date"), N_("a date instead of a number")),
+}
+
+
+def labelled_quantity(definitions: dict) -> dict:
+    """The definitions with the parts of a number labelled in the editor's language."""
+    quantity = definitions.get("Quantity")
+    if not isinstance(quantity, dict) or not isinstance(quantity.get("properties"), dict):
+        return definitions
+    properties = {
+        name: {**field, "title": _(_QUANTITY_FIELDS[name][0]), "description": _(_QUANTITY_FIELDS[name][1])}
+        if name in _QUANTITY_FIELDS
+        else field
+        for name, field in quantity["properties"].items()
+    }
+    return {**definitions, "Quantity": {**quantity, "title": _("Number"), "description": "", "properties": properties}}
+
+
+def labelled_fact(schema: dict) -> dict:
+    """A fact's own form (an existing fact) with the same labels and help as a new fact's, in the
+    editor's language; the fields' types are left as they are."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or "category" not in properties:
+        return schema
+    words = {**_NEW_FACT_FIELDS, **_OTHER_FACT_FIELDS}
+    named = {name: (_(title), _(help_text)) for name, (title, help_text) in words.items()}
+    return {
+        **schema,
+        "definitions": labelled_quantity(schema.get("definitions", {})),
+        "title": _("The fact"),
+        "properties": {
+            name: {**field, "title": named[name][0], "description": named[name][1]} if name in named else field
+            for name, field in properties.items()
+        },
+    }

@@ -103,7 +103,10 @@ class _Api:
                     start_response, 200, {"file": file, "data": part_of(as_json(self._data(file)), part)}
                 )
             if method == "GET" and route == "/api/schema":
-                return self._reply(start_response, 200, {"schema": pages.schema_of(self.layout, file, part)})
+                schema = pages.schema_of(self.layout, file, part)
+                if len(part) == 2 and part[0] == "facts":  # one fact: the labels of the new-fact form
+                    schema = new_fact.labelled_fact(schema)
+                return self._reply(start_response, 200, {"schema": schema})
             if method == "GET" and route == "/api/new-fact":
                 schema, start = new_fact.new_fact_schema(self.layout, file), new_fact.new_fact_start(self.layout, file)
                 return self._reply(start_response, 200, {"schema": schema, "data": start})
