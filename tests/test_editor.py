@@ -247,6 +247,7 @@ def test_a_new_fact_only_goes_into_a_treatments_facts_file(client: Client) -> No
     assert client.request("/api/save", {"file": "content/treatments/../clinic.yaml", "new_fact": new})[0] == 400
 
 
+@pytest.mark.slow  # it starts mkdocs serve
 def test_patientinfo_edit_starts_the_editor_and_the_preview_behind_one_token(project: Path) -> None:
     """The command a secretary's computer runs: both servers answer with the printed token only."""
     import subprocess

@@ -189,14 +189,34 @@ def stale_translations(layout: Layout, before: dict[str, str], after: dict[str, 
 
 def _problems_of(layout: Layout) -> list[Problem]:
     """What stops the build (a published language missing a text included), and the drafts'
-    own errors (their texts still to write excepted)."""
+    own errors (their texts still to write excepted); the second load only when there are drafts."""
+    key = _state(layout)
+    if key in _KNOWN:
+        return _KNOWN[key]
     problems: list[Problem] = []
     for drafts in (False, True):
         try:
-            load_project(layout, drafts=drafts, allow_missing_texts=drafts)
+            project = load_project(layout, drafts=drafts, allow_missing_texts=drafts)
         except ContentError as exc:
             problems += exc.problems
-    return list(dict.fromkeys(problems))
+            continue
+        if not (project.settings.drafts.languages or project.settings.drafts.treatments):
+            break  # no draft: the second load would find the same
+    _KNOWN.clear()  # one content state remembered: the one the next change starts from
+    _KNOWN[key] = list(dict.fromkeys(problems))
+    return _KNOWN[key]
+
+
+_KNOWN: dict[tuple, list[Problem]] = {}
+
+
+def _state(layout: Layout) -> tuple:
+    """Every content file's path, size and time of change: equal states, equal problems."""
+    return (str(layout.content),) + tuple(
+        (path.as_posix(), stat.st_size, stat.st_mtime_ns)
+        for path in sorted(layout.content.rglob("*"))
+        if path.is_file() and (stat := path.stat())
+    )
 
 
 def _problems_added(layout: Layout, texts: dict[str, str]) -> list[Problem]:
