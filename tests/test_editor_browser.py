@@ -4,15 +4,17 @@ is saved, keeping every other character of the file."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import DAY
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_treatment
-from patientinfo.editor.server import start
+from patientinfo.editor.server import as_json, start
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -162,3 +164,63 @@ def test_a_contraindication_is_added_with_its_source_and_quote_in_the_form(edito
     assert treatment.facts["ci-made-up"].quotes == {"seed-004": quote}
     assert "ci-made-up" in treatment.facts["screen-health"].covers
     assert errors == []
+
+
+def test_writes_without_the_token_from_another_origin_or_outside_the_content_are_refused(
+    editor_page, project: Path, browser
+) -> None:
+    """In the browser: a page of another origin on this computer (another port: same site, so the
+    editor's cookie goes with its requests) cannot write; nor can a browser without the token;
+    nor the editor's own page outside the content folder."""
+    import http.server
+    import threading
+
+    page, base, _errors = editor_page
+    clinic = project / "content/clinic.yaml"
+    before = clinic.read_bytes()
+    data = as_json(yaml.safe_load(before))
+    data["name"] = "Taken over"
+    body = json.dumps({"file": "content/clinic.yaml", "data": data})
+    script = (
+        "async ([url, body]) => { const r = await fetch(url, {method: 'POST', body: body, credentials: 'include',"
+        " mode: 'no-cors', headers: {'Content-Type': 'text/plain'}}); return r.type; }"
+    )
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the base class's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<!doctype html><title>another site</title>")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    other = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        context = browser.new_context()
+        context.new_page().goto(f"{base}?token={TOKEN}")  # the editor's cookie, in this context
+        elsewhere = context.new_page()
+        elsewhere.goto(f"http://127.0.0.1:{other.server_port}/")
+        elsewhere.evaluate(script, [base + "api/save", body])
+        assert clinic.read_bytes() == before, "a page of another origin wrote"
+        stranger = browser.new_page()  # no cookie, no token
+        stranger.goto(base)
+        assert "only with its address and token" in (stranger.text_content("body") or "")
+        own = page.evaluate(
+            "async (body) => (await fetch('/api/save', {method: 'POST', body: body})).status",
+            '{"file": "../mkdocs.yml", "data": {}}',
+        )
+        assert own == 400
+        # The same change, from the editor's own page, is a change it would write (so the
+        # refusals above are the token's and the Origin's, not the request's).
+        proposed = page.evaluate(
+            "async (body) => (await (await fetch('/api/propose', {method: 'POST', body: body})).json()).diff", body
+        )
+        assert '+name: "Taken over"' in proposed
+        stranger.close()
+        context.close()
+    finally:
+        other.shutdown()
+    assert clinic.read_bytes() == before
