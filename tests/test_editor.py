@@ -129,6 +129,14 @@ def test_the_editor_saves_a_changed_value_through_its_api(client: Client, projec
     assert status == 200
     data = body["data"]
     data["facts"][index]["values"][name]["max"] = top + 1
+    # The number alone: the editors' check finds it in none of its source's words: refused.
+    status, body = client.request("/api/save", {"file": FACTS, "data": data})
+    assert status == 422 and f"but {top + 1} is not in the words it quotes" in body["problems"][0]["message"]
+    assert body["problems"][0]["field"][:4] == ["facts", index, "values", name]  # beside the number
+    assert load_treatment(project).facts[fact_id].values[name].max == top
+    # With the source's words that give it (here made up, for the test): accepted.
+    quotes = data["facts"][index]["quotes"]
+    data["facts"][index]["quotes"] = {source: words.replace(str(top), str(top + 1)) for source, words in quotes.items()}
     status, body = client.request("/api/propose", {"file": FACTS, "data": data})
     assert status == 200 and f"max: {top + 1}" in body["diff"] and body["problems"] == []
     assert load_treatment(project).facts[fact_id].values[name].max == top  # proposing writes nothing

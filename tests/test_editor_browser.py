@@ -123,6 +123,11 @@ def test_a_changed_session_count_shows_in_the_preview_from_the_link_after_saving
     assert re.search(r"3\s+sessions are enough", english)  # a no-break space between number and unit
     count.fill("4")
     count.dispatch_event("change")
+    page.click("#save")  # refused: the source's words, quoted below, say 3
+    page.locator(".problem", has_text="is not in the words it quotes").wait_for(timeout=30_000)
+    quote = page.locator('[name="root[quotes][seed-002]"]')
+    quote.fill(quote.input_value().replace("3 séances", "4 séances"))  # a made-up correction, for the test
+    quote.dispatch_event("change")
     page.click("#save")
     link = page.locator("#changed a", has_text="/en/schedule/")
     link.wait_for(timeout=30_000)

@@ -145,7 +145,7 @@ class _Api:
             raise WorkspaceError(_("the request is not a change of a file")) from None
         if changes is None:
             raise WorkspaceError(_("the request is not a change of a file"))
-        proposal = propose(self.layout, changes)
+        proposal = propose(self.layout, changes, self.day)
         part = () if "new_fact" in body else parts_of(str(body.get("part") or ""))
         problems = [self._located(p, proposal, new="new_fact" in body, part=part) for p in proposal.problems]
         stale = [dataclasses.asdict(item) for item in proposal.stale]

@@ -11,6 +11,7 @@ each file, then renamed), all files or none.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import shutil
@@ -20,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from patientinfo.check.run import run_project_check
 from patientinfo.content.editing import EditError, _quoted, add_key
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project, read_one
@@ -133,8 +135,9 @@ def read(layout: Layout, shown: str) -> str:
     return read_repository_file(editable(layout, shown), layout.root).decode("utf-8")
 
 
-def propose(layout: Layout, edits: list[Change]) -> Proposal:
-    """The change ``edits`` make, with the problems it would add; nothing is written."""
+def propose(layout: Layout, edits: list[Change], day: dt.date | None = None) -> Proposal:
+    """The change ``edits`` make, with the problems it would add (with ``day``, the build context's,
+    the editors' check's findings too); nothing is written."""
     before: dict[str, str] = {}
     after: dict[str, str] = {}
     problems: list[Problem] = []
@@ -151,7 +154,7 @@ def propose(layout: Layout, edits: list[Change]) -> Proposal:
         for s in texts
     )
     if texts and not problems:
-        problems = _problems_added(layout, texts)
+        problems = _problems_added(layout, texts, day)
     return Proposal(texts, diff, problems, stale_translations(layout, before, texts))
 
 
@@ -187,10 +190,17 @@ def stale_translations(layout: Layout, before: dict[str, str], after: dict[str, 
     return found
 
 
-def _problems_of(layout: Layout) -> list[Problem]:
-    """What stops the build (a published language missing a text included), and the drafts'
+# The check's findings a change may leave: the translations it makes stale are shown with the
+# change (``stale_translations``), and a text written in the browser in another language waits
+# for its translator's review. Every other finding the change would add refuses it.
+LEFT_TO_TRANSLATORS = ("stale", "unreviewed")
+
+
+def _problems_of(layout: Layout, day: dt.date | None) -> list[Problem]:
+    """What stops the build (a published language missing a text included), the editors' check
+    findings (as the strict build of CI fails on them; none without ``day``), and the drafts'
     own errors (their texts still to write excepted); the second load only when there are drafts."""
-    key = _state(layout)
+    key = (_state(layout), day)
     if key in _KNOWN:
         return _KNOWN[key]
     problems: list[Problem] = []
@@ -200,6 +210,9 @@ def _problems_of(layout: Layout) -> list[Problem]:
         except ContentError as exc:
             problems += exc.problems
             continue
+        if not drafts and day is not None:
+            findings = run_project_check(project, day, readability=False).findings
+            problems += [Problem(f.path, f.line, f.message) for f in findings if f.kind not in LEFT_TO_TRANSLATORS]
         if not (project.settings.drafts.languages or project.settings.drafts.treatments):
             break  # no draft: the second load would find the same
     _KNOWN.clear()  # one content state remembered: the one the next change starts from
@@ -219,16 +232,16 @@ def _state(layout: Layout) -> tuple:
     )
 
 
-def _problems_added(layout: Layout, texts: dict[str, str]) -> list[Problem]:
+def _problems_added(layout: Layout, texts: dict[str, str], day: dt.date | None) -> list[Problem]:
     """The problems the content would have with ``texts`` that it has not now (the build's own
     loading and checks, on a scratch copy of the content folder)."""
-    known = {(p.path, p.message) for p in _problems_of(layout)}
+    known = {(p.path, p.message) for p in _problems_of(layout, day)}
     with tempfile.TemporaryDirectory(prefix="patientinfo-edit-") as scratch:
         copy = Layout(Path(scratch), layout.content_dir)
         shutil.copytree(layout.content, copy.content, symlinks=True)
         for shown, text in texts.items():
             copy.path(shown).write_text(text, encoding="utf-8")
-        return [p for p in _problems_of(copy) if (p.path, p.message) not in known]
+        return [p for p in _problems_of(copy, day) if (p.path, p.message) not in known]
 
 
 def write(layout: Layout, proposal: Proposal) -> list[str]:
