@@ -235,13 +235,22 @@ def _state(layout: Layout) -> tuple:
 def _problems_added(layout: Layout, texts: dict[str, str], day: dt.date | None) -> list[Problem]:
     """The problems the content would have with ``texts`` that it has not now (the build's own
     loading and checks, on a scratch copy of the content folder)."""
+    key = (_state(layout), day, tuple(sorted(texts.items())))
+    if key in _CHECKED:  # the change just checked, now saved: the same answer
+        return _CHECKED[key]
     known = {(p.path, p.message) for p in _problems_of(layout, day)}
     with tempfile.TemporaryDirectory(prefix="patientinfo-edit-") as scratch:
         copy = Layout(Path(scratch), layout.content_dir)
         shutil.copytree(layout.content, copy.content, symlinks=True)
         for shown, text in texts.items():
             copy.path(shown).write_text(text, encoding="utf-8")
-        return [p for p in _problems_of(copy, day) if (p.path, p.message) not in known]
+        added = [p for p in _problems_of(copy, day) if (p.path, p.message) not in known]
+    _CHECKED.clear()
+    _CHECKED[key] = added
+    return added
+
+
+_CHECKED: dict[tuple, list[Problem]] = {}
 
 
 def write(layout: Layout, proposal: Proposal) -> list[str]:
