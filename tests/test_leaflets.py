@@ -172,11 +172,43 @@ def test_background_pdf_workers_yield_the_processor():
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from patientinfo.printing.engine import _lower_priority
+    from patientinfo.printing.engine import _start_worker
 
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_lower_priority) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), True)) as pool:
         assert pool.submit(os.nice, 0).result() == 19
+
+
+@pytest.mark.slow
+def test_pdf_workers_leave_when_the_process_that_started_them_is_gone(tmp_path: Path):
+    """A preview stopped while printing must not leave its workers behind (they held 70 MB each)."""
+    import subprocess
+    import sys
+    import time
+
+    record = tmp_path / "worker.pid"
+    program = (
+        "import multiprocessing, os\n"
+        "from concurrent.futures import ProcessPoolExecutor\n"
+        "from patientinfo.printing.engine import _start_worker\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'),\n"
+        "                               initializer=_start_worker, initargs=(os.getpid(), False))\n"
+        f"    open({str(record)!r}, 'w').write(str(pool.submit(os.getpid).result()))\n"
+        "    os._exit(0)  # gone without closing its pool, as a killed preview\n"
+    )
+    script = tmp_path / "parent.py"
+    script.write_text(program, encoding="utf-8")
+    subprocess.run([sys.executable, str(script)], check=True, timeout=60)
+    worker = int(record.read_text())
+    for _ in range(100):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(worker, 9)
+    raise AssertionError("the worker outlived the process that started it")
 
 
 def test_a_leaflet_too_long_points_at_the_text_that_grew_and_its_section(tmp_path: Path):

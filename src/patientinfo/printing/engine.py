@@ -125,10 +125,22 @@ def _make_in_worker(job: PdfJob) -> bytes | list[Problem]:
         return exc.problems
 
 
-def _lower_priority() -> None:
-    """A background PDF worker yields the processor to the pages being rebuilt."""
-    if hasattr(os, "nice"):
+def _start_worker(parent: int, background: bool) -> None:
+    """A PDF worker: it leaves when the process that started it is gone (a preview stopped while
+    printing would otherwise leave its workers waiting for ever); in the ``background``, it yields
+    the processor to the pages being rebuilt."""
+    import threading
+    import time
+
+    if background and hasattr(os, "nice"):
         os.nice(19)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="patientinfo-parent-watch", daemon=True).start()
 
 
 def make_pdfs(
@@ -153,8 +165,9 @@ def make_pdfs(
 
         # "spawn": a fresh interpreter, safe whatever threads this process runs (mkdocs serve).
         context = multiprocessing.get_context("spawn")
-        initializer = _lower_priority if background else None
-        with ProcessPoolExecutor(max(workers, 1), mp_context=context, initializer=initializer) as pool:
+        with ProcessPoolExecutor(
+            max(workers, 1), mp_context=context, initializer=_start_worker, initargs=(os.getpid(), background)
+        ) as pool:
             made = list(pool.map(_make_in_worker, missing))
     else:
         made = [_make_in_worker(job) for job in missing]
