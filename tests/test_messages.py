@@ -98,3 +98,19 @@ def test_the_check_reports_in_italian_when_the_editor_speaks_italian(project: Pa
     assert result.stdout.startswith("Traduzioni\n")
     assert "«help-report-it» non ha testo nella lingua «it» (content/it/countries.yaml)" in result.stdout
     assert "segnalazione/i:" in result.stdout
+
+
+def test_the_next_steps_and_refusals_of_the_commands_that_add_come_out_in_the_editors_language(
+    project: Path,
+) -> None:
+    added = run_cli(project, "add-language", "de", env={"PATIENTINFO_LANGUAGE": "fr"})
+    assert added.returncode == 0, added.stderr
+    assert "Étapes suivantes\u00a0:" in added.stdout and "Next steps" not in added.stdout
+    assert "«\u00a0de\u00a0» est un brouillon\u00a0: le site publié continue sans lui." in added.stdout
+    assert "       scripts/patientinfo publish de\n" in added.stdout  # the command itself, on its own line
+    again = run_cli(project, "add-language", "de", env={"PATIENTINFO_LANGUAGE": "it"})
+    assert again.returncode != 0
+    assert "«de» è già una lingua di questo sito" in again.stderr
+    treatment = run_cli(project, "add-treatment", "Bad_Id", env={"PATIENTINFO_LANGUAGE": "fr"})
+    assert treatment.returncode != 0
+    assert "«\u00a0Bad_Id\u00a0» ne peut pas être l’identifiant d’un traitement" in treatment.stderr

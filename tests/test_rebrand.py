@@ -81,3 +81,7 @@ def test_rebranding_is_one_file_and_leaves_nothing_of_the_old_clinic(project: Pa
     assert "tel:+390600001111" in home
     assert "Made with" not in home
     assert (site / "assets" / "clinic-logo.svg").read_text(encoding="utf-8") == LOGO
+    treatment = load_project(project).first
+    for printed in PRINTED:  # every leaflet and form carries the new clinic's logo, named by its name
+        html = html_of(treatment, "it", printed.kind)
+        assert 'class="logo"' in html and 'alt="Studio Medico Prova"' in html, printed.kind

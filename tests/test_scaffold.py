@@ -128,7 +128,7 @@ def test_the_check_says_what_is_missing_without_a_traceback(project: Path):
     [
         (
             ["fr"],
-            "error: 'fr' is already a language of this site (content/settings.yaml languages and drafts: fr, it, en)",
+            "error: 'fr' is already a language of this site (content/settings.yaml, languages and drafts: fr, it, en)",
         ),
         (["en"], "error: 'en' is already a language of this site"),
         (["xx"], "error: 'xx' is not a language Babel knows"),

@@ -32,6 +32,7 @@ from patientinfo.content.model import SHARED_DOMAINS, TREATMENT_DOMAINS
 from patientinfo.content.reading import load_yaml
 from patientinfo.content.schema import Settings
 from patientinfo.errors import ContentError
+from patientinfo.messages import _, speaking
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/texts.schema.json"
 LOCALE_PATTERN = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")  # schema.LocaleCode
@@ -66,17 +67,25 @@ class AddedLanguage:
 def check_code(code: str) -> Locale:
     """The Babel locale of a two-letter language code, or a ScaffoldError saying what is wrong."""
     if re.fullmatch(r"[A-Za-z]{2}", code) and code != code.lower():
-        raise ScaffoldError(f"language codes are written in lower case: use '{code.lower()}', not '{code}'")
+        raise ScaffoldError(
+            _("language codes are written in lower case: use '{lower}', not '{code}'").format(
+                lower=code.lower(), code=code
+            )
+        )
     if not re.fullmatch(r"[a-z]{2}", code):
         raise ScaffoldError(
-            f"'{code}' is not a two-letter language code: use the ISO 639-1 code of the language, like de, es or pt"
+            _(
+                "'{code}' is not a two-letter language code: use the ISO 639-1 code of the language, like de, es or pt"
+            ).format(code=code)
         )
     try:
         return Locale.parse(code)
     except (UnknownLocaleError, ValueError):
         raise ScaffoldError(
-            f"'{code}' is not a language Babel knows (it has no names, number formats or plural rules for it): "
-            f"use the ISO 639-1 code of the language, like de, es or pt"
+            _(
+                "'{code}' is not a language Babel knows (it has no names, number formats or plural rules for it): "
+                "use the ISO 639-1 code of the language, like de, es or pt"
+            ).format(code=code)
         ) from None
 
 
@@ -84,13 +93,21 @@ def choose_locale(code: str, wanted: str | None) -> str:
     """``wanted`` if it is a locale of language ``code``; else the language's most likely country."""
     if wanted is not None:
         if not LOCALE_PATTERN.match(wanted):
-            raise ScaffoldError(f"--locale '{wanted}' must be a locale code like {code}_{code.upper()} or {code}")
+            raise ScaffoldError(
+                _("--locale '{wanted}' must be a locale code like {example} or {code}").format(
+                    wanted=wanted, example=f"{code}_{code.upper()}", code=code
+                )
+            )
         try:
             parsed = Locale.parse(wanted)
         except (UnknownLocaleError, ValueError):
-            raise ScaffoldError(f"--locale '{wanted}' is not a locale Babel knows") from None
+            raise ScaffoldError(_("--locale '{wanted}' is not a locale Babel knows").format(wanted=wanted)) from None
         if parsed.language != code:
-            raise ScaffoldError(f"--locale '{wanted}' is a locale of '{parsed.language}', not of '{code}'")
+            raise ScaffoldError(
+                _("--locale '{wanted}' is a locale of '{other}', not of '{code}'").format(
+                    wanted=wanted, other=parsed.language, code=code
+                )
+            )
         return wanted
     likely = str(get_global("likely_subtags").get(code, code))  # de -> de_Latn_DE
     territory = likely.split("_")[-1]
@@ -172,11 +189,13 @@ def commented_texts(source_text: str, shown: str) -> list[str]:
     try:
         root = yaml.compose(source_text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise ScaffoldError(f"{shown} cannot be read as YAML ({exc}); fix it first") from None
+        raise ScaffoldError(
+            _("{file} cannot be read as YAML ({error}); fix it first").format(file=shown, error=exc)
+        ) from None
     if root is None:
         return []
     if not isinstance(root, yaml.MappingNode):
-        raise ScaffoldError(f"{shown} does not hold 'id: text' lines; fix it first")
+        raise ScaffoldError(_("{file} does not hold 'id: text' lines; fix it first").format(file=shown))
     lines: list[str] = []
     previous_end = None
     for key, value in root.value:
@@ -199,7 +218,7 @@ def text_file(layout: Layout, domain: str, source: str, added: AddedLanguage, tr
         load_yaml(source_path, layout.root)  # refuses what the build would refuse (a link outside, a bad byte...)
         source_text = source_path.read_text(encoding="utf-8")
     except ContentError as exc:
-        raise ScaffoldError(f"{exc}\nfix {shown} first") from None
+        raise ScaffoldError(f"{exc}\n" + _("fix {file} first").format(file=shown)) from None
     source_name = Locale.parse(source).english_name
     header = [
         first_line(layout, domain, source, treatment),
@@ -242,12 +261,18 @@ def add_language(where: Layout | Path, code: str, locale: str | None = None) -> 
     settings = _read_settings(layout)
     if code in settings.languages or code in settings.drafts.languages:
         every = ", ".join([*settings.languages, *settings.drafts.languages])
-        raise ScaffoldError(f"'{code}' is already a language of this site ({shown} languages and drafts: {every})")
+        raise ScaffoldError(
+            _("'{code}' is already a language of this site ({file}, languages and drafts: {every})").format(
+                code=code, file=shown, every=every
+            )
+        )
     folder = layout.language_folder(code)
     if layout.path(folder).exists() or layout.path(folder).is_symlink():
         raise ScaffoldError(
-            f"{folder}/ already exists, but '{code}' is not in {shown}: "
-            "move it away (or delete it) and run the command again"
+            _(
+                "{folder}/ already exists, but '{code}' is not in {file}: "
+                "move it away (or delete it) and run the command again"
+            ).format(folder=folder, code=code, file=shown)
         )
     source = settings.source_language
     added = AddedLanguage(
@@ -270,7 +295,7 @@ def add_language(where: Layout | Path, code: str, locale: str | None = None) -> 
             writes[layout.texts(code, domain, treatment)] = text_file(layout, domain, source, added, treatment)
     guide_target = f"docs/{code}/editors.md"
     if layout.path(guide_target).exists():
-        added.notes.append(f"{guide_target} already exists: left as it is")
+        added.notes.append(_("{file} already exists: left as it is").format(file=guide_target))
     else:
         guide = editors_guide(layout, source, added)
         if guide is not None:
@@ -284,9 +309,13 @@ def _read_settings(layout: Layout) -> Settings:
         settings_doc = load_yaml(layout.path(layout.settings), layout.root)
         return Settings.model_validate(settings_doc.data)
     except ContentError as exc:
-        raise ScaffoldError(f"{exc}\nfix {layout.settings} first (patientinfo check says more)") from None
+        raise ScaffoldError(
+            f"{exc}\n" + _("fix {file} first (scripts/check says more)").format(file=layout.settings)
+        ) from None
     except ValidationError:
-        raise ScaffoldError(f"{layout.settings} has errors: run 'patientinfo check' and fix them first") from None
+        raise ScaffoldError(
+            _("{file} has errors: run scripts/check and fix them first").format(file=layout.settings)
+        ) from None
 
 
 def write_files(root: Path, writes: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -302,34 +331,42 @@ def write_files(root: Path, writes: dict[str, str]) -> tuple[list[str], list[str
 
 
 def next_steps(added: AddedLanguage) -> str:
+    """What the command did and what to do next, in the editor's language."""
     code = added.code
+    name = Locale.parse(code).get_display_name(speaking()) or added.english_name
     formula = (
-        f"readability rule {added.formula} (min {DEFAULT_MIN:g})"
+        _("readability rule {formula} (min {minimum})").format(formula=added.formula, minimum=f"{DEFAULT_MIN:g}")
         if added.formula
-        else f"no readability rule: no formula is known for '{code}', so its pages are not scored"
+        else _("no readability rule: no formula is known for '{code}', so its pages are not scored").format(code=code)
     )
+    default_locale = _(
+        "{locale} is Babel's most likely locale for '{code}' (numbers, dates); for another country, "
+        "change it under locales: in {file}"
+    ).format(locale=added.locale, code=code, file=f"{added.content_dir}/settings.yaml")
     lines = [
-        f"Added {added.english_name} ({added.name}), code '{code}', locale {added.locale}; {formula}.",
-        *(f"  changed {path}" for path in added.changed),
-        *(f"  created {path}" for path in added.created),
-        *(f"  note: {note}" for note in added.notes),
-        *(
-            []
-            if added.locale_chosen
-            else [
-                f"  note: {added.locale} is Babel's most likely locale for '{code}' (numbers, dates); for another "
-                f"country, change it under locales: in {added.content_dir}/settings.yaml"
-            ]
+        _("Added {name} ({own_name}), code '{code}', locale {locale}; {formula}.").format(
+            name=name, own_name=added.name, code=code, locale=added.locale, formula=formula
         ),
+        *(_("  changed {file}").format(file=path) for path in added.changed),
+        *(_("  created {file}").format(file=path) for path in added.created),
+        *(_("  note: {note}").format(note=note) for note in added.notes),
+        *([] if added.locale_chosen else [_("  note: {note}").format(note=default_locale)]),
         "",
-        "Next steps:",
-        f"  1. Translate every text. Either edit {added.content_dir}/{code}/ (each text is there as a comment: remove",
-        "     the '# ' and translate it), or give translators a PO file (Weblate, Poedit...):",
-        f"       scripts/patientinfo translations export {code}      # writes translations/{code}.po",
+        _("Next steps:"),
+        _(
+            "  1. Translate every text. Either edit {folder} (each text is there as a comment: remove the '# '"
+            " and translate it), or give translators a PO file (Weblate, Poedit...):"
+        ).format(folder=f"{added.content_dir}/{code}/"),
+        f"       scripts/patientinfo translations export {code}",
         f"       scripts/patientinfo translations import translations/{code}.po",
-        f"  2. '{code}' is a draft: the published site goes on without it; scripts/serve shows it with a",
-        "     draft band. scripts/check    shows how many texts are written, per file.",
-        f"  3. scripts/patientinfo publish {code}    puts it on the site once every text is written.",
-        f"  4. Translate docs/{code}/editors.md, the editors' guide (a copy of another language's until then).",
+        _(
+            "  2. '{code}' is a draft: the published site goes on without it. scripts/serve shows it with a draft"
+            " band; scripts/check shows how many texts are written, per file."
+        ).format(code=code),
+        _("  3. Once every text is written, this puts it on the site:"),
+        f"       scripts/patientinfo publish {code}",
+        _("  4. Translate {file}, the editors' guide (a copy of another language's until then).").format(
+            file=f"docs/{code}/editors.md"
+        ),
     ]
     return "\n".join(lines)

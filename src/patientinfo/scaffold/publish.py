@@ -87,7 +87,7 @@ def publish(where: Layout | Path, name: str) -> Progress:
     layout = as_layout(where)
     settings, problems = read_one(layout, layout.settings, Settings)
     if settings is None:
-        raise ScaffoldError("\n".join(str(p) for p in problems) + f"\nfix {layout.settings} first")
+        raise ScaffoldError("\n".join(str(p) for p in problems) + "\n" + _("fix {file} first").format(file=layout.settings))
     drafts = settings.drafts
     if name in drafts.languages:
         target = "languages"
@@ -109,10 +109,14 @@ def publish(where: Layout | Path, name: str) -> Progress:
         if copied:
             raise ScaffoldError(
                 "\n".join(
-                    [f"'{name}' cannot be published yet: {len(copied)} text(s) are copied, not translated:"]
+                    [
+                        _("'{name}' cannot be published yet: {count} text(s) are copied, not translated:").format(
+                            name=name, count=len(copied)
+                        )
+                    ]
                     + [f"  {finding}" for finding in copied[:SHOWN_IDS]]
                     + (
-                        [f"  and {len(copied) - SHOWN_IDS} more (patientinfo check lists them)"]
+                        [_("  and {count} more (scripts/check lists them)").format(count=len(copied) - SHOWN_IDS)]
                         if len(copied) > SHOWN_IDS
                         else []
                     )
@@ -141,5 +145,5 @@ def _refuse_new_problems(layout: Layout, settings_text: str) -> None:
         except ContentError as exc:
             problems: list[Problem] = exc.problems
             raise ScaffoldError(
-                "publishing would leave the site with errors; nothing was changed:\n" + "\n".join(map(str, problems))
+                _("publishing would leave the site with errors; nothing was changed:") + "\n" + "\n".join(map(str, problems))
             ) from None

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from patientinfo.content.layout import Layout
 from patientinfo.content.schema.export import write_json_schemas
+from patientinfo.messages import _
 from patientinfo.scaffold.language import ScaffoldError
 
 STARTER = Path(__file__).parents[1] / "starter"
@@ -45,9 +46,13 @@ SCRIPTS = {
 def new_site(target: Path, *, today: dt.date) -> list[str]:
     """Create the project in ``target``; returns the files written, relative to it."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ScaffoldError(f"{target} already exists and is not an empty folder: choose a new folder")
+        raise ScaffoldError(
+            _("{folder} already exists and is not an empty folder: choose a new folder").format(folder=target)
+        )
     if not Layout(STARTER).path(Layout(STARTER).settings).is_file():
-        raise ScaffoldError(f"the starter files are missing from the installed package ({STARTER})")
+        raise ScaffoldError(
+            _("the starter files are missing from the installed package ({folder})").format(folder=STARTER)
+        )
     shutil.copytree(STARTER, target, symlinks=False, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
     layout = Layout(target)  # the starter keeps its content in content/
     facts = layout.path(layout.facts(EXAMPLE))
@@ -102,27 +107,36 @@ def _first_commit(target: Path) -> None:
 
 
 def next_steps(target: Path, written: list[str]) -> str:
+    """What the command made and what to do next, in the editor's language."""
     repository = (
-        "It is a git repository with a first commit: commit each change (translators' files then show what changed)."
+        _("It is a git repository with a first commit: commit each change (translators' files then show what changed).")
         if (target / ".git").is_dir()
-        else "git was not found: run 'git init' there, so translators' files can show what changed."
+        else _("git was not found: run 'git init' there, so translators' files can show what changed.")
     )
     return "\n".join(
         [
-            f"Created a new patient-information site in {target} ({len(written)} files), with one made-up",
-            f"treatment, '{EXAMPLE}': every page, leaflet and form says it is an example.",
+            _(
+                "Created a new patient-information site in {folder} ({count} files), with one made-up treatment,"
+                " '{example}': every page, leaflet and form says it is an example."
+            ).format(folder=target, count=len(written), example=EXAMPLE),
             repository,
             "",
-            "Next steps:",
+            _("Next steps:"),
             f"  cd {target}",
-            "  1. scripts/serve                     preview it at http://127.0.0.1:8000/ while you edit",
-            "  2. content/clinic.yaml               your clinic: name, address, phone, website, country, colour, logo",
-            "  3. scripts/patientinfo add-treatment YOUR-TREATMENT",
-            "                                       then write its facts (with their sources) and its texts;",
-            "     scripts/patientinfo publish YOUR-TREATMENT    once they are written;",
-            f"     remove '{EXAMPLE}' from treatments: in content/settings.yaml and delete its folders",
-            "  4. scripts/check                     what is missing or outdated, file by file",
-            "  5. scripts/build                     the site and the PDFs in site/ (mkdocs build does the same)",
-            "  The editors' guide (docs/<lang>/editors.md, /editors/ on the site) explains each step.",
+            _("  1. Preview it at http://127.0.0.1:8000/ while you edit:"),
+            "       scripts/serve",
+            _("  2. Write your clinic in content/clinic.yaml: name, address, phone, website, country, colour, logo."),
+            _("  3. Add your treatment, then write its facts (with their sources) and its texts:"),
+            "       scripts/patientinfo add-treatment YOUR-TREATMENT",
+            _("     Once they are written:"),
+            "       scripts/patientinfo publish YOUR-TREATMENT",
+            _("     Then remove '{example}' from treatments: in content/settings.yaml and delete its folders.").format(
+                example=EXAMPLE
+            ),
+            _("  4. What is missing or outdated, file by file:"),
+            "       scripts/check",
+            _("  5. The site and the PDFs in site/ (mkdocs build does the same):"),
+            "       scripts/build",
+            _("  The editors' guide (docs/<lang>/editors.md, /editors/ on the site) explains each step."),
         ]
     )

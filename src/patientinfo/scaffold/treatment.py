@@ -29,6 +29,7 @@ from patientinfo.content.model import TREATMENT_DOMAINS
 from patientinfo.content.reading import load_yaml
 from patientinfo.content.schema import RESERVED_FOLDERS, Settings
 from patientinfo.errors import ContentError
+from patientinfo.messages import _
 from patientinfo.scaffold.language import ScaffoldError, add_draft, commented_texts, write_files
 
 TREATMENT_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -98,9 +99,13 @@ def _settings(layout: Layout) -> tuple[Settings, str]:
         document = load_yaml(path, layout.root)
         return Settings.model_validate(document.data), path.read_text(encoding="utf-8")
     except ContentError as exc:
-        raise ScaffoldError(f"{exc}\nfix {layout.settings} first (patientinfo check says more)") from None
+        raise ScaffoldError(
+            f"{exc}\n" + _("fix {file} first (scripts/check says more)").format(file=layout.settings)
+        ) from None
     except ValidationError:
-        raise ScaffoldError(f"{layout.settings} has errors: run 'patientinfo check' and fix them first") from None
+        raise ScaffoldError(
+            _("{file} has errors: run scripts/check and fix them first").format(file=layout.settings)
+        ) from None
 
 
 def _commented_file(layout: Layout, lang: str, domain: str, model: str, treatment: str, *, texts: bool) -> str:
@@ -110,7 +115,7 @@ def _commented_file(layout: Layout, lang: str, domain: str, model: str, treatmen
         load_yaml(layout.path(shown), layout.root)  # refuses what the build would refuse
         source_text = layout.path(shown).read_text(encoding="utf-8")
     except ContentError as exc:
-        raise ScaffoldError(f"{exc}\nfix {shown} first") from None
+        raise ScaffoldError(f"{exc}\n" + _("fix {file} first").format(file=shown)) from None
     first = source_text.split("\n", 1)[0]
     lines = [first] if first.startswith("# yaml-language-server:") else []
     lines += [
@@ -137,21 +142,35 @@ def add_treatment(
     settings, settings_text = _settings(layout)
     if not TREATMENT_ID.match(treatment):
         raise ScaffoldError(
-            f"'{treatment}' cannot be a treatment id: use lower-case letters, digits and hyphens, "
-            "starting with a letter (like 'hyaluronic-acid')"
+            _(
+                "'{treatment}' cannot be a treatment id: use lower-case letters, digits and hyphens, "
+                "starting with a letter (like 'hyaluronic-acid')"
+            ).format(treatment=treatment)
         )
     if treatment in settings.treatments or treatment in settings.drafts.treatments:
-        raise ScaffoldError(f"'{treatment}' is already a treatment of this site (or one of its drafts)")
+        raise ScaffoldError(
+            _("'{treatment}' is already a treatment of this site (or one of its drafts)").format(treatment=treatment)
+        )
     if treatment in settings.languages or treatment in RESERVED_FOLDERS:
-        raise ScaffoldError(f"'{treatment}' is the name of a language or of a folder of the site: choose another")
+        raise ScaffoldError(
+            _("'{treatment}' is the name of a language or of a folder of the site: choose another").format(
+                treatment=treatment
+            )
+        )
     if template is not None and template not in settings.treatments:
         raise ScaffoldError(
-            f"--from {template}: not a treatment of this site (treatments: {', '.join(settings.treatments)})"
+            _("--from {template}: not a treatment of this site (treatments: {treatments})").format(
+                template=template, treatments=", ".join(settings.treatments)
+            )
         )
     folders = [layout.treatment_folder(treatment)] + [layout.shown(lang, treatment) for lang in settings.languages]
     for folder in folders:
         if layout.path(folder).exists() or layout.path(folder).is_symlink():
-            raise ScaffoldError(f"{folder}/ already exists: move it away (or delete it) and run the command again")
+            raise ScaffoldError(
+                _("{folder}/ already exists: move it away (or delete it) and run the command again").format(
+                    folder=folder
+                )
+            )
 
     model = template or settings.treatments[0]
     added = AddedTreatment(treatment, model, copied_facts=template is not None, content_dir=layout.content_dir)
@@ -185,27 +204,38 @@ def add_treatment(
 
 
 def next_steps(added: AddedTreatment) -> str:
+    """What the command did and what to do next, in the editor's language."""
     t = added.id
     start = (
-        f"facts and sources copied from '{added.template}': check each against {t}'s own sources"
+        _("facts and sources copied from '{model}': check each against {treatment}'s own sources")
         if added.copied_facts
-        else "facts and sources to write"
-    )
+        else _("facts and sources to write")
+    ).format(model=added.template, treatment=t)
     return "\n".join(
         [
-            f"Added the treatment '{t}' ({start}); its texts are to write in every language.",
-            *(f"  changed {path}" for path in added.changed),
-            *(f"  created {path}" for path in added.created),
+            _("Added the treatment '{treatment}' ({start}); its texts are to write in every language.").format(
+                treatment=t, start=start
+            ),
+            *(_("  changed {file}").format(file=path) for path in added.changed),
+            *(_("  created {file}").format(file=path) for path in added.created),
             "",
-            "Next steps:",
-            f"  1. Write the facts in {added.content_dir}/treatments/{t}/facts.yaml, each with its sources and",
-            "     quotes.",
-            f"  2. Write the texts in {added.content_dir}/<lang>/{t}/ (the model's texts are there as comments),",
-            "     starting with index.name, the treatment's name in the menu and on the home page.",
-            f"  3. '{t}' is a draft: the published site goes on without it; scripts/serve shows it with a draft",
-            "     band. scripts/check    shows how many texts are written, per file.",
-            f"  4. scripts/patientinfo publish {t}    puts it on the site once every text is written; then",
-            f"     each treatment has its own folder (/{t}/ ...), the home page lists them, and the old",
-            "     addresses lead to their new place.",
+            _("Next steps:"),
+            _("  1. Write the facts in {file}, each with its sources and quotes.").format(
+                file=f"{added.content_dir}/treatments/{t}/facts.yaml"
+            ),
+            _(
+                "  2. Write the texts in {folder} (the model's texts are there as comments), starting with"
+                " index.name, the treatment's name in the menu and on the home page."
+            ).format(folder=f"{added.content_dir}/<lang>/{t}/"),
+            _(
+                "  3. '{code}' is a draft: the published site goes on without it. scripts/serve shows it with a draft"
+                " band; scripts/check shows how many texts are written, per file."
+            ).format(code=t),
+            _("  4. Once every text is written, this puts it on the site:"),
+            f"       scripts/patientinfo publish {t}",
+            _(
+                "     Then each treatment has its own folder (/{treatment}/ ...), the home page lists them, and the old"
+                " addresses lead to their new place."
+            ).format(treatment=t),
         ]
     )
