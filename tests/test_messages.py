@@ -114,3 +114,20 @@ def test_the_next_steps_and_refusals_of_the_commands_that_add_come_out_in_the_ed
     treatment = run_cli(project, "add-treatment", "Bad_Id", env={"PATIENTINFO_LANGUAGE": "fr"})
     assert treatment.returncode != 0
     assert "«\u00a0Bad_Id\u00a0» ne peut pas être l’identifiant d’un traitement" in treatment.stderr
+
+
+def test_a_field_the_model_refuses_is_explained_in_the_editors_language_at_its_line(project: Path) -> None:
+    clinic = project / "content" / "clinic.yaml"
+    lines = clinic.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("phone:"))
+    lines[number] = 'phone: "02 1234 5678"'  # no country code
+    clinic.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    italian = run_cli(project, "build", env={"PATIENTINFO_LANGUAGE": "it"})
+    assert italian.returncode == 1
+    assert f"content/clinic.yaml:{number + 1}: phone: deve essere un numero di telefono in formato internazionale" in (
+        italian.stderr
+    )
+    english = run_cli(project, "build")
+    assert f"content/clinic.yaml:{number + 1}: phone: must be a phone number in the international form" in (
+        english.stderr
+    )

@@ -98,6 +98,9 @@ def plain_message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "editor":  # schema.base.invalid: an editor's message, translated here, then filled
+        context = dict(error.get("ctx", {}))
+        return _(str(context.pop("template"))).format(**context)
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", ""))
         return _("must be one of {expected}, not {found}").format(expected=expected, found=_found(error.get("input")))

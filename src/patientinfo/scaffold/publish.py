@@ -87,7 +87,9 @@ def publish(where: Layout | Path, name: str) -> Progress:
     layout = as_layout(where)
     settings, problems = read_one(layout, layout.settings, Settings)
     if settings is None:
-        raise ScaffoldError("\n".join(str(p) for p in problems) + "\n" + _("fix {file} first").format(file=layout.settings))
+        raise ScaffoldError(
+            "\n".join(str(p) for p in problems) + "\n" + _("fix {file} first").format(file=layout.settings)
+        )
     drafts = settings.drafts
     if name in drafts.languages:
         target = "languages"
@@ -145,5 +147,7 @@ def _refuse_new_problems(layout: Layout, settings_text: str) -> None:
         except ContentError as exc:
             problems: list[Problem] = exc.problems
             raise ScaffoldError(
-                _("publishing would leave the site with errors; nothing was changed:") + "\n" + "\n".join(map(str, problems))
+                _("publishing would leave the site with errors; nothing was changed:")
+                + "\n"
+                + "\n".join(map(str, problems))
             ) from None

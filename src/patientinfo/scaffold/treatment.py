@@ -134,12 +134,8 @@ def _commented_file(layout: Layout, lang: str, domain: str, model: str, treatmen
     return "\n".join(lines) + "\n"
 
 
-def add_treatment(
-    where: Layout | Path, treatment: str, template: str | None = None, *, today: dt.date
-) -> AddedTreatment:
-    """Add ``treatment`` to the project; a ScaffoldError changes nothing."""
-    layout = as_layout(where)
-    settings, settings_text = _settings(layout)
+def _refuse_unless_new(layout: Layout, settings: Settings, treatment: str, template: str | None) -> None:
+    """A ScaffoldError unless ``treatment`` is a free, well-formed id and ``template`` a treatment."""
     if not TREATMENT_ID.match(treatment):
         raise ScaffoldError(
             _(
@@ -172,6 +168,14 @@ def add_treatment(
                 )
             )
 
+
+def add_treatment(
+    where: Layout | Path, treatment: str, template: str | None = None, *, today: dt.date
+) -> AddedTreatment:
+    """Add ``treatment`` to the project; a ScaffoldError changes nothing."""
+    layout = as_layout(where)
+    settings, settings_text = _settings(layout)
+    _refuse_unless_new(layout, settings, treatment, template)
     model = template or settings.treatments[0]
     added = AddedTreatment(treatment, model, copied_facts=template is not None, content_dir=layout.content_dir)
     try:

@@ -17,9 +17,17 @@ from pydantic import (
     StrictInt,
 )
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
+
+from patientinfo.messages import N_
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def invalid(template: str, **params: object) -> PydanticCustomError:
+    """A validation error in the editor's words: ``template`` (marked with ``N_``) is translated
+    where the error is shown (``content.validation``), then filled with ``params``."""
+    return PydanticCustomError("editor", template, {"template": template, **params})
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,7 @@ class Matching:
 
     def check(self, value: str) -> str:
         if not re.search(self.pattern, value):
-            raise ValueError(self.message)
+            raise invalid(self.message)
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
@@ -48,13 +56,13 @@ class Matching:
 
 
 Colour = Annotated[
-    str, Matching(r"^#[0-9a-fA-F]{6}$", "must be a colour like #1f4e79 ('#' and six digits or letters a-f)")
+    str, Matching(r"^#[0-9a-fA-F]{6}$", N_("must be a colour like #1f4e79 ('#' and six digits or letters a-f)"))
 ]
 WebAddress = Annotated[
     str,
     Matching(
         r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*$",
-        "must be a web address starting with https:// (for example https://www.example.org/)",
+        N_("must be a web address starting with https:// (for example https://www.example.org/)"),
     ),
 ]
 
@@ -68,12 +76,14 @@ def international_number(value: str) -> str:
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
-        raise ValueError(
-            "must start with + and the country code (for example +33 1 99 00 12 34 in France, "
-            "+39 02 1234 5678 in Italy)"
+        raise invalid(
+            N_(
+                "must start with + and the country code (for example +33 1 99 00 12 34 in France, "
+                "+39 02 1234 5678 in Italy)"
+            )
         ) from None
     if not phonenumbers.is_possible_number(number):
-        raise ValueError("is not a possible phone number of its country: check the digits (too many or too few?)")
+        raise invalid(N_("is not a possible phone number of its country: check the digits (too many or too few?)"))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
@@ -81,8 +91,10 @@ PhoneNumber = Annotated[
     str,
     Matching(
         r"^\+[0-9][0-9 .()-]{1,30}$",
-        "must be a phone number in the international form: + then the country code and the digits "
-        "(for example +33 1 99 00 12 34)",
+        N_(
+            "must be a phone number in the international form: + then the country code and the digits "
+            "(for example +33 1 99 00 12 34)"
+        ),
     ),
     AfterValidator(international_number),
 ]
@@ -93,17 +105,19 @@ FileName = Annotated[
     str,
     Matching(
         r"^[A-Za-z0-9._-]+$",
-        "must be a plain file name (letters, digits, '.', '_' and '-'), without folders",
+        N_("must be a plain file name (letters, digits, '.', '_' and '-'), without folders"),
     ),
 ]
 RepoPath = Annotated[
     str,
     Matching(
         r"^(?!/)(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9._/-]+\.(?:svg|png)$",
-        "must be the path of an .svg or .png file inside the repository, like docs/assets/logo.svg",
+        N_("must be the path of an .svg or .png file inside the repository, like docs/assets/logo.svg"),
     ),
 ]
-LocaleCode = Annotated[str, Matching(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", "must be a locale code like fr_FR, it_IT or en_GB")]
+LocaleCode = Annotated[
+    str, Matching(r"^[a-z]{2,3}(?:_[A-Z]{2})?$", N_("must be a locale code like fr_FR, it_IT or en_GB"))
+]
 VALUE_NAME_PATTERN = r"^[a-z_][a-z0-9_]*$"
 LANG_PATTERN = r"^[a-z]{2}$"
 
@@ -111,13 +125,15 @@ Id = Annotated[
     str,
     Matching(
         ID_PATTERN,
-        "must be an id: lower-case letters and digits joined by hyphens, like risk-bruise",
+        N_("must be an id: lower-case letters and digits joined by hyphens, like risk-bruise"),
         "lower-case words joined by hyphens",
     ),
 ]
-LangCode = Annotated[str, Matching(LANG_PATTERN, "must be a two-letter language code in lower case, like fr, it or en")]
+LangCode = Annotated[
+    str, Matching(LANG_PATTERN, N_("must be a two-letter language code in lower case, like fr, it or en"))
+]
 ValueName = Annotated[
-    str, Matching(VALUE_NAME_PATTERN, "must be a value name: lower-case letters, digits and '_', like sessions")
+    str, Matching(VALUE_NAME_PATTERN, N_("must be a value name: lower-case letters, digits and '_', like sessions"))
 ]
 Number = StrictInt | StrictFloat
 

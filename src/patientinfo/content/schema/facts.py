@@ -26,7 +26,9 @@ from patientinfo.content.schema.base import (
     Urgency,
     ValueName,
     WebAddress,
+    invalid,
 )
+from patientinfo.messages import N_
 
 
 class Quantity(Model):
@@ -56,18 +58,18 @@ class Quantity(Model):
             self.date is not None,
         ]
         if sum(shapes) != 1:
-            raise ValueError("give exactly one of: value, about, min/max, date")
+            raise invalid(N_("give exactly one of: value, about, min/max, date"))
         if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be smaller than max ({self.max})")
+            raise invalid(N_("min ({min}) must be smaller than max ({max})"), min=self.min, max=self.max)
         if self.date is not None and self.unit is not None:
-            raise ValueError("a date has no unit")
+            raise invalid(N_("a date has no unit"))
         return self
 
     @field_validator("value", "about", "min", "max")
     @classmethod
     def _not_negative(cls, number: Number | None) -> Number | None:
         if number is not None and number < 0:
-            raise ValueError("must not be negative")
+            raise invalid(N_("must not be negative"))
         return number
 
     @property
@@ -88,7 +90,7 @@ class Quantity(Model):
         for number in (self.value, self.about, self.max, self.min):
             if number is not None:
                 return number
-        raise ValueError("a date has no count")
+        raise invalid(N_("a date has no count"))
 
 
 class Review(Model):
@@ -103,14 +105,14 @@ class Review(Model):
     @model_validator(mode="after")
     def _order(self) -> Review:
         if self.next_review <= self.last_reviewed:
-            raise ValueError("next_review must come after last_reviewed")
+            raise invalid(N_("next_review must come after last_reviewed"))
         return self
 
 
 CountryCode = Annotated[
     str,
     Matching(
-        r"^[A-Z]{2}$", "must be a country's two-letter code in capitals, like FR, IT or GB", "ISO 3166 country code"
+        r"^[A-Z]{2}$", N_("must be a country's two-letter code in capitals, like FR, IT or GB"), "ISO 3166 country code"
     ),
 ]
 
@@ -176,20 +178,20 @@ class Fact(Model):
     @model_validator(mode="after")
     def _consistent(self) -> Fact:
         if (self.category == "contraindication") != (self.severity is not None):
-            raise ValueError("severity is required for a contraindication and only for one")
+            raise invalid(N_("severity is required for a contraindication and only for one"))
         if (self.category == "warning_sign") != (self.urgency is not None):
-            raise ValueError("urgency (emergency or same_day) is required for a warning sign and only for one")
+            raise invalid(N_("urgency (emergency or same_day) is required for a warning sign and only for one"))
         boxes = not self.unsure_box or self.not_applicable_box
         if (self.covers or self.write_in or boxes) and self.category != "screening":
-            raise ValueError("covers, write_in, unsure_box and not_applicable_box are only for screening questions")
+            raise invalid(N_("covers, write_in, unsure_box and not_applicable_box are only for screening questions"))
         if self.frequency is not None and self.category != "risk":
-            raise ValueError("frequency is only for risks")
+            raise invalid(N_("frequency is only for risks"))
         cited = set(self.sources) | set(self.note_sources) | set(self.studied_in)
         unknown = sorted(set(self.quotes) - cited)
         if unknown:
-            raise ValueError(f"quotes cite {', '.join(unknown)}, which is not in this fact's sources")
+            raise invalid(N_("quotes cite {ids}, which is not in this fact's sources"), ids=", ".join(unknown))
         if self.studied_in and self.category != "indication":
-            raise ValueError("studied_in is only for indications")
+            raise invalid(N_("studied_in is only for indications"))
         return self
 
 
@@ -208,7 +210,7 @@ class FaqItem(Model):
     @model_validator(mode="after")
     def _answered(self) -> FaqItem:
         if not self.facts and not self.disputes:
-            raise ValueError("a question needs at least one fact or dispute as its answer")
+            raise invalid(N_("a question needs at least one fact or dispute as its answer"))
         return self
 
 
@@ -282,9 +284,9 @@ class Source(Model):
         # clinic_protocol: the publishing clinic's own advice or rule; editorial: the site's own reading
         # of its sources. Both stated as such (no file, no citation).
         if self.type == "clinic_website" and not self.file:
-            raise ValueError("a clinic website source needs 'file' (its file name)")
+            raise invalid(N_("a clinic website source needs 'file' (its file name)"))
         if self.type not in ("clinic_website", *OWN_SOURCE_TYPES) and not self.citation:
-            raise ValueError("a publication or regulation needs 'citation'")
+            raise invalid(N_("a publication or regulation needs 'citation'"))
         return self
 
 
@@ -302,7 +304,7 @@ class CountryFile(Model):
     (from its locale) are shown."""
 
     emergency_number: Annotated[
-        str, Matching(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")
+        str, Matching(r"^[0-9]{2,4}$", N_("must be the emergency phone number, digits only (for example 112)"))
     ] = Field(description="used when content/clinic.yaml gives none")
     sources: list[Source] = Field(default_factory=list)
     facts: list[Fact] = Field(default_factory=list)
@@ -312,9 +314,11 @@ class CountryFile(Model):
     def _country_matters(cls, facts: list[Fact]) -> list[Fact]:
         for fact in facts:
             if fact.category not in COUNTRY_CATEGORIES:
-                raise ValueError(
-                    f"'{fact.id}': category '{fact.category}' belongs to a treatment; a country file holds "
-                    f"only {', '.join(COUNTRY_CATEGORIES)}"
+                raise invalid(
+                    N_("'{id}': category '{category}' belongs to a treatment; a country file holds only {categories}"),
+                    id=fact.id,
+                    category=fact.category,
+                    categories=", ".join(COUNTRY_CATEGORIES),
                 )
         return facts
 

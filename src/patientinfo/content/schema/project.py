@@ -20,13 +20,15 @@ from patientinfo.content.schema.base import (
     PhoneNumber,
     RepoPath,
     WebAddress,
+    invalid,
 )
 from patientinfo.content.schema.facts import CountryCode
+from patientinfo.messages import N_
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
 ClockTime = Annotated[
-    str, Matching(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$", "must be a time of day like 09:00 or 18:30 (24-hour clock)")
+    str, Matching(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$", N_("must be a time of day like 09:00 or 18:30 (24-hour clock)"))
 ]
 
 
@@ -40,9 +42,9 @@ class OpeningHours(Model):
     @model_validator(mode="after")
     def _order(self) -> OpeningHours:
         if self.closes <= self.opens:
-            raise ValueError(f"closes ({self.closes}) must come after opens ({self.opens})")
+            raise invalid(N_("closes ({closes}) must come after opens ({opens})"), closes=self.closes, opens=self.opens)
         if len(set(self.days)) != len(self.days):
-            raise ValueError("a day is listed twice")
+            raise invalid(N_("a day is listed twice"))
         return self
 
 
@@ -66,8 +68,10 @@ class Clinic(Model):
         str,
         Matching(
             r"^https?://[^\s/$.?#<>\"'][^\s<>\"']*/$",
-            "must be the address where the site is published, starting with https:// and ending with / "
-            "(for example https://www.example.org/)",
+            N_(
+                "must be the address where the site is published, starting with https:// and ending with / "
+                "(for example https://www.example.org/)"
+            ),
             "where the site is published (ends with /): links, QR codes, canonical URLs",
         ),
     ]
@@ -100,7 +104,9 @@ class Clinic(Model):
         "(conflict of interest)",
     )
     emergency_number: (
-        Annotated[str, Matching(r"^[0-9]{2,4}$", "must be the emergency phone number, digits only (for example 112)")]
+        Annotated[
+            str, Matching(r"^[0-9]{2,4}$", N_("must be the emergency phone number, digits only (for example 112)"))
+        ]
         | None
     ) = Field(
         default=None,
@@ -148,7 +154,7 @@ class AllowedDigits(Model):
     lang: LangCode
     id: str
     text: Annotated[
-        str, Matching(r"^\d+(?:[.,]\d+)*$", "must be the number exactly as typed in the text, like 12 or 0,5")
+        str, Matching(r"^\d+(?:[.,]\d+)*$", N_("must be the number exactly as typed in the text, like 12 or 0,5"))
     ]
     reason: str = Field(min_length=1)
 
@@ -193,33 +199,38 @@ class Settings(Model):
     @model_validator(mode="after")
     def _source_is_a_language(self) -> Settings:
         if self.source_language not in self.languages:
-            raise ValueError(f"source_language '{self.source_language}' is not in languages")
+            raise invalid(N_("source_language '{lang}' is not in languages"), lang=self.source_language)
         if len(set(self.languages)) != len(self.languages):
-            raise ValueError("a language is listed twice")
+            raise invalid(N_("a language is listed twice"))
         if len(set(self.treatments)) != len(self.treatments):
-            raise ValueError("a treatment is listed twice")
+            raise invalid(N_("a treatment is listed twice"))
         clash = sorted(set(self.treatments) & (set(self.languages) | RESERVED_FOLDERS))
         if clash:
-            raise ValueError(
-                f"treatment id '{clash[0]}' is also the name of a language or of a folder of the site: choose another"
+            raise invalid(
+                N_("treatment id '{id}' is also the name of a language or of a folder of the site: choose another"),
+                id=clash[0],
             )
         drafted = sorted(set(self.drafts.languages) & set(self.languages)) + sorted(
             set(self.drafts.treatments) & set(self.treatments)
         )
         if drafted:
-            raise ValueError(
-                f"'{drafted[0]}' is listed both as published and under drafts: keep it in one place "
-                "(patientinfo publish moves a finished draft)"
+            raise invalid(
+                N_(
+                    "'{name}' is listed both as published and under drafts: keep it in one place "
+                    "(scripts/patientinfo publish moves a finished draft)"
+                ),
+                name=drafted[0],
             )
         every_language = set(self.languages) | set(self.drafts.languages)
         clash = sorted(set(self.drafts.treatments) & (every_language | RESERVED_FOLDERS))
         if clash:
-            raise ValueError(
-                f"treatment id '{clash[0]}' is also the name of a language or of a folder of the site: choose another"
+            raise invalid(
+                N_("treatment id '{id}' is also the name of a language or of a folder of the site: choose another"),
+                id=clash[0],
             )
         unknown = sorted(set(self.locales) - set(self.languages) - set(self.drafts.languages))
         if unknown:
-            raise ValueError(f"locales given for unknown languages: {', '.join(unknown)}")
+            raise invalid(N_("locales given for unknown languages: {languages}"), languages=", ".join(unknown))
         return self
 
     def locale(self, lang: str) -> str:

@@ -10,7 +10,8 @@ from pydantic import (
     model_validator,
 )
 
-from patientinfo.content.schema.base import Matching, Model
+from patientinfo.content.schema.base import Matching, Model, invalid
+from patientinfo.messages import N_
 
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+(?:-[a-z0-9]+)*(?:\.[a-z_][a-z0-9_]*)?)\}")
 
@@ -30,8 +31,10 @@ class TextEntry(Model):
             str,
             Matching(
                 r"^[0-9a-f]{8,64}$",
-                "must be the fingerprint written by 'scripts/check --mark-reviewed' (letters a-f and digits); "
-                "delete the line and mark the text reviewed again",
+                N_(
+                    "must be the fingerprint written by 'scripts/check --mark-reviewed' (letters a-f and digits); "
+                    "delete the line and mark the text reviewed again"
+                ),
             ),
         ]
         | None
@@ -45,11 +48,11 @@ class TextEntry(Model):
     @model_validator(mode="after")
     def _one_kind(self) -> TextEntry:
         if (self.text is None) == (self.forms is None):
-            raise ValueError("give either text or forms")
+            raise invalid(N_("give either text or forms"))
         if self.text is not None and not self.text.strip():
-            raise ValueError("text is empty")
+            raise invalid(N_("text is empty"))
         if self.forms is not None and "other" not in self.forms:
-            raise ValueError("forms need at least 'other'")
+            raise invalid(N_("forms need at least 'other'"))
         return self
 
     @classmethod
