@@ -47,7 +47,8 @@ def main() -> int:
             say(
                 "   ratios (warm): "
                 f"5x/1x facts {ratio(scale['5x'].seconds, one)}, 10x/1x facts {ratio(scale['10x'].seconds, one)}, "
-                f"6/3 languages {ratio(scale['6L'].seconds, one)}, 10/3 languages {ratio(scale['10L'].seconds, one)}"
+                f"6/3 languages {ratio(scale['6L'].seconds, one)}, 10/3 languages {ratio(scale['10L'].seconds, one)}, "
+                f"10/1 languages {ratio(scale['10L'].seconds, scale['1L'].seconds)}"
             )
         paths = page_paths(builds.project)
         weights = measure_weight(builds.site, paths)

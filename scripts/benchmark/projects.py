@@ -111,6 +111,16 @@ def add_languages(project: Path, codes: list[str]) -> None:
     write_yaml(project / "content/settings.yaml", settings)
 
 
+def only_source_language(project: Path) -> None:
+    """A site in its source language alone: the other languages become drafts, which the published
+    build leaves out (their files stay, so nothing else of the project changes)."""
+    settings = read_yaml(project / "content/settings.yaml")
+    others = [code for code in settings["languages"] if code != settings["source_language"]]
+    settings["languages"] = [settings["source_language"]]
+    settings.setdefault("drafts", {})["languages"] = [*settings["drafts"].get("languages", []), *others]
+    write_yaml(project / "content/settings.yaml", settings)
+
+
 def edit_one_fact(project: Path, word: str) -> None:
     """Append ``word`` to the first English fact text written on one line, as an editor would."""
     path = project / "content/en/mesotherapy/facts.yaml"

@@ -104,8 +104,10 @@ def summary(
         rows += [
             ("facts 5x / 1x (warm)", ratio(s.get("5x"), s.get("1x")), ""),
             ("facts 10x / 1x (warm)", ratio(s.get("10x"), s.get("1x")), "<= 10x"),
+            ("languages 3 / 1 (warm)", ratio(s.get("1x"), s.get("1L")), ""),
             ("languages 6 / 3 (warm)", ratio(s.get("6L"), s.get("1x")), ""),
             ("languages 10 / 3 (warm)", ratio(s.get("10L"), s.get("1x")), "<= 3.33x"),
+            ("languages 10 / 1 (warm)", ratio(s.get("10L"), s.get("1L")), "<= 10x"),
             ("treatments 3 / 1 (warm)", ratio(s.get("3T"), s.get("1x")), ""),
             ("treatments 10 / 1 (warm)", ratio(s.get("10T"), s.get("1x")), "<= 10x"),
         ]

@@ -1,4 +1,4 @@
-"""Section 4: how warm builds grow with the number of facts (5x, 10x), of languages (6, 10) and
+"""Section 4: how warm builds grow with the number of facts (5x, 10x), of languages (1, 6, 10) and
 of treatments (3, 10), on synthetic copies of the project."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .builds import BuildFigures
 from .common import ROOT, say
-from .projects import EXTRA_LANGUAGES, add_languages, add_treatments, multiply_facts, synthetic
+from .projects import EXTRA_LANGUAGES, add_languages, add_treatments, multiply_facts, only_source_language, synthetic
 from .runs import BuildFailed, Run, median, mkdocs_build, seconds_list
 
 SYNTHETIC_MAX_PAGES = 200
@@ -84,6 +84,12 @@ def measure_scaling(tmp: Path, builds: BuildFigures) -> tuple[dict[str, Scale], 
         cache.mkdir()
         results[f"{times}x"] = scale_run(f"{times}x facts ({count})", project, cache, tmp)
         shutil.rmtree(project, ignore_errors=True)
+    project = synthetic(tmp, "langs-1", max_pages)
+    only_source_language(project)
+    cache = tmp / "pdf-langs-1"
+    shutil.copytree(base_cache, cache)  # its language's PDFs are already in the cache
+    results["1L"] = scale_run("1 language", project, cache, tmp)
+    shutil.rmtree(project, ignore_errors=True)
     codes = list(EXTRA_LANGUAGES)
     previous_cache = base_cache
     for count in (6, 10):
