@@ -18,6 +18,7 @@ import shutil
 import threading
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -34,6 +35,7 @@ from patientinfo.errors import ContentError, Problem, StrictFindings
 from patientinfo.guard import guarded, is_loopback
 from patientinfo.messages import _
 from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
+from patientinfo.mkdocs.page_cache import PageCache, front_matter, site_key, with_cached_template
 from patientinfo.mkdocs.preview import (
     STATUS_FILE,
     MemoryBytecodeCache,
@@ -43,7 +45,7 @@ from patientinfo.mkdocs.preview import (
     inputs_stamp,
     updating_script,
 )
-from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watching, front_matter
+from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watching
 from patientinfo.mkdocs.site import (
     FRONT_MATTER_TEXTS,
     i18n_languages,
@@ -52,6 +54,7 @@ from patientinfo.mkdocs.site import (
     site_nav,
     split_search_index,
 )
+from patientinfo.pipeline import reuse
 from patientinfo.pipeline.context import BuildContext, context_from_environment
 from patientinfo.pipeline.stage import Staged, editors_findings, publish_staging, stage
 from patientinfo.render.brand import BRAND_CSS, footer, logo_file
@@ -71,6 +74,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.errors: list[Problem] = []  # the content's errors while serving, shown on every page
         self.pdfs = PdfRefresher()
         self.quick = QuickRebuild()  # the preview's pages re-rendered alone after a content edit
+        self.pages = PageCache()  # a build's pages rendered again only when their input changed
         self._outside: tuple | None = None  # the theme and mkdocs.yml at the last full build
         self._docs: tuple = ()  # docs/ at the last build
         self.theme_dir: Path | None = None
@@ -97,15 +101,28 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.serving = command == "serve"
 
     def on_env(self, env, config: MkDocsConfig, files):  # noqa: ANN001, ANN201
-        env.bytecode_cache = self.bytecode_cache  # Material's templates compile once per process
+        if self.serving:
+            env.bytecode_cache = self.bytecode_cache  # Material's templates compile once per process
+        elif self.staging is not None:  # and once per machine: Jinja keys them by their source
+            env.bytecode_cache = FileSystemBytecodeCache(str(self._cache_folder("templates")))
         if self.serving and self.project is not None:
             self.quick.saw_env(self._language(config, self.project), env)
-        return env
+        return with_cached_template(env)
 
     def on_nav(self, nav: Navigation, config: MkDocsConfig, files) -> Navigation:  # noqa: ANN001
-        if self.serving and self.project is not None:
-            self.quick.saw_nav(self._language(config, self.project), config, files, nav)
+        if self.project is None or self.staged is None:
+            return nav
+        lang = self._language(config, self.project)
+        if self.serving:
+            self.quick.saw_nav(lang, config, files, nav)
+        else:
+            shared = {"languages": i18n_languages(self.project)}
+            self.pages.begin(lang, site_key(config, self.staged.files, lang, shared))
         return nav
+
+    def _cache_folder(self, name: str) -> Path:
+        assert self.staging is not None
+        return reuse.beside(self.staging, name)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path).resolve().parent
@@ -116,6 +133,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.site_root, self.docs_dir = Path(config.site_dir), Path(config.docs_dir).resolve()
         self.theme_dir = Path(config.theme.custom_dir or root / "overrides")
         self.quick.forget()
+        self.pages.start(None)
         self._outside = self._outside_stamp() if self.serving else None
         self._docs = inputs_stamp(self.docs_dir) if self.serving else ()
         context = self._context(config, root)
@@ -136,6 +154,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         written = publish_staging(staged, staging)
         log.info("patientinfo: %d files changed", written)
         self.staged, self._stamp, self.errors = staged, stamp, []
+        self.pages.start(None if self.serving else self._cache_folder("pages"))
         return self._apply(config, staged.project, staging)
 
     def _context(self, config: MkDocsConfig | None, root: Path) -> BuildContext:
@@ -189,6 +208,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             i18n.config.languages = i18n_languages(project)
         return config
 
+    @event_priority(-100)  # after mkdocs-static-i18n's: the page cache keys the last Markdown
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files) -> str:  # noqa: ANN001
         """Front-matter texts are HTML escaped by the renderer: as Markup, the theme escapes them
         once. While serving content with errors, every page shows them on top."""
@@ -198,15 +218,28 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if self.errors:
             return error_banner(self.errors) + markdown
         drafts = self.staged.draft_problems if self.staged is not None else []
-        return draft_banner(drafts) + markdown if drafts else markdown
+        markdown = draft_banner(drafts) + markdown if drafts else markdown
+        if self.project is None:
+            return markdown
+        pi = self._page_context(page, config, self.project)
+        return self.pages.page_markdown(self._language(config, self.project), page, markdown, pi)
+
+    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files) -> str:  # noqa: ANN001
+        if self.project is None:
+            return html
+        return self.pages.page_content(self._language(config, self.project), page, html, files)
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         if self.project is not None:
-            site_url = config.site_url or self.project.clinic.website
-            context["pi"] = page_context(self.project, page.url, page.meta or {}, site_url)  # type: ignore[typeddict-unknown-key]
+            context["pi"] = self._page_context(page, config, self.project)  # type: ignore[typeddict-unknown-key]
+            self.pages.page_context(self._language(config, self.project), page, context)
         return context
+
+    @staticmethod
+    def _page_context(page: Page, config: MkDocsConfig, project: Project) -> dict:
+        return page_context(project, page.url, page.meta or {}, config.site_url or project.clinic.website)
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
@@ -244,10 +277,18 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if self._default_404 is not None:  # the last language built wrote its own over it
             (Path(config.site_dir) / "404.html").write_bytes(self._default_404)
 
-    on_post_build = CombinedEvent(_keep_404, _after_all_languages)
+    @event_priority(100)  # this language's pages are written; the next languages follow
+    def _save_pages(self, config: MkDocsConfig) -> None:
+        if self.project is not None:
+            self.pages.save(self._language(config, self.project))
 
+    on_post_build = CombinedEvent(_keep_404, _save_pages, _after_all_languages)
+
+    @event_priority(-200)  # the page as written, after every plugin's change
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         """While serving, every page marks its links to PDFs being made again (preview.py)."""
+        if self.project is not None:
+            self.pages.page_output(self._language(config, self.project), page, output)
         if not self.serving or "</body>" not in output:
             return output
         if self.site_root is not None:

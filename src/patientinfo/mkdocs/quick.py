@@ -127,12 +127,3 @@ def faster_watching(server: Any) -> None:
     for path, count in counts.items():
         for _ in range(count):
             server.watch(path)
-
-
-def front_matter(page: bytes) -> bytes:
-    """A staged page's front matter (title, description, treatment...), which other pages'
-    menus and the site's name also show."""
-    if not page.startswith(b"---\n"):
-        return b""
-    end = page.find(b"\n---\n", 4)
-    return page[: end + 5] if end >= 0 else page

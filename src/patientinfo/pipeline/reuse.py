@@ -60,6 +60,13 @@ def record_path(staging: Path) -> Path:
     return staging.parent / f"{staging.name}.last-build.json"
 
 
+def beside(staging: Path, name: str) -> Path:
+    """A cache folder beside the staging folder (compiled templates, rendered pages)."""
+    folder = staging.parent / f"{staging.name}.{name}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def load(staging: Path, stamp: str) -> tuple[dict[str, bytes], list[str]] | None:
     """The generated files (path -> bytes) and check findings of the last build, if it had this
     stamp and its files are all still there; otherwise None."""

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
+
 from patientinfo.check.run import run_project_check
 from patientinfo.content.layout import Layout
 from patientinfo.content.load import load_project, read_one
@@ -24,9 +26,10 @@ from patientinfo.errors import ContentError, Problem, StrictFindings
 from patientinfo.pipeline import addresses, reuse
 from patientinfo.pipeline.context import BuildContext
 from patientinfo.pipeline.releases_page import with_releases_page
-from patientinfo.printing.registry import last_printed, print_all
+from patientinfo.printing.registry import PlacedPrinting, last_printed, start_printing
+from patientinfo.printing.text import html_environment
 from patientinfo.render.brand import draft_band, staged_brand_files
-from patientinfo.render.pages import render_pages
+from patientinfo.render.pages import make_environment, render_pages
 
 
 @dataclass
@@ -100,6 +103,8 @@ def stage(
     every input is the same. ``previous``: the preview reuses its pages when only docs/ changed.
     ``check``: False leaves the editors' check to the caller (the quick preview runs it after)."""
     refuse_outside(layout, docs_dir, *([theme_dir] if theme_dir else []))
+    if staging is not None:
+        keep_compiled_templates(reuse.beside(staging, "templates"))
     if previous is not None:
         project, pages, findings = previous.project, previous.pages, previous.findings
     else:
@@ -113,9 +118,15 @@ def stage(
                 raise StrictFindings(findings)
             docs = docs_files(docs_dir, _draft_folders(project, context))
             return Staged(project, {**docs, **kept}, list(kept), findings, digest=digest, reused=True)
-        findings = editors_findings(project, context) if check else []
-        pages = with_releases_page(project, render_pages(project, context.day))
-    pdfs = _pdfs(project, context)
+    printing = _start_pdfs(project, context)  # printed while the pages are rendered and checked
+    try:
+        if previous is None:
+            findings = editors_findings(project, context) if check else []
+            pages = with_releases_page(project, render_pages(project, context.day))
+        pdfs = printing.collect() if printing is not None else _pdfs(project, context)
+    finally:
+        if printing is not None:
+            printing.close()
     docs = docs_files(docs_dir, _draft_folders(project, context))
     files = with_draft_band(docs, project) if context.drafts else dict(docs)
     for lang, page_texts in pages.items():
@@ -133,6 +144,14 @@ def stage(
     digest = None if previous is not None else digest
     kept_problems = previous.draft_problems if previous is not None else draft_problems
     return Staged(project, files, generated, findings, pages, digest, draft_problems=kept_problems)
+
+
+def keep_compiled_templates(folder: Path) -> None:
+    """The engine's templates compile once per machine, not once per build: Jinja keeps their
+    code by name and source, so an edited template is compiled again."""
+    compiled = FileSystemBytecodeCache(str(folder))
+    for environment in (make_environment(), html_environment()):
+        environment.bytecode_cache = compiled
 
 
 def archive_files(project: Project) -> dict[str, bytes]:
@@ -191,9 +210,13 @@ def _draft_folders(project: Project, context: BuildContext) -> frozenset[str]:
     return frozenset() if context.drafts else frozenset(project.settings.drafts.languages)
 
 
+def _start_pdfs(project: Project, context: BuildContext) -> PlacedPrinting | None:
+    if context.pdfs != "print":
+        return None
+    return start_printing(project, context.day, context.pdf_cache, workers=context.workers)
+
+
 def _pdfs(project: Project, context: BuildContext) -> dict[str, dict[str, bytes]]:
-    if context.pdfs == "print":
-        return print_all(project, context.day, context.pdf_cache, workers=context.workers)
     if context.pdfs == "last" and context.pdf_cache is not None:
         return last_printed(project, context.pdf_cache)
     return {}

@@ -143,6 +143,61 @@ def _start_worker(parent: int, background: bool) -> None:
     threading.Thread(target=watch, name="patientinfo-parent-watch", daemon=True).start()
 
 
+class Printing:
+    """PDFs being printed: started before the pages are rendered and checked, collected after,
+    so that WeasyPrint (one core per worker) prints while the main process works."""
+
+    def __init__(self, jobs: list[PdfJob], cache: Path | None, *, workers: int = 1, background: bool = False):
+        self.cache = cache
+        self.found: dict[str, bytes] = {}
+        self.missing: list[PdfJob] = []
+        for job in jobs:
+            pdf = cached_pdf(cache, job.stem, job.key) if cache else None
+            if pdf is None:
+                self.missing.append(job)
+            else:
+                self.found[job.stem] = pdf
+        workers = min(workers, len(self.missing))
+        self.pool: Any = None
+        self.futures: list[Any] = []
+        if workers > 1 or (background and self.missing):
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # "spawn": a fresh interpreter, safe whatever threads this process runs (mkdocs serve).
+            self.pool = ProcessPoolExecutor(
+                max(workers, 1),
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(), background),
+            )
+            self.futures = [self.pool.submit(_make_in_worker, job) for job in self.missing]
+
+    def collect(self) -> dict[str, bytes]:
+        """Every PDF by stem, the missing ones kept in the cache; every job's problems at once."""
+        try:
+            made = [f.result() for f in self.futures] if self.pool else [_make_in_worker(j) for j in self.missing]
+        finally:
+            self.close()
+        problems: list[Problem] = []
+        for job, result in zip(self.missing, made, strict=True):
+            if isinstance(result, list):
+                problems.extend(result)
+                continue
+            if self.cache is not None:
+                keep_pdf(self.cache, job.stem, job.key, result)
+            self.found[job.stem] = result
+        if problems:
+            raise ContentError(problems)
+        return self.found
+
+    def close(self) -> None:
+        """No worker is left behind, whether the PDFs were collected or the build failed first."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
 def make_pdfs(
     jobs: list[PdfJob], cache: Path | None, *, workers: int = 1, background: bool = False
 ) -> dict[str, bytes]:
@@ -150,38 +205,7 @@ def make_pdfs(
     on ``workers`` processes when several PDFs are missing (WeasyPrint uses one core), and kept.
     ``background`` (mkdocs serve): in worker processes of the lowest priority, so that an edit's
     pages are not slowed by the previous edit's PDFs. Collects every job's problems before failing."""
-    found: dict[str, bytes] = {}
-    missing: list[PdfJob] = []
-    for job in jobs:
-        pdf = cached_pdf(cache, job.stem, job.key) if cache else None
-        if pdf is None:
-            missing.append(job)
-        else:
-            found[job.stem] = pdf
-    workers = min(workers, len(missing))
-    if workers > 1 or (background and missing):
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # "spawn": a fresh interpreter, safe whatever threads this process runs (mkdocs serve).
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(
-            max(workers, 1), mp_context=context, initializer=_start_worker, initargs=(os.getpid(), background)
-        ) as pool:
-            made = list(pool.map(_make_in_worker, missing))
-    else:
-        made = [_make_in_worker(job) for job in missing]
-    problems: list[Problem] = []
-    for job, result in zip(missing, made, strict=True):
-        if isinstance(result, list):
-            problems.extend(result)
-            continue
-        if cache is not None:
-            keep_pdf(cache, job.stem, job.key, result)
-        found[job.stem] = result
-    if problems:
-        raise ContentError(problems)
-    return found
+    return Printing(jobs, cache, workers=workers, background=background).collect()
 
 
 def cached_pdf(cache: Path, stem: str, key: str) -> bytes | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from patientinfo.content.model import Project, Treatment
 from patientinfo.errors import ContentError, Problem
-from patientinfo.printing.engine import PdfJob, make_pdfs, pdf_key
+from patientinfo.printing.engine import PdfJob, Printing, pdf_key
 from patientinfo.printing.forms import form_html
 from patientinfo.printing.leaflet import large_print_html, leaflet_html
 from patientinfo.render.texts import texts_of
@@ -118,12 +118,12 @@ def longest_texts(treatment: Treatment, lang: str, count: int = 3) -> tuple[tupl
     return tuple(found)
 
 
-def print_all(
+def start_printing(
     project: Project, day: dt.date, cache: Path | None, *, workers: int = 0, background: bool = False
-) -> dict[str, dict[str, bytes]]:
-    """Every treatment's documents, by language and path in the language's folder. The missing
-    PDFs are made on ``workers`` processes (0: one per core), of the lowest priority when made in
-    the ``background`` of the preview."""
+) -> PlacedPrinting:
+    """Every treatment's documents being printed; ``collect`` gives them by language and path in
+    the language's folder. The missing PDFs are made on ``workers`` processes (0: one per core),
+    of the lowest priority when made in the ``background`` of the preview."""
     placed: list[tuple[str, str, PdfJob]] = []
     problems: list[Problem] = []
     for treatment in project.treatments.values():
@@ -133,13 +133,36 @@ def print_all(
             problems.extend(exc.problems)
     if problems:
         raise ContentError(problems)
-    made = make_pdfs(
+    printing = Printing(
         [job for _, _, job in placed], cache, workers=workers or os.cpu_count() or 1, background=background
     )
-    pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in project.languages}
-    for lang, path, job in placed:
-        pdfs[lang][path] = made[job.stem]
-    return pdfs
+    return PlacedPrinting(project.languages, placed, printing)
+
+
+@dataclass
+class PlacedPrinting:
+    """The PDFs being printed, and where each goes."""
+
+    languages: list[str]
+    placed: list[tuple[str, str, PdfJob]]
+    printing: Printing
+
+    def collect(self) -> dict[str, dict[str, bytes]]:
+        made = self.printing.collect()
+        pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in self.languages}
+        for lang, path, job in self.placed:
+            pdfs[lang][path] = made[job.stem]
+        return pdfs
+
+    def close(self) -> None:
+        self.printing.close()
+
+
+def print_all(
+    project: Project, day: dt.date, cache: Path | None, *, workers: int = 0, background: bool = False
+) -> dict[str, dict[str, bytes]]:
+    """Every treatment's documents, by language and path in the language's folder."""
+    return start_printing(project, day, cache, workers=workers, background=background).collect()
 
 
 def last_printed(project: Project, cache: Path) -> dict[str, dict[str, bytes]]:
