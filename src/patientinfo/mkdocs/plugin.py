@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import secrets
 import shutil
 import threading
 from pathlib import Path
@@ -32,7 +31,6 @@ from patientinfo import messages
 from patientinfo.content.layout import Layout
 from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem, StrictFindings
-from patientinfo.guard import guarded, is_loopback
 from patientinfo.messages import _
 from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
 from patientinfo.mkdocs.page_cache import PageCache, front_matter, site_key, with_cached_template
@@ -42,6 +40,7 @@ from patientinfo.mkdocs.preview import (
     PdfRefresher,
     draft_banner,
     error_banner,
+    guard_preview,
     inputs_stamp,
     updating_script,
 )
@@ -56,7 +55,7 @@ from patientinfo.mkdocs.site import (
 )
 from patientinfo.pipeline import reuse
 from patientinfo.pipeline.context import BuildContext, context_from_environment
-from patientinfo.pipeline.stage import Staged, editors_findings, publish_staging, stage
+from patientinfo.pipeline.stage import Staged, editors_findings, finish_pdfs, publish_staging, stage
 from patientinfo.render.brand import BRAND_CSS, footer, logo_file
 from patientinfo.render.urls import language_prefix
 
@@ -147,6 +146,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
                 theme_dir=self.theme_dir,
                 staging=staging,
                 previous=self.staged if unchanged else None,
+                defer_pdfs=not self.serving,  # printed while MkDocs builds the pages (_finish_pdfs)
             )
         except (ContentError, StrictFindings, OSError) as exc:
             return self._failed(config, exc)
@@ -270,6 +270,10 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     def _after_all_languages(self, config: MkDocsConfig) -> None:
         if self.project is None or self.layout is None:
             return
+        i18n = config.plugins.get("i18n")
+        if getattr(i18n, "building", False):
+            return  # a language of mkdocs-static-i18n's: the first language's pass ends the build
+        self._finish_pdfs()
         if self.serving and not self.errors and self._refreshed is not self.staged:
             self._refreshed = self.staged  # once per build, not once per language
             self.pdfs.start(self.project, self._context(config, self.layout.root), self._place)
@@ -281,6 +285,26 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
     def _save_pages(self, config: MkDocsConfig) -> None:
         if self.project is not None:
             self.pages.save(self._language(config, self.project))
+
+    def _finish_pdfs(self) -> None:
+        """The PDFs printed while the pages were built, in the site and the staging folder."""
+        staged, staging = self.staged, self.staging
+        if staged is None or staged.pending is None or staging is None:
+            return
+        try:
+            changed = finish_pdfs(staged, staging)
+        except ContentError as exc:
+            raise PluginError(_("patient information content has errors:") + f"\n{exc}") from None
+        for relative, data in changed.items():
+            lang, path = relative.split("/", 1)
+            self._place(lang, path, data)
+        log.info("patientinfo: %d PDFs printed while the pages were built", len(changed))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """No PDF worker outlives a failed build."""
+        if self.staged is not None and self.staged.pending is not None:
+            self.staged.pending.printing.close()
+            self.staged.pending = None
 
     on_post_build = CombinedEvent(_keep_404, _save_pages, _after_all_languages)
 
@@ -297,7 +321,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         return output.replace("</body>", script + "</body>", 1)
 
     def _place(self, lang: str, name: str, pdf: bytes) -> None:
-        """Put a PDF printed in the background where the preview serves it (and in staging)."""
+        """Put a PDF printed in the background where the site has it (and in staging)."""
         if self.project is None or self.staging is None or self.site_root is None:
             return
         prefix = language_prefix(lang, self.project.languages)
@@ -325,18 +349,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         return server
 
     def _guard(self, server: LiveReloadServer, config: MkDocsConfig) -> None:
-        """Loopback only, and the token (guard.py); the address with the token is printed."""
-        if not is_loopback(config.dev_addr.host):
-            message = _("the preview answers this computer only: use --dev-addr 127.0.0.1:PORT, not {address}")
-            raise PluginError(message.format(address=f"{config.dev_addr.host}:{config.dev_addr.port}"))
         assert self.layout is not None
-        token = self._context(config, self.layout.root).preview_token or secrets.token_urlsafe(18)
-        address = f"{config.site_url or '/'}?token={token}"
-        refused = _("This preview opens only with its address and token, printed where it was started: {hint}")
-        app = server.get_app()
-        assert app is not None  # LiveReloadServer sets its app when it is made
-        server.set_app(guarded(app, token, refused.format(hint="scripts/serve")))
-        log.info(_("Preview, on this computer only: {address}").format(address=address))
+        guard_preview(server, config, self._context(config, self.layout.root).preview_token)
 
     def _outside_stamp(self) -> tuple:
         """The theme and mkdocs.yml: an edit there needs a full build."""

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from jinja2.bccache import Bucket, BytecodeCache
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 
 from patientinfo.content.model import Project
 from patientinfo.errors import ContentError, Problem
+from patientinfo.guard import guarded, is_loopback
 from patientinfo.messages import _
 from patientinfo.pipeline.context import BuildContext
 from patientinfo.printing.registry import print_all
@@ -147,3 +152,17 @@ class MemoryBytecodeCache(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def guard_preview(server: LiveReloadServer, config: MkDocsConfig, token: str | None) -> None:
+    """Loopback only, and the token (guard.py); the address with the token is printed."""
+    if not is_loopback(config.dev_addr.host):
+        message = _("the preview answers this computer only: use --dev-addr 127.0.0.1:PORT, not {address}")
+        raise PluginError(message.format(address=f"{config.dev_addr.host}:{config.dev_addr.port}"))
+    token = token or secrets.token_urlsafe(18)
+    address = f"{config.site_url or '/'}?token={token}"
+    refused = _("This preview opens only with its address and token, printed where it was started: {hint}")
+    app = server.get_app()
+    assert app is not None  # LiveReloadServer sets its app when it is made
+    server.set_app(guarded(app, token, refused.format(hint="scripts/serve")))
+    log.info(_("Preview, on this computer only: {address}").format(address=address))

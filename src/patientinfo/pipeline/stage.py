@@ -42,6 +42,17 @@ class Staged:
     digest: str | None = None  # a build's stamp of its inputs (reuse.py)
     reused: bool = False  # the last build's files, its inputs being the same
     draft_problems: list[Problem] = field(default_factory=list)  # drafts the preview left out, and why
+    pending: PendingPdfs | None = None  # PDFs still printing while MkDocs builds the pages
+
+
+@dataclass
+class PendingPdfs:
+    """What ``finish_pdfs`` needs once the PDFs are printed: where each goes, and the addresses
+    that keep copies of them."""
+
+    printing: PlacedPrinting
+    recorded: dict[str, str]
+    now: dict[str, str]
 
 
 def refuse_outside(layout: Layout, *folders: Path) -> None:
@@ -98,10 +109,13 @@ def stage(
     staging: Path | None = None,
     previous: Staged | None = None,
     check: bool = True,
+    defer_pdfs: bool = False,
 ) -> Staged:
     """Everything MkDocs reads. ``staging``: a build may reuse the last build's files there when
     every input is the same. ``previous``: the preview reuses its pages when only docs/ changed.
-    ``check``: False leaves the editors' check to the caller (the quick preview runs it after)."""
+    ``check``: False leaves the editors' check to the caller (the quick preview runs it after).
+    ``defer_pdfs``: PDFs to print are left printing, with stand-ins (``Staged.pending``), for the
+    caller to ``finish_pdfs`` once MkDocs has built the pages."""
     refuse_outside(layout, docs_dir, *([theme_dir] if theme_dir else []))
     if staging is not None:
         keep_compiled_templates(reuse.beside(staging, "templates"))
@@ -119,15 +133,37 @@ def stage(
             docs = docs_files(docs_dir, _draft_folders(project, context))
             return Staged(project, {**docs, **kept}, list(kept), findings, digest=digest, reused=True)
     printing = _start_pdfs(project, context)  # printed while the pages are rendered and checked
+    deferred = defer_pdfs and printing is not None and bool(printing.printing.missing)
     try:
         if previous is None:
             findings = editors_findings(project, context) if check else []
             pages = with_releases_page(project, render_pages(project, context.day))
-        pdfs = printing.collect() if printing is not None else _pdfs(project, context)
-    finally:
+        pdfs = _pdfs(project, context) if printing is None else printing.collect(stand_ins=deferred)
+    except BaseException:
         if printing is not None:
             printing.close()
+        raise
     docs = docs_files(docs_dir, _draft_folders(project, context))
+    files, recorded, now = _assemble(layout, project, context, docs, pages, pdfs)
+    generated = [path for path, data in files.items() if docs.get(path) != data]
+    digest = None if previous is not None else digest
+    kept_problems = previous.draft_problems if previous is not None else draft_problems
+    staged = Staged(project, files, generated, findings, pages, digest, draft_problems=kept_problems)
+    if deferred:
+        assert printing is not None
+        staged.pending = PendingPdfs(printing, recorded, now)
+    return staged
+
+
+def _assemble(
+    layout: Layout,
+    project: Project,
+    context: BuildContext,
+    docs: dict[str, bytes],
+    pages: dict[str, dict[str, str]],
+    pdfs: dict[str, dict[str, bytes]],
+) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
+    """Every staged file; and, in a published build, the recorded addresses and those of now."""
     files = with_draft_band(docs, project) if context.drafts else dict(docs)
     for lang, page_texts in pages.items():
         files.update({f"{lang}/{path}": text.encode("utf-8") for path, text in page_texts.items()})
@@ -135,15 +171,33 @@ def stage(
         files.update({f"{lang}/{path}": pdf for path, pdf in printed.items()})
     files.update(archive_files(project))
     files.update(staged_brand_files(project.clinic, layout))
+    recorded: dict[str, str] = {}
+    now: dict[str, str] = {}
     if not context.drafts:  # a published build: its addresses are recorded, the old ones kept
         now = addresses.published(project, pages)
         recorded = addresses.read_record(layout)
         files.update(addresses.old_addresses(recorded, now, pdfs, project.languages))
         addresses.write_record(layout, {**recorded, **now})
-    generated = [path for path, data in files.items() if docs.get(path) != data]
-    digest = None if previous is not None else digest
-    kept_problems = previous.draft_problems if previous is not None else draft_problems
-    return Staged(project, files, generated, findings, pages, digest, draft_problems=kept_problems)
+    return files, recorded, now
+
+
+def finish_pdfs(staged: Staged, staging: Path) -> dict[str, bytes]:
+    """The PDFs printed while MkDocs built the pages, in place of their stand-ins: in the staged
+    files and the staging folder, then the record a later build may reuse. The files that
+    changed, by path in the staging folder; a ContentError if a PDF breaks the layout rules."""
+    pending, staged.pending = staged.pending, None
+    if pending is None:
+        return {}
+    pdfs = pending.printing.collect()
+    files = {f"{lang}/{path}": pdf for lang, printed in pdfs.items() for path, pdf in printed.items()}
+    files.update(addresses.old_addresses(pending.recorded, pending.now, pdfs, staged.project.languages))
+    changed = {path: data for path, data in files.items() if staged.files.get(path) != data}
+    staged.files.update(changed)
+    for relative, data in changed.items():
+        (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+        (staging / relative).write_bytes(data)
+    _save_record(staged, staging)
+    return changed
 
 
 def keep_compiled_templates(folder: Path) -> None:
@@ -246,7 +300,11 @@ def publish_staging(staged: Staged, staging: Path) -> int:
     """Write the staged files where MkDocs reads them, and the record a later build may reuse."""
     reuse.forget(staging)  # the record describes the staged files: never both out of step
     written = sync_tree(staged.files, staging)
-    if staged.digest is not None:
-        generated = {path: staged.files[path] for path in staged.generated}
-        reuse.save(staging, staged.digest, list(generated), staged.findings)
+    if staged.pending is None:  # else once the PDFs are printed (finish_pdfs)
+        _save_record(staged, staging)
     return written
+
+
+def _save_record(staged: Staged, staging: Path) -> None:
+    if staged.digest is not None:
+        reuse.save(staging, staged.digest, list(staged.generated), staged.findings)

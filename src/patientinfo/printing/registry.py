@@ -147,11 +147,13 @@ class PlacedPrinting:
     placed: list[tuple[str, str, PdfJob]]
     printing: Printing
 
-    def collect(self) -> dict[str, dict[str, bytes]]:
-        made = self.printing.collect()
+    def collect(self, *, stand_ins: bool = False) -> dict[str, dict[str, bytes]]:
+        """Every PDF by language and path; with ``stand_ins``, without waiting: each cached PDF,
+        else an empty file in its place, until a later ``collect()``."""
+        made = self.printing.found if stand_ins else self.printing.collect()
         pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in self.languages}
         for lang, path, job in self.placed:
-            pdfs[lang][path] = made[job.stem]
+            pdfs[lang][path] = made.get(job.stem, b"")
         return pdfs
 
     def close(self) -> None:
