@@ -169,13 +169,13 @@ def test_pdfs_made_in_parallel_are_the_same_and_report_every_problem(tmp_path: P
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="process priorities are POSIX")
 def test_background_pdf_workers_yield_the_processor():
     """While serving, the previous edit's PDFs must not slow the next edit's pages."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from patientinfo.printing.engine import _start_worker
+    from patientinfo.printing.engine import _start_worker, worker_context
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker, initargs=(os.getpid(), True)) as pool:
+    with ProcessPoolExecutor(
+        1, mp_context=worker_context(), initializer=_start_worker, initargs=(os.getpid(), True)
+    ) as pool:
         assert pool.submit(os.nice, 0).result() == 19
 
 
@@ -188,11 +188,11 @@ def test_pdf_workers_leave_when_the_process_that_started_them_is_gone(tmp_path: 
 
     record = tmp_path / "worker.pid"
     program = (
-        "import multiprocessing, os\n"
+        "import os\n"
         "from concurrent.futures import ProcessPoolExecutor\n"
-        "from patientinfo.printing.engine import _start_worker\n"
+        "from patientinfo.printing.engine import _start_worker, worker_context\n"
         "if __name__ == '__main__':\n"
-        "    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('spawn'),\n"
+        "    pool = ProcessPoolExecutor(1, mp_context=worker_context(),\n"
         "                               initializer=_start_worker, initargs=(os.getpid(), False))\n"
         f"    open({str(record)!r}, 'w').write(str(pool.submit(os.getpid).result()))\n"
         "    os._exit(0)  # gone without closing its pool, as a killed preview\n"

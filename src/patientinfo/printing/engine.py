@@ -125,10 +125,23 @@ def _make_in_worker(job: PdfJob) -> bytes | list[Problem]:
         return exc.problems
 
 
-def _start_worker(parent: int, background: bool) -> None:
+def worker_context():  # noqa: ANN201 (a multiprocessing context)
+    """Where PDF workers come from: a "forkserver", a fresh interpreter (safe whatever threads
+    this process runs, as ``mkdocs serve`` does) that imports WeasyPrint once; each worker is a
+    fork of it, ready to print, instead of an interpreter importing WeasyPrint on its own (about
+    half a second of a processor per worker and per build)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "patientinfo.printing.engine"])
+    return context
+
+
+def _start_worker(started_by: int, background: bool) -> None:
     """A PDF worker: it leaves when the process that started it is gone (a preview stopped while
-    printing would otherwise leave its workers waiting for ever); in the ``background``, it yields
-    the processor to the pages being rebuilt."""
+    printing would otherwise leave its workers waiting for ever; the fork server, its parent,
+    lives as long as they do); in the ``background``, it yields the processor to the pages being
+    rebuilt."""
     import threading
     import time
 
@@ -136,9 +149,14 @@ def _start_worker(parent: int, background: bool) -> None:
         os.nice(19)
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while True:
+            try:
+                os.kill(started_by, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # another user's process: that pid was given again
+                os._exit(0)
             time.sleep(1)
-        os._exit(0)
 
     threading.Thread(target=watch, name="patientinfo-parent-watch", daemon=True).start()
 
@@ -161,13 +179,11 @@ class Printing:
         self.pool: Any = None
         self.futures: list[Any] = []
         if workers > 1 or (background and self.missing):
-            import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            # "spawn": a fresh interpreter, safe whatever threads this process runs (mkdocs serve).
             self.pool = ProcessPoolExecutor(
                 max(workers, 1),
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=worker_context(),
                 initializer=_start_worker,
                 initargs=(os.getpid(), background),
             )
