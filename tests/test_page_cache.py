@@ -80,3 +80,24 @@ def test_what_every_page_shows_renders_every_page_again(tmp_path: Path, caplog: 
     )
     assert build_pages(project).returncode == 0
     assert rendered(caplog) == {lang: (count, 0) for lang, (count, _) in first.items()}
+
+
+def test_a_damaged_record_renders_the_pages_again(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    """The record is the build's own, in .cache/: whatever happened to it, the build renders."""
+    import json
+
+    project = copy_project(tmp_path / "edited")
+    caplog.set_level(logging.INFO, logger="mkdocs.plugins.patientinfo")
+    assert build_pages(project).returncode == 0
+    first = rendered(caplog)
+    records = sorted((project / ".cache/patientinfo").glob("docs.pages/*.json"))
+    assert [record.stem for record in records] == sorted(first)
+    records[0].write_text("{not json", encoding="utf-8")
+    damaged = json.loads(records[1].read_text(encoding="utf-8"))
+    for entry in damaged["pages"].values():
+        entry["toc"] = "not a list"  # the key still matches: the shape does not
+    records[1].write_text(json.dumps(damaged), encoding="utf-8")
+    assert build_pages(project).returncode == 0
+    again = rendered(caplog)
+    assert again[records[0].stem] == (first[records[0].stem][0], 0)
+    assert again[records[1].stem] == (first[records[1].stem][0], 0)

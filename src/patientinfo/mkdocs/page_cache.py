@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -153,7 +154,7 @@ class PageCache:
             json.dumps([record.site, page.file.src_uri, markdown, page.meta, pi], default=str).encode()
         ).hexdigest()
         entry = record.old.get(page.file.src_uri)
-        if isinstance(entry, dict) and entry.get("key") == key:
+        if entry is not None and _usable(entry) and entry["key"] == key:
             record.restored[page.file.src_uri] = entry
             return ""
         record.new[page.file.src_uri] = {"key": key}
@@ -199,12 +200,23 @@ class PageCache:
         pages = {uri: entry for uri, entry in record.new.items() if "output" in entry and "content" in entry}
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{lang}.json"
-        scratch = path.with_name(path.name + ".tmp")
+        scratch = path.with_name(f".{path.name}.{os.getpid()}")  # two builds at once: whole files
         scratch.write_text(json.dumps({"site": record.site, "pages": pages}, ensure_ascii=False), encoding="utf-8")
         scratch.replace(path)
         log.info(
             "patientinfo: %s: %d pages rendered, %d as last built", lang, len(record.rendered), len(record.restored)
         )
+
+
+def _usable(entry: Any) -> bool:
+    """A record written by this module, whole (a damaged one is rendered again)."""
+    shapes = {"key": str, "content": str, "output": str, "toc": list, "anchors": list}
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(name), shape) for name, shape in shapes.items())
+        and isinstance(entry.get("links"), dict | None)
+        and (entry.get("title") is None or isinstance(entry["title"], str))
+    )
 
 
 def _rendered(page: Page, content: str) -> dict:

@@ -9,6 +9,7 @@ bytes. The cache keeps one PDF per name, keyed by its HTML, the logo, the fonts 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import threading
@@ -118,11 +119,16 @@ def _table_header_scope(document, pdf) -> None:  # noqa: ANN001 (WeasyPrint's Do
 
 
 def _make_in_worker(job: PdfJob) -> bytes | list[Problem]:
-    """``make_pdf`` in a worker process: problems come back as values, not as exceptions."""
+    """``make_pdf`` in a worker process: problems come back as values, not as exceptions.
+    WeasyPrint makes many short-lived objects: without the cycle collector's passes while it
+    lays out one document, a PDF takes about 8% less time (and up to about 18 MB more)."""
+    gc.disable()
     try:
         return make_pdf(job)
     except ContentError as exc:
         return exc.problems
+    finally:
+        gc.enable()
 
 
 def worker_context():  # noqa: ANN201 (a multiprocessing context)
@@ -147,6 +153,7 @@ def _start_worker(started_by: int, background: bool) -> None:
 
     if background and hasattr(os, "nice"):
         os.nice(19)
+    gc.freeze()  # the fork server's modules: never garbage, never scanned again
 
     def watch() -> None:
         while True:
