@@ -92,6 +92,8 @@ def summary(
             ("serve: fact edit -> page, en (median of 5)", shown(serve.fact), "<= 1.0 s"),
             ("serve: fact edit -> page, fr (median of 5)", shown(serve.fact_other), "<= 1.0 s"),
             ("serve: docs edit -> file (median of 5)", shown(serve.docs), "<= 0.8 s"),
+            ("serve: docs page edit -> page, en (median of 5)", shown(serve.docs_pages["en"]), "<= 0.8 s"),
+            ("serve: docs page edit -> page, fr (median of 5)", shown(serve.docs_pages["fr"]), "<= 0.8 s"),
             ("serve: edit -> PDF made again (median of 5)", shown(serve.pdf), "<= 5 s"),
         ]
     rows += [

@@ -31,6 +31,10 @@ EDITS = 5  # edits per figure: the target is on the median of 5
 EDIT_TIMEOUT = 120.0
 
 
+# The editors' guide, a hand-made page, in the browser's language (English) and in another.
+DOCS_PAGES = (("en", "en/editors/"), ("fr", "editors/"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -146,6 +150,7 @@ class ServeFigures:
     startup: float
     fact_other: list[float | None]  # the same fact's French text, on the French page
     pdf: list[float | None]  # the English leaflet made again after the English edit
+    docs_pages: dict[str, list[float | None]]  # an edit of docs/<lang>/editors.md, by language
 
 
 def start_serve(project: Path, cache: Path, port: int) -> tuple[subprocess.Popen, list[str]]:
@@ -213,6 +218,19 @@ def docs_edits(process: subprocess.Popen, project: Path, base: str) -> list[floa
     return times
 
 
+def docs_page_edits(process: subprocess.Popen, project: Path, base: str, lang: str, path: str) -> list[float | None]:
+    """Edits of a hand-made page (the editors' guide in ``lang``), each timed until ``path`` shows it."""
+    times: list[float | None] = []
+    page = project / f"docs/{lang}/editors.md"
+    for _ in range(EDITS):
+        word = unique_word()
+        with page.open("a", encoding="utf-8") as f:
+            f.write(f"\n\n{word}\n")
+        times.append(wait_for(base + path, word))
+        wait_idle(process.pid)
+    return times
+
+
 def shown(values: list[float | None]) -> str:
     return ", ".join("timeout" if v is None else f"{v:.2f}" for v in values)
 
@@ -236,11 +254,15 @@ def measure_serve(tmp: Path, builds: BuildFigures) -> ServeFigures:
         french = page.removeprefix("en/")
         other_times, _ = fact_edits(process, project, base + french, fact_id, lang="fr")
         docs_times = docs_edits(process, project, base)
+        docs_pages = {lang: docs_page_edits(process, project, base, lang, path) for lang, path in DOCS_PAGES}
     finally:
         stop_serve(process)
-    figures = ServeFigures(fact_times, docs_times, page, fact_id, startup, other_times, pdf_times)
+    figures = ServeFigures(fact_times, docs_times, page, fact_id, startup, other_times, pdf_times, docs_pages)
     say(f"   fact edit (content/en/...) -> /{page}:  median {fmt_median(fact_times)}   [{shown(fact_times)}]")
     say(f"   fact edit (content/fr/...) -> /{french}:  median {fmt_median(other_times)}   [{shown(other_times)}]")
     say(f"   English leaflet made again after the edit:  median {fmt_median(pdf_times)}   [{shown(pdf_times)}]")
     say(f"   docs edit (docs/assets/stylesheets/extra.css):  median {fmt_median(docs_times)}   [{shown(docs_times)}]")
+    for lang, path in DOCS_PAGES:
+        times = docs_pages[lang]
+        say(f"   docs edit (docs/{lang}/editors.md) -> /{path}:  median {fmt_median(times)}   [{shown(times)}]")
     return figures
