@@ -5,14 +5,15 @@ MkDocs renders every page of every language at each build (the Markdown, then Ma
 templates): after a one-fact edit that is most of the pages' time for one changed page. What a
 page's HTML depends on is known. Its own part: the Markdown as the last plugin leaves it, its
 front matter and its ``pi`` context. The part every page of a language shares (the site key):
-the menu and the other pages' titles (every staged page's front matter), the list of files,
-mkdocs.yml and the configuration the plugin sets, the theme's overrides, the engine's code and
-templates, the libraries' versions, the language, strictness. A page whose key (both parts)
-equals the last build's is not rendered: its Markdown is replaced by nothing, its content,
-table of contents, title and anchors come back from the record, and ``CACHED_TEMPLATE`` writes
-its last output. The search plugin indexes the restored content, so the search entries are the
-same. Anything not recorded is rendered; the record keeps only the last build's pages, one
-file per language beside the staging folder. The preview does not use it (quick.py).
+the menu and the other pages' titles (every staged page's front matter and first heading), the
+list of files, mkdocs.yml and the configuration the plugin sets, the theme's overrides, the
+engine's code and templates, the libraries' versions, the language, strictness. A page whose
+key (both parts) equals the last build's is not rendered: its Markdown is replaced by nothing,
+its content, table of contents, title and anchors come back from the record, and
+``CACHED_TEMPLATE`` writes its last output. The search plugin indexes the restored content, so
+the search entries are the same. Anything not recorded is rendered; the record keeps only the
+last build's pages, one file per language beside the staging folder. The preview does not use
+it (quick.py).
 """
 
 from __future__ import annotations
@@ -74,6 +75,14 @@ def front_matter(page: bytes) -> bytes:
     return page[: end + 5] if end >= 0 else page
 
 
+def _title_part(page: bytes) -> bytes:
+    """What other pages may show of a page: its front matter, and its first heading (its title
+    in menus when the front matter has none)."""
+    matter = front_matter(page)
+    heading = next((line for line in page[len(matter) :].split(b"\n") if line.startswith(b"# ")), b"")
+    return matter + b"\0" + heading
+
+
 def site_key(config: MkDocsConfig, staged: dict[str, bytes], lang: str, shared: dict[str, Any]) -> str:
     """What every page of language ``lang`` shares. ``staged``: everything MkDocs reads, by path;
     ``shared``: what the plugin sets in the configuration (languages, menu), as JSON values."""
@@ -94,8 +103,7 @@ def site_key(config: MkDocsConfig, staged: dict[str, bytes], lang: str, shared: 
     }
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
     for path in sorted(staged):
-        data = staged[path]
-        digest.update(f"\0{path}\0".encode() + (front_matter(data) if path.endswith(".md") else b""))
+        digest.update(f"\0{path}\0".encode() + (_title_part(staged[path]) if path.endswith(".md") else b""))
     config_file = Path(config.config_file_path) if config.config_file_path else None
     digest.update(config_file.read_bytes() if config_file and config_file.is_file() else b"")
     _add_folder(digest, Path(config.theme.custom_dir) if config.theme.custom_dir else None, "theme")

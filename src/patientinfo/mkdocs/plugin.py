@@ -219,8 +219,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             return error_banner(self.errors) + markdown
         drafts = self.staged.draft_problems if self.staged is not None else []
         markdown = draft_banner(drafts) + markdown if drafts else markdown
-        if self.project is None:
-            return markdown
+        if self.project is None or self.serving:
+            return markdown  # the preview renders its pages itself (quick.py), never from the record
         pi = self._page_context(page, config, self.project)
         return self.pages.page_markdown(self._language(config, self.project), page, markdown, pi)
 
