@@ -76,3 +76,34 @@ def test_a_moved_pdf_stays_at_its_old_address_and_a_removed_page_leads_home():
     assert b'url=../meso/risks/"' in kept["it/risks/index.html"]
     assert b'url=../"' in kept["it/gone/index.html"]
     assert set(kept) == {"fr/leaflet-fr.pdf", "it/risks/index.html", "it/gone/index.html"}
+
+
+def test_pdfs_printed_while_the_pages_are_built_reach_their_old_addresses_too(tmp_path: Path):
+    """A build leaves stand-ins while the PDFs print (stage.finish_pdfs): every stand-in, the
+    copy at an old address included, becomes the printed PDF, in the staging folder as well,
+    and only then is the record a later build reuses written."""
+    from types import SimpleNamespace
+
+    from patientinfo.pipeline import reuse
+    from patientinfo.pipeline.stage import PendingPdfs, Staged, finish_pdfs, publish_staging
+
+    class Printed:  # what the workers give back
+        def collect(self) -> dict[str, dict[str, bytes]]:
+            return {"fr": {"meso/leaflet-fr.pdf": b"%PDF-printed"}}
+
+    files = {"fr/meso/leaflet-fr.pdf": b"", "fr/leaflet-fr.pdf": b"", "fr/index.md": b"# Home\n"}
+    project = SimpleNamespace(languages=["fr"])
+    staged = Staged(project, dict(files), sorted(files), [], digest="stamp")  # type: ignore[arg-type]
+    pending = PendingPdfs(
+        Printed(), {"fr/leaflet-fr.pdf": "meso/leaflet-fr.pdf"}, {"fr/meso/leaflet-fr.pdf": "meso/leaflet-fr.pdf"}
+    )  # type: ignore[arg-type]
+    staged.pending = pending
+    staging = tmp_path / "docs"
+    publish_staging(staged, staging)
+    assert reuse.load(staging, "stamp") is None  # no record of stand-ins
+    changed = finish_pdfs(staged, staging)
+    assert changed == {"fr/meso/leaflet-fr.pdf": b"%PDF-printed", "fr/leaflet-fr.pdf": b"%PDF-printed"}
+    assert (staging / "fr/leaflet-fr.pdf").read_bytes() == b"%PDF-printed" == staged.files["fr/leaflet-fr.pdf"]
+    kept = reuse.load(staging, "stamp")
+    assert kept is not None and kept[0]["fr/meso/leaflet-fr.pdf"] == b"%PDF-printed"
+    assert staged.pending is None and finish_pdfs(staged, staging) == {}
