@@ -230,3 +230,19 @@ def test_a_page_title_edit_makes_a_full_build_so_every_menu_follows(server: Serv
     edit_until_noticed(server, pages, title, re.sub(r"(: \"?)", rf"\g<1>{word} ", title, count=1))
     poll(lambda: server.get("/it/contact/"), lambda page: word in page)  # the menu of another page
     assert server.count("Building documentation") == 2 and server.count("quick preview of") == 0
+
+
+def test_an_edit_of_no_language_renders_the_language_being_read_first(server: Server, sample_project: Path):
+    """A number is in the facts of no language: every language's pages change, those of the
+    language the editor last opened first (preview.LookedAt)."""
+    server.wait_for("Serving on")
+    server.wait_for("PDFs up to date")
+    server.get("/it/")  # the editor reads the Italian pages
+    reloads, before = server.count("Reloading browsers"), server.count("quick preview of")
+    facts = sample_project / "content" / "treatments" / SAMPLE_ID / "facts.yaml"
+    edit_until_noticed(server, facts, "max: 5\n", "max: 6\n")
+    server.wait_for("Reloading browsers", times=reloads + 1)
+    rendered = [line.split("quick preview of ", 1)[1].strip() for line in server.lines if "quick preview of" in line]
+    rendered = rendered[before:]
+    assert rendered and rendered[0].startswith("it/"), "".join(server.lines)
+    assert {path.split("/", 1)[0] for path in rendered} == {"fr", "it", "en"}, rendered

@@ -36,12 +36,14 @@ from patientinfo.mkdocs.config import PatientInfoConfig, option_problems
 from patientinfo.mkdocs.page_cache import PageCache, front_matter, site_key, with_cached_template
 from patientinfo.mkdocs.preview import (
     STATUS_FILE,
+    LookedAt,
     MemoryBytecodeCache,
     PdfRefresher,
     draft_banner,
     error_banner,
     guard_preview,
     inputs_stamp,
+    outside_stamp,
     updating_script,
 )
 from patientinfo.mkdocs.quick import QuickRebuild, edited_language, faster_watching
@@ -74,6 +76,7 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         self.pdfs = PdfRefresher()
         self.quick = QuickRebuild()  # the preview's pages re-rendered alone after a content edit
         self.pages = PageCache()  # a build's pages rendered again only when their input changed
+        self.looked_at = LookedAt()  # the preview's language being read, rendered first
         self._outside: tuple | None = None  # the theme and mkdocs.yml at the last full build
         self._docs: tuple = ()  # docs/ at the last build
         self.theme_dir: Path | None = None
@@ -338,7 +341,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
             if path is not None and Path(path).exists():
                 server.watch(str(path))
         faster_watching(server)
-        self._guard(server, config)
+        assert self.layout is not None
+        guard_preview(server, config, self._context(config, self.layout.root).preview_token, self.looked_at)
         full = server.builder
 
         def quick_or_full() -> None:
@@ -348,16 +352,8 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         server.builder = quick_or_full
         return server
 
-    def _guard(self, server: LiveReloadServer, config: MkDocsConfig) -> None:
-        assert self.layout is not None
-        guard_preview(server, config, self._context(config, self.layout.root).preview_token)
-
     def _outside_stamp(self) -> tuple:
-        """The theme and mkdocs.yml: an edit there needs a full build."""
-        folders = [p for p in (self.theme_dir,) if p is not None and p.is_dir()]
-        config = self.layout.mkdocs_yml if self.layout else None
-        extra = (config.stat().st_mtime_ns,) if config is not None and config.is_file() else ()
-        return (*inputs_stamp(*folders), *extra)
+        return outside_stamp(self.theme_dir, self.layout.mkdocs_yml if self.layout else None)
 
     def _quick(self) -> bool:
         """After an edit of the content alone: stage again and render only the pages that
@@ -383,7 +379,9 @@ class PatientInfoPlugin(BasePlugin[PatientInfoConfig]):
         if any(front_matter(staged.files[p]) != front_matter(before.files[p]) for p in changed if p.endswith(".md")):
             return False  # a title or the treatment's name: the menus of the other pages change too
         publish_staging(staged, staging)
-        first = edited_language(self._stamp or (), stamp, layout, staged.project.languages)
+        languages = staged.project.languages
+        first = edited_language(self._stamp or (), stamp, layout, languages)
+        first = first or self.looked_at.language(languages)
         self.staged = staged  # the pages' context (documents, alternates, JSON-LD) reads the new content
         if not self.quick.rebuild(staging, changed, staged.project.languages, first):
             self.staged = before

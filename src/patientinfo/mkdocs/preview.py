@@ -13,6 +13,7 @@ import json
 import logging
 import secrets
 import threading
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,6 +138,39 @@ def inputs_stamp(*folders: Path) -> tuple:
     )
 
 
+def outside_stamp(theme_dir: Path | None, mkdocs_yml: Path | None) -> tuple:
+    """The theme and mkdocs.yml: an edit there needs a full build."""
+    folders = [p for p in (theme_dir,) if p is not None and p.is_dir()]
+    extra = (mkdocs_yml.stat().st_mtime_ns,) if mkdocs_yml is not None and mkdocs_yml.is_file() else ()
+    return (*inputs_stamp(*folders), *extra)
+
+
+class LookedAt:
+    """The language of the page the editor last opened in the preview: after an edit of a file
+    of no language (the facts, the settings), that language's pages are rendered first."""
+
+    def __init__(self) -> None:
+        self.path = ""
+        self.site_url = "/"
+
+    def wrap(self, app: Callable) -> Callable:
+        def recording(environ: dict, start_response: Callable) -> object:
+            path = environ.get("PATH_INFO", "")
+            if path.endswith(("/", ".html")):
+                self.path = path
+            return app(environ, start_response)
+
+        return recording
+
+    def language(self, languages: list[str]) -> str | None:
+        """None before any page was opened."""
+        if not self.path:
+            return None
+        mount = urllib.parse.urlsplit(self.site_url).path
+        first = self.path.removeprefix(mount.rstrip("/")).lstrip("/").split("/", 1)[0]
+        return first if first in languages else languages[0]
+
+
 class MemoryBytecodeCache(BytecodeCache):
     """Compiled templates kept in memory, keyed by Jinja on the template's name and source, so
     an edited template is compiled again (mkdocs-static-i18n compiles Material's once per
@@ -154,8 +188,9 @@ class MemoryBytecodeCache(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-def guard_preview(server: LiveReloadServer, config: MkDocsConfig, token: str | None) -> None:
-    """Loopback only, and the token (guard.py); the address with the token is printed."""
+def guard_preview(server: LiveReloadServer, config: MkDocsConfig, token: str | None, looked_at: LookedAt) -> None:
+    """Loopback only, and the token (guard.py); the address with the token is printed. Behind
+    the guard, the pages opened tell ``looked_at`` which language the editor reads."""
     if not is_loopback(config.dev_addr.host):
         message = _("the preview answers this computer only: use --dev-addr 127.0.0.1:PORT, not {address}")
         raise PluginError(message.format(address=f"{config.dev_addr.host}:{config.dev_addr.port}"))
@@ -164,5 +199,6 @@ def guard_preview(server: LiveReloadServer, config: MkDocsConfig, token: str | N
     refused = _("This preview opens only with its address and token, printed where it was started: {hint}")
     app = server.get_app()
     assert app is not None  # LiveReloadServer sets its app when it is made
-    server.set_app(guarded(app, token, refused.format(hint="scripts/serve")))
+    looked_at.site_url = config.site_url or "/"
+    server.set_app(guarded(looked_at.wrap(app), token, refused.format(hint="scripts/serve")))
     log.info(_("Preview, on this computer only: {address}").format(address=address))
