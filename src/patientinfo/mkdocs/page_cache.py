@@ -130,6 +130,9 @@ class _Language:
 
 
 class PageCache:
+    """The pages of this build's language passes, and the last build's records; the plugin's
+    page hooks call it, and it logs how many pages each language rendered."""
+
     def __init__(self) -> None:
         self.folder: Path | None = None  # None: every page is rendered (the preview)
         self.languages: dict[str, _Language] = {}
@@ -137,11 +140,6 @@ class PageCache:
     def start(self, folder: Path | None) -> None:
         """A build starts; ``folder`` keeps the records (None: no reuse)."""
         self.folder, self.languages = folder, {}
-
-    @property
-    def rendered(self) -> list[str]:
-        """The pages this build rendered, as ``lang:src_uri``: for the tests and the log."""
-        return [f"{lang}:{uri}" for lang, record in self.languages.items() for uri in record.rendered]
 
     def begin(self, lang: str, site: str) -> None:
         if self.folder is None:
