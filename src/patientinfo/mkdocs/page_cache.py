@@ -23,7 +23,6 @@ import json
 import logging
 import os
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+
+from patientinfo.pipeline import reuse
 
 log = logging.getLogger("mkdocs.plugins.patientinfo")
 FORMAT = 1  # bump when a record's layout changes
@@ -47,23 +48,6 @@ LIBRARIES = (
     "markupsafe",
     "pymdown-extensions",
 )
-ENGINE = Path(__file__).parents[1]
-
-
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "-"
-
-
-def _add_folder(digest: Any, folder: Path | None, label: str) -> None:
-    if folder is None or not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
 
 
 def front_matter(page: bytes) -> bytes:
@@ -87,7 +71,7 @@ def site_key(config: MkDocsConfig, staged: dict[str, bytes], lang: str, shared: 
     """What every page of language ``lang`` shares. ``staged``: everything MkDocs reads, by path;
     ``shared``: what the plugin sets in the configuration (languages, menu), as JSON values."""
     digest = hashlib.sha256(f"{FORMAT}|{lang}|{config.strict}|".encode())
-    digest.update(";".join(f"{name}={_version(name)}" for name in LIBRARIES).encode())
+    digest.update(reuse.versions(LIBRARIES).encode())
     settings = {
         "site_url": config.site_url,
         "site_name": config.site_name,
@@ -106,8 +90,8 @@ def site_key(config: MkDocsConfig, staged: dict[str, bytes], lang: str, shared: 
         digest.update(f"\0{path}\0".encode() + (_title_part(staged[path]) if path.endswith(".md") else b""))
     config_file = Path(config.config_file_path) if config.config_file_path else None
     digest.update(config_file.read_bytes() if config_file and config_file.is_file() else b"")
-    _add_folder(digest, Path(config.theme.custom_dir) if config.theme.custom_dir else None, "theme")
-    _add_folder(digest, ENGINE, "engine")
+    reuse.add_folder(digest, Path(config.theme.custom_dir) if config.theme.custom_dir else None, "theme")
+    reuse.add_folder(digest, reuse.ENGINE, "engine")
     return digest.hexdigest()
 
 

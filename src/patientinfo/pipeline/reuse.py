@@ -15,6 +15,7 @@ import hashlib
 import json
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from patientinfo.content.layout import Layout
 from patientinfo.content.releases import RECORD as RELEASE_RECORD
@@ -25,9 +26,10 @@ LIBRARIES = ("babel", "jinja2", "markupsafe", "pydantic", "weasyprint", "pydyf",
 FORMAT = 1  # bump when the record's layout changes
 
 
-def _versions() -> str:
+def versions(names: tuple[str, ...] = LIBRARIES) -> str:
+    """The installed versions of ``names`` (a library's upgrade may change what it makes)."""
     found = []
-    for name in LIBRARIES:
+    for name in names:
         try:
             found.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -35,18 +37,22 @@ def _versions() -> str:
     return ";".join(found)
 
 
+def add_folder(digest: Any, folder: Path | None, label: str) -> None:
+    """Every file of ``folder`` (its path and bytes, in a fixed order) into ``digest``."""
+    if folder is None or not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+
+
 def inputs_digest(layout: Layout, context: BuildContext, logo: str | None) -> str:
     """One hash of every input of the rendered files (paths and bytes, in a fixed order): the
     build's day and whether it prints PDFs are inputs too."""
-    digest = hashlib.sha256(
-        f"{FORMAT}|{context.day.isoformat()}|{context.pdfs}|{context.drafts}|{_versions()}".encode()
-    )
-    folders = ((layout.content, "content"), (ENGINE, "engine"))
-    for folder, label in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"\0{label}/{path.relative_to(folder).as_posix()}\0".encode())
-                digest.update(path.read_bytes())
+    digest = hashlib.sha256(f"{FORMAT}|{context.day.isoformat()}|{context.pdfs}|{context.drafts}|{versions()}".encode())
+    add_folder(digest, layout.content, "content")
+    add_folder(digest, ENGINE, "engine")
     record = layout.root / RELEASE_RECORD  # the releases page and the archive follow it
     digest.update(b"\0releases\0" + (record.read_bytes() if record.is_file() else b""))
     if logo:

@@ -153,7 +153,7 @@ class PlacedPrinting:
         made = self.printing.found if stand_ins else self.printing.collect()
         pdfs: dict[str, dict[str, bytes]] = {lang: {} for lang in self.languages}
         for lang, path, job in self.placed:
-            pdfs[lang][path] = made.get(job.stem, b"")
+            pdfs[lang][path] = made.get(job.stem, b"") if stand_ins else made[job.stem]
         return pdfs
 
     def close(self) -> None:
